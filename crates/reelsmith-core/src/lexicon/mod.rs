@@ -1,0 +1,115 @@
+//! Per-language lexicons: the phrases that mark each hook type and call to action, person markers and
+//! number words. English and Spanish have full lexicons; other languages fall back to the
+//! language-neutral features (question marks, digits, emoji, sentence rhythm).
+//!
+//! Patterns are written folded (lower case, no diacritics, ASCII apostrophes — see [`crate::text::fold`])
+//! and match on word boundaries.
+
+mod en;
+mod es;
+
+use crate::cta::CtaType;
+use crate::hooks::HookType;
+
+/// One phrase pattern, matched on whole words of a folded sentence.
+#[derive(Debug, Clone, Copy)]
+pub enum Pattern {
+    /// The sentence starts with these words.
+    Starts(&'static str),
+    /// The sentence contains these words anywhere.
+    Has(&'static str),
+}
+
+impl Pattern {
+    /// Whether the pattern matches `padded`, the output of [`crate::text::padded_words`].
+    pub fn matches(&self, padded: &str) -> bool {
+        match self {
+            Pattern::Starts(p) => padded
+                .strip_prefix(' ')
+                .and_then(|rest| rest.strip_prefix(p))
+                .is_some_and(|rest| rest.starts_with(' ')),
+            Pattern::Has(p) => {
+                // Look for " p " without allocating: every hit must sit between spaces.
+                padded.match_indices(p).any(|(i, _)| {
+                    padded[..i].ends_with(' ') && padded[i + p.len()..].starts_with(' ')
+                })
+            }
+        }
+    }
+}
+
+/// Phrase data for one language.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// ISO 639-1 code, e.g. `en`.
+    pub code: &'static str,
+    /// Patterns that mark each hook type.
+    pub hooks: &'static [(HookType, &'static [Pattern])],
+    /// Patterns that mark each call-to-action type.
+    pub ctas: &'static [(CtaType, &'static [Pattern])],
+    /// Second-person words ("you", "your"...), folded.
+    pub second_person: &'static [&'static str],
+    /// First-person words ("I", "my", "we"...), folded.
+    pub first_person: &'static [&'static str],
+    /// Spelled-out numbers that make a hook a number/statistic hook.
+    pub number_words: &'static [&'static str],
+}
+
+/// The lexicon for an ISO 639-1 language code, if reelsmith has one.
+pub fn lexicon(code: &str) -> Option<&'static Lexicon> {
+    match code {
+        "en" => Some(&en::LEXICON),
+        "es" => Some(&es::LEXICON),
+        _ => None,
+    }
+}
+
+/// Language codes that have a full lexicon.
+pub const SUPPORTED: &[&str] = &["en", "es"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::padded_words;
+
+    #[test]
+    fn patterns_match_whole_words_only() {
+        let s = padded_words("Stop doing this, followers!");
+        assert!(Pattern::Starts("stop").matches(&s));
+        assert!(Pattern::Has("doing this").matches(&s));
+        assert!(!Pattern::Has("follow").matches(&s));
+        assert!(!Pattern::Starts("doing").matches(&s));
+        assert!(!Pattern::Starts("sto").matches(&s));
+    }
+
+    #[test]
+    fn lexicon_patterns_are_folded() {
+        for code in SUPPORTED {
+            let Some(lex) = lexicon(code) else {
+                unreachable!("{code} is listed as supported")
+            };
+            let pats = lex
+                .hooks
+                .iter()
+                .chain(
+                    lex.ctas
+                        .iter()
+                        .map(|(_, p)| (HookType::Statement, *p))
+                        .collect::<Vec<_>>()
+                        .iter(),
+                )
+                .flat_map(|(_, p)| p.iter())
+                .map(|p| match p {
+                    Pattern::Starts(s) | Pattern::Has(s) => *s,
+                })
+                .collect::<Vec<_>>();
+            for p in pats {
+                assert_eq!(
+                    padded_words(p).trim(),
+                    p,
+                    "pattern {p:?} in {code} is not folded"
+                );
+            }
+        }
+    }
+}

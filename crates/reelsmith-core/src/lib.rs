@@ -1,0 +1,16 @@
+//! reelsmith's pure domain: personas and their style profiles, the hook and call-to-action taxonomies,
+//! per-language lexicons and the storage trait. No I/O, no async runtime: backends live in other crates.
+
+pub mod analysis;
+pub mod cta;
+pub mod error;
+pub mod hooks;
+pub mod language;
+pub mod lexicon;
+pub mod persona;
+pub mod phrases;
+pub mod store;
+pub mod style;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,241 @@
+//! Personas: the creator profile a user states, the example scripts reelsmith learns from, and the
+//! stored, versioned combination of both with the learned style profile.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::style::StyleProfile;
+
+/// The fields of a creator profile. Filled from TOML front matter or CLI flags now, and by LLM analysis
+/// where one is configured. Every field is optional: a persona is useful from its examples alone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CreatorProfile {
+    /// Display name, e.g. "Maya Okafor" (the persona's key is its separate short name).
+    pub display_name: Option<String>,
+    /// The creator's story in their own words (Markdown allowed).
+    pub story: Option<String>,
+    /// Niche, e.g. "sleep and energy for shift workers".
+    pub niche: Option<String>,
+    /// Areas of expertise.
+    pub expertise: Vec<String>,
+    /// What makes the voice recognisable, in a sentence.
+    pub unique_voice: Option<String>,
+    /// Personality traits, e.g. "blunt", "warm".
+    pub personality_traits: Vec<String>,
+    /// How stories are told, e.g. "opens on a shift anecdote, lands on one fix".
+    pub storytelling_style: Option<String>,
+    /// Who the videos are for.
+    pub target_audience: Option<String>,
+    /// The audience's pain points.
+    pub pain_points: Vec<String>,
+    /// What the audience wants.
+    pub desires: Vec<String>,
+    /// Preferred script length, seconds (15–90).
+    pub optimal_length_s: Option<u32>,
+    /// Topics that performed well.
+    pub successful_topics: Vec<String>,
+    /// Language of the persona's scripts (ISO 639-1), when the user states it.
+    pub language: Option<String>,
+}
+
+impl CreatorProfile {
+    /// Returns `self` with every field that `newer` sets taken from `newer` (a non-empty list or a
+    /// `Some`), so flags override front matter and a new version keeps what was not restated.
+    pub fn overlay(mut self, newer: CreatorProfile) -> CreatorProfile {
+        fn opt<T>(old: &mut Option<T>, new: Option<T>) {
+            if new.is_some() {
+                *old = new;
+            }
+        }
+        fn list(old: &mut Vec<String>, new: Vec<String>) {
+            if !new.is_empty() {
+                *old = new;
+            }
+        }
+        opt(&mut self.display_name, newer.display_name);
+        opt(&mut self.story, newer.story);
+        opt(&mut self.niche, newer.niche);
+        list(&mut self.expertise, newer.expertise);
+        opt(&mut self.unique_voice, newer.unique_voice);
+        list(&mut self.personality_traits, newer.personality_traits);
+        opt(&mut self.storytelling_style, newer.storytelling_style);
+        opt(&mut self.target_audience, newer.target_audience);
+        list(&mut self.pain_points, newer.pain_points);
+        list(&mut self.desires, newer.desires);
+        opt(&mut self.optimal_length_s, newer.optimal_length_s);
+        list(&mut self.successful_topics, newer.successful_topics);
+        opt(&mut self.language, newer.language);
+        self
+    }
+
+    /// Checks value ranges; the error names the field and the accepted range.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(s) = self.optimal_length_s
+            && !(MIN_DURATION_S..=MAX_DURATION_S).contains(&s)
+        {
+            return Err(Error::InvalidInput(format!(
+                "optimal_length_s = {s} is out of range: use {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Shortest script reelsmith writes, seconds.
+pub const MIN_DURATION_S: u32 = 15;
+/// Longest script reelsmith writes, seconds.
+pub const MAX_DURATION_S: u32 = 90;
+
+/// One example script as learned from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleScript {
+    /// Title from front matter or a leading Markdown heading.
+    pub title: Option<String>,
+    /// The script text (plain text; Markdown formatting removed).
+    pub text: String,
+    /// Where it came from: the file path, with `#N` for the N-th script of a multi-script file.
+    pub source: String,
+    /// Spoken length when known, seconds.
+    pub duration_s: Option<f64>,
+}
+
+/// A persona version about to be stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPersonaVersion {
+    /// The persona's key (see [`validate_name`]).
+    pub name: String,
+    /// Creator profile fields.
+    pub profile: CreatorProfile,
+    /// Style learned from `examples`.
+    pub style: StyleProfile,
+    /// The examples, in order.
+    pub examples: Vec<ExampleScript>,
+}
+
+/// An example script as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredExample {
+    /// Row id.
+    pub id: i64,
+    /// The example.
+    #[serde(flatten)]
+    pub example: ExampleScript,
+    /// Words in the text.
+    pub words: usize,
+}
+
+/// One stored version of a persona.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonaVersion {
+    /// The persona's key.
+    pub name: String,
+    /// Version number, from 1.
+    pub version: u32,
+    /// Versions stored for this persona.
+    pub versions: u32,
+    /// When this version was stored.
+    pub created_at: DateTime<Utc>,
+    /// Creator profile fields.
+    pub profile: CreatorProfile,
+    /// The learned style.
+    pub style: StyleProfile,
+    /// The examples of this version.
+    pub examples: Vec<StoredExample>,
+}
+
+/// A persona in a listing: its latest version, summarised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonaSummary {
+    /// The persona's key.
+    pub name: String,
+    /// Display name from the latest version's profile.
+    pub display_name: Option<String>,
+    /// Latest version number.
+    pub latest_version: u32,
+    /// Examples in the latest version.
+    pub examples: u32,
+    /// Language code of the latest version's examples.
+    pub language: String,
+    /// When the persona was first stored.
+    pub created_at: DateTime<Utc>,
+    /// When its latest version was stored.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What deleting a persona removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedPersona {
+    /// Versions removed.
+    pub versions: u32,
+    /// Example scripts removed.
+    pub examples: u32,
+}
+
+/// Longest persona name, characters.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Checks a persona name: 1–64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit
+/// (it appears in commands, file names and URLs).
+pub fn validate_name(name: &str) -> Result<()> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let starts_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    if name.is_empty() || name.len() > MAX_NAME_LEN || !starts_ok || !name.chars().all(ok_char) {
+        return Err(Error::InvalidInput(format!(
+            "invalid persona name '{name}': use 1–{MAX_NAME_LEN} letters, digits, '-', '_' or '.', starting with a letter or digit (e.g. maya or lucia-es)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_validated() {
+        for good in ["maya", "Lucia-es", "a", "x.y_z9"] {
+            assert!(validate_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "-maya", "ma ya", "maya/1", "é", &"a".repeat(65)] {
+            let err = validate_name(bad)
+                .map(|_| ())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("invalid persona name"), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn overlay_takes_what_newer_sets() {
+        let old = CreatorProfile {
+            niche: Some("sleep".into()),
+            expertise: vec!["naps".into()],
+            story: Some("old".into()),
+            ..Default::default()
+        };
+        let new = CreatorProfile {
+            story: Some("new".into()),
+            ..Default::default()
+        };
+        let merged = old.overlay(new);
+        assert_eq!(merged.story.as_deref(), Some("new"));
+        assert_eq!(merged.niche.as_deref(), Some("sleep"));
+        assert_eq!(merged.expertise, vec!["naps"]);
+    }
+
+    #[test]
+    fn optimal_length_is_range_checked() {
+        let p = CreatorProfile {
+            optimal_length_s: Some(120),
+            ..Default::default()
+        };
+        assert!(p.validate().is_err());
+        assert!(CreatorProfile::default().validate().is_ok());
+    }
+}
