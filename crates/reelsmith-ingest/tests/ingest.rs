@@ -1,0 +1,239 @@
+//! Reads real office documents and every kind of bad input.
+
+use std::path::{Path, PathBuf};
+
+use reelsmith_ingest::{ErrorKind, IngestError, load_examples, load_story};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn kind(paths: &[PathBuf]) -> ErrorKind {
+    match load_examples(paths) {
+        Err(IngestError { kind, .. }) => kind,
+        Ok(v) => unreachable!("expected an error, got {v:?}"),
+    }
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap_or_else(|e| unreachable!("write {p:?}: {e}"));
+    p
+}
+
+#[test]
+fn docx_from_libreoffice_splits_into_titled_scripts() {
+    let loaded = load_examples(&[fixture("scripts.docx")]).unwrap_or_else(|e| unreachable!("{e}"));
+    let ex = &loaded.examples;
+    assert_eq!(ex.len(), 3);
+    assert_eq!(ex[0].title.as_deref(), Some("Night Shift Coffee"));
+    assert!(
+        ex[0]
+            .text
+            .starts_with("Stop drinking coffee the second your shift starts."),
+        "{}",
+        ex[0].text
+    );
+    assert!(ex[0].source.ends_with("scripts.docx#1"));
+    assert!(
+        ex[1]
+            .text
+            .starts_with("Why are you so tired on your day off?")
+    );
+    assert!(
+        ex[2]
+            .text
+            .ends_with("Follow for more night shift survival tips.")
+    );
+    assert!(!ex.iter().any(|e| e.text.contains("---")));
+}
+
+#[test]
+fn pdf_from_libreoffice_is_read() {
+    let loaded = load_examples(&[fixture("scripts.pdf")]).unwrap_or_else(|e| unreachable!("{e}"));
+    let ex = &loaded.examples;
+    assert_eq!(ex.len(), 3, "{ex:#?}");
+    assert!(
+        ex[0]
+            .text
+            .contains("Stop drinking coffee the second your shift starts.")
+    );
+    assert!(ex[2].text.contains("vending machine"));
+}
+
+#[test]
+fn password_protected_documents_are_named_as_such() {
+    assert!(matches!(
+        kind(&[fixture("protected.pdf")]),
+        ErrorKind::PasswordProtected
+    ));
+    assert!(matches!(
+        kind(&[fixture("protected.docx")]),
+        ErrorKind::PasswordProtectedOrLegacy
+    ));
+}
+
+#[test]
+fn documents_without_text_are_refused() {
+    assert!(matches!(kind(&[fixture("empty.docx")]), ErrorKind::NoText));
+    assert!(matches!(kind(&[fixture("empty.pdf")]), ErrorKind::NoText));
+}
+
+#[test]
+fn corrupt_documents_are_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    for name in ["scripts.pdf", "scripts.docx"] {
+        let bytes = std::fs::read(fixture(name)).unwrap_or_else(|e| unreachable!("{e}"));
+        let truncated = write(
+            dir.path(),
+            &format!("cut-{name}"),
+            &bytes[..bytes.len() / 3],
+        );
+        let k = kind(&[truncated]);
+        assert!(matches!(k, ErrorKind::Corrupt { .. }), "{name}: {k:?}");
+    }
+    let fake = write(dir.path(), "fake.docx", b"this is not a word file");
+    assert!(matches!(
+        kind(&[fake]),
+        ErrorKind::Corrupt { format: "DOCX", .. }
+    ));
+    let fake = write(dir.path(), "fake.pdf", b"<html>not a pdf</html>");
+    assert!(matches!(
+        kind(&[fake]),
+        ErrorKind::Corrupt { format: "PDF", .. }
+    ));
+}
+
+#[test]
+fn missing_empty_unsupported_and_bad_encoding() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(matches!(
+        kind(&[dir.path().join("nope.txt")]),
+        ErrorKind::Missing
+    ));
+    assert!(matches!(
+        kind(&[write(dir.path(), "e.txt", b"  \n\n")]),
+        ErrorKind::Empty
+    ));
+    assert!(matches!(
+        kind(&[write(dir.path(), "only-seps.md", b"---\n\n---\n")]),
+        ErrorKind::Empty
+    ));
+    let k = kind(&[write(dir.path(), "clip.mp4", b"\0\0\0 ftyp")]);
+    assert!(
+        matches!(&k, ErrorKind::Unsupported(ext) if ext == ".mp4"),
+        "{k:?}"
+    );
+    let k = kind(&[write(dir.path(), "latin1.txt", b"caf\xe9 con leche")]);
+    assert!(matches!(k, ErrorKind::NotUtf8 { line: 1 }), "{k:?}");
+}
+
+#[test]
+fn error_message_names_file_and_fix() {
+    let err = load_examples(&[fixture("protected.pdf")])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("protected.pdf")
+            && err.contains("password-protected")
+            && err.contains("unprotected copy"),
+        "{err}"
+    );
+}
+
+#[test]
+fn folders_are_walked_in_order_and_unsupported_files_skipped() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    write(dir.path(), "b.md", b"# Second\n\nSecond script.");
+    write(
+        dir.path(),
+        "a.txt",
+        b"First script.\n---\n+++\ntitle = \"Third\"\nduration_s = 20\n+++\nThird script.",
+    );
+    write(dir.path(), "notes.jpg", b"\xff\xd8");
+    write(dir.path(), ".hidden.txt", b"never read");
+    std::fs::create_dir(dir.path().join("sub")).unwrap_or_else(|e| unreachable!("{e}"));
+    write(&dir.path().join("sub"), "c.txt", b"Fourth script.");
+    let loaded = load_examples(&[dir.path().to_path_buf()]).unwrap_or_else(|e| unreachable!("{e}"));
+    let texts: Vec<&str> = loaded.examples.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "First script.",
+            "Third script.",
+            "Second script.",
+            "Fourth script."
+        ]
+    );
+    assert_eq!(loaded.examples[1].title.as_deref(), Some("Third"));
+    assert_eq!(loaded.examples[1].duration_s, Some(20.0));
+    assert_eq!(loaded.examples[2].title.as_deref(), Some("Second"));
+    assert_eq!(loaded.skipped, vec![dir.path().join("notes.jpg")]);
+}
+
+#[test]
+fn folder_without_scripts_is_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    write(dir.path(), "photo.png", b"\x89PNG");
+    assert!(matches!(
+        kind(&[dir.path().to_path_buf()]),
+        ErrorKind::NoScripts
+    ));
+}
+
+#[test]
+fn bad_front_matter_names_the_script() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let p = write(
+        dir.path(),
+        "s.md",
+        b"ok\n---\n+++\nduraton_s = 3\n+++\nbody",
+    );
+    let k = kind(&[p.clone()]);
+    assert!(
+        matches!(&k, ErrorKind::FrontMatter { script: 2, detail } if detail.contains("duraton_s")),
+        "{k:?}"
+    );
+    std::fs::write(&p, "+++\nduration_s = -4\n+++\nbody").unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(matches!(
+        kind(&[p]),
+        ErrorKind::FrontMatter { script: 1, .. }
+    ));
+}
+
+#[test]
+fn story_front_matter_fills_the_profile() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let p = write(
+        dir.path(),
+        "story.md",
+        "+++\ndisplay_name = \"Maya\"\nexpertise = [\"sleep\"]\noptimal_length_s = 30\n+++\n# About me\n\nI was a nurse.".as_bytes(),
+    );
+    let story = load_story(&p).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(story.profile.display_name.as_deref(), Some("Maya"));
+    assert_eq!(story.profile.expertise, vec!["sleep"]);
+    assert!(story.text.contains("I was a nurse."));
+    std::fs::write(&p, "+++\noptimal_length_s = 300\n+++\nx")
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let err = load_story(&p)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("optimal_length_s"), "{err}");
+    std::fs::write(&p, "+++\nfavourite_colour = \"red\"\n+++\nx")
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let err = load_story(&p)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("favourite_colour"), "{err}");
+}
+
+#[test]
+fn story_can_be_a_docx() {
+    let story = load_story(&fixture("scripts.docx")).unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(story.text.contains("Stop drinking coffee"));
+}
