@@ -1,1 +1,145 @@
-//! x
+//! reelsmith's storage: SQLite as the embedded default (one file, WAL) and PostgreSQL for scale-out,
+//! behind one SQL code path (sqlx's `Any` driver; `$N` placeholders work on both). Each backend has its
+//! own migrations, applied on open.
+
+mod personas;
+
+use std::path::Path;
+
+use reelsmith_core::Error;
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The storage handle: a connection pool with migrations applied. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens (creating if needed, with its parent folder) the SQLite database at `path` in WAL mode and
+    /// applies migrations.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the folder cannot be created or the file cannot be opened or migrated.
+    pub async fn open_sqlite(path: &Path) -> Result<Store, Error> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Error::Storage(format!(
+                    "cannot create the data folder {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+        // sqlx percent-decodes the path part of a SQLite URL.
+        let encoded = path
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3F")
+            .replace('#', "%23");
+        Store::connect(&format!("sqlite://{encoded}?mode=rwc")).await
+    }
+
+    /// Connects to `url` — `sqlite://PATH?mode=rwc` or `postgres://user:pass@host/db` (also
+    /// `postgresql://`) — and applies migrations.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for another scheme; [`Error::Storage`] when the database is unreachable
+    /// or a migration fails.
+    pub async fn connect(url: &str) -> Result<Store, Error> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(Error::InvalidInput(format!(
+                "unsupported database_url '{}': use postgres://user:password@host/db, or leave it unset for the SQLite file in the data folder",
+                redact(url)
+            )));
+        };
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|e| {
+                Error::Storage(format!("cannot open the database at {}: {e}", redact(url)))
+            })?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers (the web UI) run while a generation writes; it persists in the file.
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await
+                .map_err(storage)?;
+        }
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(|e| {
+            Error::Storage(format!(
+                "migrating the database at {} failed: {e}",
+                redact(url)
+            ))
+        })?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool, waiting for connections to be returned (flushes SQLite's WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Maps a database error to [`Error::Storage`].
+pub(crate) fn storage(e: sqlx::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+}

@@ -1,0 +1,229 @@
+//! The store story: one scenario, run against SQLite always and against PostgreSQL when
+//! `REELSMITH_TEST_DATABASE_URL` is set (`scripts/postgres.sh` starts a server and prints the URL).
+
+use reelsmith_core::Error;
+use reelsmith_core::persona::{CreatorProfile, ExampleScript, NewPersonaVersion};
+use reelsmith_core::store::PersonaStore;
+use reelsmith_core::style::learn_style;
+use reelsmith_store::{Backend, Store};
+use sqlx::Connection;
+
+fn example(text: &str, duration_s: Option<f64>) -> ExampleScript {
+    ExampleScript {
+        title: Some("t".into()),
+        text: text.into(),
+        source: "story.md".into(),
+        duration_s,
+    }
+}
+
+fn new_version(name: &str, texts: &[&str], story: Option<&str>) -> NewPersonaVersion {
+    let examples: Vec<ExampleScript> = texts.iter().map(|t| example(t, Some(20.0))).collect();
+    NewPersonaVersion {
+        name: name.into(),
+        profile: CreatorProfile {
+            display_name: Some("Maya Okafor".into()),
+            story: story.map(Into::into),
+            ..Default::default()
+        },
+        style: learn_style(&examples, None),
+        examples,
+    }
+}
+
+async fn story(store: &Store) {
+    assert!(store.personas().await.unwrap_or_default().is_empty());
+    assert!(matches!(
+        store.persona("maya", None).await,
+        Err(Error::NotFound {
+            kind: "persona",
+            ..
+        })
+    ));
+
+    // Learn version 1.
+    let v1 = store
+        .save_persona_version(&new_version(
+            "maya",
+            &[
+                "Stop hitting snooze. Your brain resets. Follow for more.",
+                "Why are you tired at 3pm? Save this.",
+            ],
+            Some("I was a night nurse."),
+        ))
+        .await
+        .unwrap_or_else(|e| unreachable!("save v1: {e}"));
+    assert_eq!((v1.version, v1.versions), (1, 1));
+    assert_eq!(v1.examples.len(), 2);
+    assert_eq!(v1.examples[0].words, 9);
+    assert_eq!(v1.examples[1].example.duration_s, Some(20.0));
+    assert_eq!(v1.profile.story.as_deref(), Some("I was a night nurse."));
+    assert_eq!(v1.style.examples, 2);
+
+    // Round trip: what is read back is what was stored, JSON columns included.
+    let read = store
+        .persona("maya", None)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(read, v1);
+
+    // Learning again makes version 2; version 1 stays readable.
+    let v2 = store
+        .save_persona_version(&new_version(
+            "maya",
+            &["One more script. Comment below."],
+            None,
+        ))
+        .await
+        .unwrap_or_else(|e| unreachable!("save v2: {e}"));
+    assert_eq!((v2.version, v2.versions, v2.examples.len()), (2, 2, 1));
+    let old = store
+        .persona("maya", Some(1))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(old.examples.len(), 2);
+    assert_eq!(old.versions, 2);
+    let missing = store.persona("maya", Some(3)).await;
+    assert!(
+        matches!(&missing, Err(Error::NotFound { hint, .. }) if hint.contains("1 to 2")),
+        "{missing:?}"
+    );
+
+    // A second persona, and the listing.
+    store
+        .save_persona_version(&new_version(
+            "lucia",
+            &["Deja de pagar comisiones. Sígueme."],
+            None,
+        ))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let list = store
+        .personas()
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let names: Vec<(&str, u32, u32)> = list
+        .iter()
+        .map(|p| (p.name.as_str(), p.latest_version, p.examples))
+        .collect();
+    assert_eq!(names, vec![("lucia", 1, 1), ("maya", 2, 1)]);
+    assert_eq!(list[1].display_name.as_deref(), Some("Maya Okafor"));
+
+    // Invalid names never reach the database.
+    let bad = store
+        .save_persona_version(&new_version("bad name", &["x"], None))
+        .await;
+    assert!(matches!(bad, Err(Error::InvalidInput(_))));
+    assert_eq!(
+        store.personas().await.map(|l| l.len()).unwrap_or_default(),
+        2
+    );
+
+    // Delete removes every version and example; the name can be learned afresh.
+    let deleted = store
+        .delete_persona("maya")
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!((deleted.versions, deleted.examples), (2, 3));
+    assert!(matches!(
+        store.delete_persona("maya").await,
+        Err(Error::NotFound { .. })
+    ));
+    let again = store
+        .save_persona_version(&new_version("maya", &["Fresh start. Follow me."], None))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(again.version, 1);
+    store
+        .delete_persona("maya")
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    store
+        .delete_persona("lucia")
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(store.personas().await.unwrap_or_default().is_empty());
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let path = dir.path().join("nested folder/reelsmith #1.db");
+    let store = Store::open_sqlite(&path)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(store.backend(), Backend::Sqlite);
+    story(&store).await;
+    // Data persists across reopening, and migrations are idempotent.
+    store
+        .save_persona_version(&new_version("kept", &["Still here. Follow."], None))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    store.close().await;
+    let reopened = Store::open_sqlite(&path)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        reopened.persona("kept", None).await.map(|p| p.version).ok(),
+        Some(1)
+    );
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(
+            &mut sqlx::SqliteConnection::connect(&format!(
+                "sqlite://{}",
+                path.display().to_string().replace('#', "%23")
+            ))
+            .await
+            .unwrap_or_else(|e| unreachable!("{e}")),
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    let Ok(url) = std::env::var("REELSMITH_TEST_DATABASE_URL") else {
+        eprintln!(
+            "REELSMITH_TEST_DATABASE_URL is not set: PostgreSQL story skipped (scripts/test.sh sets it)"
+        );
+        return;
+    };
+    // A fresh database per run, so leftovers of an earlier run cannot interfere.
+    let db = format!(
+        "reelsmith_story_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    );
+    let mut admin = sqlx::PgConnection::connect(&url)
+        .await
+        .unwrap_or_else(|e| unreachable!("connect {url}: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let (base, _) = url.rsplit_once('/').unwrap_or((&url, ""));
+    let store = Store::connect(&format!("{base}/{db}"))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(store.backend(), Backend::Postgres);
+    story(&store).await;
+    store.close().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db}")))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused_with_the_fix() {
+    let err = Store::connect("mysql://root:pw@localhost/x")
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("postgres://") && err.contains("root:***"),
+        "{err}"
+    );
+}
