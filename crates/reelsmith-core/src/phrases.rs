@@ -19,13 +19,13 @@ pub struct SignaturePhrase {
 
 /// Shortest and longest phrase, in words.
 const MIN_N: usize = 2;
-const MAX_N: usize = 4;
+const MAX_N: usize = 6;
 
-/// The `limit` most characteristic recurring n-grams (2–4 words) of `scripts`.
+/// The `limit` most characteristic recurring n-grams (2–6 words) of `scripts`.
 ///
 /// A phrase qualifies when it appears in at least two scripts (or twice in a single script when only one
-/// is given) and holds at least one word that is not a stop word of `language` (ISO 639-1; the
-/// `stop-words` crate's NLTK lists), so "of the" never qualifies. A phrase inside a longer qualifying
+/// is given) and holds at least one word of three or more letters that is not a stop word of `language`
+/// (ISO 639-1; the `stop-words` crate's NLTK lists), so "of the" and "va a" never qualify. A phrase inside a longer qualifying
 /// phrase with the same script count is dropped in favour of the longer one. Ranked by scripts, then
 /// length, then count, then text (so the order is deterministic).
 pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<SignaturePhrase> {
@@ -38,7 +38,7 @@ pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<
             let toks: Vec<String> = words(sentence).iter().map(|w| fold(w)).collect();
             for n in MIN_N..=MAX_N {
                 for win in toks.windows(n) {
-                    if win.iter().all(|w| stops.contains(w)) {
+                    if !win.iter().any(|w| w.chars().count() >= 3 && !stops.contains(w)) {
                         continue;
                     }
                     let phrase = win.join(" ");
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn unknown_language_still_works_without_stop_words() {
-        let p = signature_phrases(&["xa yo zu", "xa yo bi"], "tgl", 3);
-        assert_eq!(p[0].text, "xa yo");
+        let p = signature_phrases(&["xaa yoo zu", "xaa yoo bi"], "tgl", 3);
+        assert_eq!(p[0].text, "xaa yoo");
     }
 }

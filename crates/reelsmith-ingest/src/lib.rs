@@ -74,7 +74,8 @@ pub fn load_examples(paths: &[PathBuf]) -> Result<LoadedExamples, IngestError> {
     Ok(LoadedExamples { examples, skipped })
 }
 
-/// Reads a creator's story: any supported format; TOML front matter (txt and md) sets the profile.
+/// Reads a creator's story as plain text (a leading Markdown heading dropped); TOML front matter sets
+/// the profile.
 ///
 /// # Errors
 /// As [`load_examples`], plus front matter that names an unknown field or has a wrong type.
@@ -92,11 +93,7 @@ pub fn load_story(path: &Path) -> Result<Story, IngestError> {
             detail: e.to_string(),
         })
     })?;
-    let body = if format == Format::Markdown {
-        body.trim().to_string()
-    } else {
-        plain(format, &body).1
-    };
+    let body = plain(format, &body).1;
     if body.is_empty() && profile == CreatorProfile::default() {
         return Err(err(ErrorKind::Empty));
     }

@@ -1,0 +1,43 @@
+//! Command-line grammar. Global options (`--config`, `--data-dir`) are accepted before or after the
+//! subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{config::ConfigCmd, persona::PersonaCmd};
+
+/// reelsmith — learns a creator's voice and writes short-form video scripts in it.
+#[derive(Debug, Parser)]
+#[command(name = "reelsmith", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Options that apply to every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted by every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Config file to read instead of ~/.config/reelsmith/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder for the database and everything reelsmith keeps (overrides REELSMITH_DATA_DIR and the
+    /// config file).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Learn, list, show and delete creator personas.
+    #[command(subcommand)]
+    Persona(PersonaCmd),
+    /// Print the example configuration or the settings in force.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}

@@ -1,0 +1,314 @@
+//! `reelsmith persona`: learn a persona from a story and example scripts, list, show and delete.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use reelsmith_core::Error;
+use reelsmith_core::persona::{CreatorProfile, ExampleScript, NewPersonaVersion, PersonaVersion, validate_name};
+use reelsmith_core::store::PersonaStore;
+use reelsmith_core::style::learn_style;
+
+use crate::exit::UserError;
+use crate::render;
+
+/// `persona` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PersonaCmd {
+    /// Learn a persona (or a new version of one) from a story and example scripts.
+    Learn(LearnArgs),
+    /// List personas.
+    List(JsonFlag),
+    /// Show a persona's profile and learned style.
+    Show(ShowArgs),
+    /// Delete a persona with every version and example.
+    Delete(DeleteArgs),
+}
+
+/// `--json` alone.
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `persona learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// The persona's short name (letters, digits, '-', '_', '.'), e.g. maya.
+    #[arg(long)]
+    pub name: String,
+    /// The creator's story (txt, md, pdf or docx); TOML front matter between +++ lines sets profile fields.
+    #[arg(long, value_name = "FILE")]
+    pub story: Option<PathBuf>,
+    /// Example scripts: files or folders (txt, md, pdf, docx); a file may hold several scripts separated
+    /// by '---' lines. Repeat the flag or list several paths.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub examples: Vec<PathBuf>,
+    /// Keep the previous version's examples and add these to them (default: the new version has only
+    /// the examples given now).
+    #[arg(long)]
+    pub append: bool,
+    /// Spoken length of each new example in seconds, in the order they are read, e.g. 32,41,28 —
+    /// lets reelsmith learn the speaking rate (front matter `duration_s` works per script too).
+    #[arg(long, value_name = "SECONDS,...", value_delimiter = ',')]
+    pub durations: Vec<f64>,
+    /// Language of the scripts (ISO 639-1, e.g. es); detected when not given.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Display name, e.g. "Maya Okafor".
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Niche, e.g. "sleep for shift workers".
+    #[arg(long)]
+    pub niche: Option<String>,
+    /// Areas of expertise (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub expertise: Vec<String>,
+    /// What makes the voice recognisable, in a sentence.
+    #[arg(long)]
+    pub unique_voice: Option<String>,
+    /// Personality traits (comma-separated or repeated).
+    #[arg(long = "trait", value_delimiter = ',')]
+    pub traits: Vec<String>,
+    /// How stories are told.
+    #[arg(long)]
+    pub storytelling_style: Option<String>,
+    /// Who the videos are for.
+    #[arg(long)]
+    pub audience: Option<String>,
+    /// Audience pain points (comma-separated or repeated).
+    #[arg(long = "pain-point", value_delimiter = ',')]
+    pub pain_points: Vec<String>,
+    /// What the audience wants (comma-separated or repeated).
+    #[arg(long = "desire", value_delimiter = ',')]
+    pub desires: Vec<String>,
+    /// Preferred script length in seconds (15–90).
+    #[arg(long, value_name = "SECONDS")]
+    pub optimal_length: Option<u32>,
+    /// Topics that performed well (comma-separated or repeated).
+    #[arg(long = "topic", value_delimiter = ',')]
+    pub topics: Vec<String>,
+    /// Print the stored version as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `persona show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The persona's name.
+    pub name: String,
+    /// Show this version (from 1) instead of the latest.
+    #[arg(long)]
+    pub version: Option<u32>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `persona delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The persona's name.
+    pub name: String,
+    /// Delete without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// Runs a `persona` subcommand against `store`.
+pub async fn run(cmd: PersonaCmd, store: &dyn PersonaStore) -> Result<()> {
+    match cmd {
+        PersonaCmd::Learn(args) => learn(args, store).await,
+        PersonaCmd::List(a) => {
+            let list = store.personas().await?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                print!("{}", render::persona_list(&list));
+            }
+            Ok(())
+        }
+        PersonaCmd::Show(a) => {
+            let p = store.persona(&a.name, a.version).await?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                print!("{}", render::persona(&p));
+            }
+            Ok(())
+        }
+        PersonaCmd::Delete(a) => delete(a, store).await,
+    }
+}
+
+impl LearnArgs {
+    /// The profile fields given as flags.
+    fn profile(&self) -> CreatorProfile {
+        CreatorProfile {
+            display_name: self.display_name.clone(),
+            story: None,
+            niche: self.niche.clone(),
+            expertise: self.expertise.clone(),
+            unique_voice: self.unique_voice.clone(),
+            personality_traits: self.traits.clone(),
+            storytelling_style: self.storytelling_style.clone(),
+            target_audience: self.audience.clone(),
+            pain_points: self.pain_points.clone(),
+            desires: self.desires.clone(),
+            optimal_length_s: self.optimal_length,
+            successful_topics: self.topics.clone(),
+            language: self.language.clone(),
+        }
+    }
+}
+
+/// Reads every input first and stores only when all of it is good: bad input stores nothing.
+async fn learn(args: LearnArgs, store: &dyn PersonaStore) -> Result<()> {
+    validate_name(&args.name)?;
+    let previous = match store.persona(&args.name, None).await {
+        Ok(p) => Some(p),
+        Err(Error::NotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let story = args.story.as_deref().map(reelsmith_ingest::load_story).transpose()?;
+    let mut new_examples = Vec::new();
+    if !args.examples.is_empty() {
+        let loaded = reelsmith_ingest::load_examples(&args.examples)?;
+        for skipped in &loaded.skipped {
+            eprintln!("warning: skipped {} (not .txt, .md, .pdf or .docx)", skipped.display());
+        }
+        new_examples = loaded.examples;
+    }
+    apply_durations(&mut new_examples, &args.durations)?;
+    let examples = combine_examples(previous.as_ref(), new_examples, args.append, &args.name)?;
+
+    let mut profile = previous.as_ref().map(|p| p.profile.clone()).unwrap_or_default();
+    if let Some(story) = story {
+        profile = profile.overlay(story.profile);
+        if !story.text.is_empty() {
+            profile.story = Some(story.text);
+        }
+    }
+    profile = profile.overlay(args.profile());
+    profile.validate()?;
+
+    let style = learn_style(&examples, profile.language.as_deref());
+    let stored = store
+        .save_persona_version(&NewPersonaVersion {
+            name: args.name.clone(),
+            profile,
+            style,
+            examples,
+        })
+        .await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&stored)?);
+    } else {
+        print_learned(&stored);
+    }
+    Ok(())
+}
+
+/// Sets each example's duration from `--durations`, which must give one per example.
+fn apply_durations(examples: &mut [ExampleScript], durations: &[f64]) -> Result<()> {
+    if durations.is_empty() {
+        return Ok(());
+    }
+    if durations.len() != examples.len() {
+        return Err(UserError(format!(
+            "--durations gives {} values but {} example scripts were read — give one duration in seconds per script, in the order they are read",
+            durations.len(),
+            examples.len()
+        ))
+        .into());
+    }
+    for (ex, d) in examples.iter_mut().zip(durations) {
+        if !(d.is_finite() && *d > 0.0) {
+            return Err(UserError(format!("--durations: {d} is not a positive number of seconds")).into());
+        }
+        ex.duration_s = Some(*d);
+    }
+    Ok(())
+}
+
+/// The examples of the new version: the new ones, with the previous version's first when appending, or
+/// the previous version's alone when none are given (a profile-only update).
+fn combine_examples(
+    previous: Option<&PersonaVersion>,
+    new: Vec<ExampleScript>,
+    append: bool,
+    name: &str,
+) -> Result<Vec<ExampleScript>> {
+    let old = || -> Vec<ExampleScript> {
+        previous
+            .map(|p| p.examples.iter().map(|e| e.example.clone()).collect())
+            .unwrap_or_default()
+    };
+    let examples = match (new.is_empty(), append) {
+        (true, _) => old(),
+        (false, true) => old().into_iter().chain(new).collect(),
+        (false, false) => new,
+    };
+    if examples.is_empty() {
+        return Err(UserError(format!(
+            "persona '{name}' has no example scripts yet — pass --examples FILE_OR_FOLDER (txt, md, pdf or docx)"
+        ))
+        .into());
+    }
+    Ok(examples)
+}
+
+fn print_learned(p: &PersonaVersion) {
+    println!(
+        "Learned {} version {} from {} example script{} ({}, {:.0} WPM).",
+        p.name,
+        p.version,
+        p.examples.len(),
+        if p.examples.len() == 1 { "" } else { "s" },
+        p.style.language.name,
+        p.style.pace.wpm
+    );
+    println!();
+    print!("{}", render::persona(p));
+}
+
+async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
+    let p = store.persona(&args.name, None).await?;
+    if !args.yes {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            return Err(UserError(format!(
+                "not deleting '{}' without confirmation: stdin is not a terminal — pass --yes to delete",
+                args.name
+            ))
+            .into());
+        }
+        print!(
+            "Delete persona '{}' with its {} version{} and their example scripts? This cannot be undone. [y/N] ",
+            p.name,
+            p.versions,
+            if p.versions == 1 { "" } else { "s" }
+        );
+        std::io::stdout().flush().context("writing the prompt")?;
+        let mut answer = String::new();
+        stdin.lock().read_line(&mut answer).context("reading the answer")?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            println!("Kept '{}'.", p.name);
+            return Ok(());
+        }
+    }
+    let d = store.delete_persona(&args.name).await?;
+    println!(
+        "Deleted persona '{}' ({} version{}, {} example script{}).",
+        args.name,
+        d.versions,
+        if d.versions == 1 { "" } else { "s" },
+        d.examples,
+        if d.examples == 1 { "" } else { "s" }
+    );
+    Ok(())
+}

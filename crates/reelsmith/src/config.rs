@@ -1,0 +1,154 @@
+//! Configuration: built-in defaults, then a TOML file, then `REELSMITH_*` environment variables, then
+//! flags — resolved once into an immutable [`Config`] that is passed explicitly.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The commented example configuration, printed by `reelsmith config default`.
+pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+/// Environment variables starting with `REELSMITH_` that are not settings.
+const NOT_SETTINGS: &[&str] = &["test_database_url"];
+
+/// A value kept out of `Debug` output and logs (database URLs can hold passwords).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Folder for the SQLite database and everything else reelsmith keeps.
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL; unset means the SQLite file in the data folder.
+    pub database_url: Option<Secret>,
+}
+
+/// Where a configuration came from, for `config show`.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The settings.
+    pub config: Config,
+    /// The config file read, if any.
+    pub file: Option<PathBuf>,
+    /// The resolved data folder.
+    pub data_dir: PathBuf,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "reelsmith")
+}
+
+/// The default config file: `$XDG_CONFIG_HOME/reelsmith/config.toml`.
+pub fn default_file() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Loads the configuration.
+///
+/// `file`: the `--config` flag (must exist); without it the default file is read when present.
+/// `data_dir`: the `--data-dir` flag, which wins over everything.
+///
+/// # Errors
+/// A `--config` file that does not exist, invalid TOML, an unknown key, or no home folder to put
+/// the data folder in.
+pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Loaded> {
+    let file = match file {
+        Some(f) if !f.is_file() => bail!("config file {} does not exist — check the --config path", f.display()),
+        Some(f) => Some(f.to_path_buf()),
+        None => default_file().filter(|f| f.is_file()),
+    };
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    if let Some(f) = &file {
+        fig = fig.merge(Toml::file_exact(f));
+    }
+    fig = fig.merge(Env::prefixed("REELSMITH_").split("__").ignore(NOT_SETTINGS));
+    if let Some(d) = data_dir {
+        fig = fig.merge(Serialized::default("data_dir", d));
+    }
+    let config: Config = fig.extract().map_err(|e| {
+        let place = file.as_ref().map_or("the environment".to_string(), |f| {
+            format!("{} or the environment", f.display())
+        });
+        anyhow::anyhow!("invalid configuration in {place}: {e} — `reelsmith config default` shows every setting")
+    })?;
+    let data_dir = match &config.data_dir {
+        Some(d) => d.clone(),
+        None => project_dirs()
+            .map(|d| d.data_dir().to_path_buf())
+            .context("cannot find a home folder for the data folder — set REELSMITH_DATA_DIR or pass --data-dir")?,
+    };
+    Ok(Loaded { config, file, data_dir })
+}
+
+impl Loaded {
+    /// The SQLite database file used when no `database_url` is set.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("reelsmith.db")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_is_valid_and_all_defaults() {
+        let parsed: Config = toml::from_str(EXAMPLE).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(parsed, Config::default());
+        // Every setting is documented in the example.
+        let keys = toml::to_string(&Config {
+            data_dir: Some("x".into()),
+            database_url: Some(Secret("y".into())),
+        })
+        .unwrap_or_default();
+        for line in keys.lines() {
+            let key = line.split('=').next().unwrap_or_default().trim();
+            assert!(EXAMPLE.contains(&format!("# {key} = ")), "{key} is not in config.example.toml");
+        }
+    }
+
+    #[test]
+    fn secrets_are_hidden_in_debug() {
+        let c = Config {
+            data_dir: None,
+            database_url: Some(Secret("postgres://u:pw@h/db".into())),
+        };
+        assert!(!format!("{c:?}").contains("pw"));
+    }
+
+    #[test]
+    fn file_then_flag_precedence() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "data_dir = \"/from/file\"\n").unwrap_or_else(|e| unreachable!("{e}"));
+        let l = load(Some(&f), None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(l.data_dir, PathBuf::from("/from/file"));
+        let l = load(Some(&f), Some(Path::new("/from/flag"))).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(l.data_dir, PathBuf::from("/from/flag"));
+        assert_eq!(l.sqlite_path(), PathBuf::from("/from/flag/reelsmith.db"));
+    }
+
+    #[test]
+    fn bad_files_are_explained() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let missing = load(Some(&dir.path().join("nope.toml")), None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(missing.contains("does not exist"), "{missing}");
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "data_dri = \"/x\"\n").unwrap_or_else(|e| unreachable!("{e}"));
+        let err = load(Some(&f), None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("data_dri") && err.contains("config default"), "{err}");
+    }
+}
