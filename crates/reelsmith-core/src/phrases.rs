@@ -38,7 +38,10 @@ pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<
             let toks: Vec<String> = words(sentence).iter().map(|w| fold(w)).collect();
             for n in MIN_N..=MAX_N {
                 for win in toks.windows(n) {
-                    if !win.iter().any(|w| w.chars().count() >= 3 && !stops.contains(w)) {
+                    if !win
+                        .iter()
+                        .any(|w| w.chars().count() >= 3 && !stops.contains(w))
+                    {
                         continue;
                     }
                     let phrase = win.join(" ");

@@ -98,3 +98,23 @@ mod tests {
         assert!(err.contains("closing"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::formats::markdown_to_text;
+
+    proptest! {
+        #[test]
+        fn splitting_and_front_matter_never_panic(text in "(\\PC|\n|---|\\+\\+\\+|#|=|\")*") {
+            for part in split_scripts(&text) {
+                prop_assert!(!part.trim().is_empty());
+                prop_assert!(part.lines().all(|l| l.trim() != "---"));
+                let _ = front_matter::<toml::Table>(&part);
+                let _ = markdown_to_text(&part);
+            }
+        }
+    }
+}

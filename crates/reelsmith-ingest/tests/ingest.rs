@@ -192,7 +192,7 @@ fn bad_front_matter_names_the_script() {
         "s.md",
         b"ok\n---\n+++\nduraton_s = 3\n+++\nbody",
     );
-    let k = kind(&[p.clone()]);
+    let k = kind(std::slice::from_ref(&p));
     assert!(
         matches!(&k, ErrorKind::FrontMatter { script: 2, detail } if detail.contains("duraton_s")),
         "{k:?}"

@@ -9,7 +9,7 @@ use crate::commands::{config::ConfigCmd, persona::PersonaCmd};
 
 /// reelsmith — learns a creator's voice and writes short-form video scripts in it.
 #[derive(Debug, Parser)]
-#[command(name = "reelsmith", version, about, propagate_version = true)]
+#[command(name = "reelsmith", version, about)]
 pub struct Cli {
     /// Options that apply to every command.
     #[command(flatten)]
@@ -40,4 +40,14 @@ pub enum Command {
     /// Print the example configuration or the settings in force.
     #[command(subcommand)]
     Config(ConfigCmd),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn grammar_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -4,10 +4,12 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+
+use crate::exit::UserError;
 
 /// The commented example configuration, printed by `reelsmith config default`.
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -66,7 +68,13 @@ pub fn default_file() -> Option<PathBuf> {
 /// the data folder in.
 pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Loaded> {
     let file = match file {
-        Some(f) if !f.is_file() => bail!("config file {} does not exist — check the --config path", f.display()),
+        Some(f) if !f.is_file() => {
+            return Err(UserError(format!(
+                "config file {} does not exist — check the --config path",
+                f.display()
+            ))
+            .into());
+        }
         Some(f) => Some(f.to_path_buf()),
         None => default_file().filter(|f| f.is_file()),
     };
@@ -82,7 +90,9 @@ pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Loaded> {
         let place = file.as_ref().map_or("the environment".to_string(), |f| {
             format!("{} or the environment", f.display())
         });
-        anyhow::anyhow!("invalid configuration in {place}: {e} — `reelsmith config default` shows every setting")
+        UserError(format!(
+            "invalid configuration in {place}: {e} — `reelsmith config default` shows every setting"
+        ))
     })?;
     let data_dir = match &config.data_dir {
         Some(d) => d.clone(),
@@ -90,7 +100,11 @@ pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Loaded> {
             .map(|d| d.data_dir().to_path_buf())
             .context("cannot find a home folder for the data folder — set REELSMITH_DATA_DIR or pass --data-dir")?,
     };
-    Ok(Loaded { config, file, data_dir })
+    Ok(Loaded {
+        config,
+        file,
+        data_dir,
+    })
 }
 
 impl Loaded {
@@ -116,7 +130,10 @@ mod tests {
         .unwrap_or_default();
         for line in keys.lines() {
             let key = line.split('=').next().unwrap_or_default().trim();
-            assert!(EXAMPLE.contains(&format!("# {key} = ")), "{key} is not in config.example.toml");
+            assert!(
+                EXAMPLE.contains(&format!("# {key} = ")),
+                "{key} is not in config.example.toml"
+            );
         }
     }
 
@@ -136,7 +153,8 @@ mod tests {
         std::fs::write(&f, "data_dir = \"/from/file\"\n").unwrap_or_else(|e| unreachable!("{e}"));
         let l = load(Some(&f), None).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(l.data_dir, PathBuf::from("/from/file"));
-        let l = load(Some(&f), Some(Path::new("/from/flag"))).unwrap_or_else(|e| unreachable!("{e}"));
+        let l =
+            load(Some(&f), Some(Path::new("/from/flag"))).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(l.data_dir, PathBuf::from("/from/flag"));
         assert_eq!(l.sqlite_path(), PathBuf::from("/from/flag/reelsmith.db"));
     }
@@ -144,11 +162,20 @@ mod tests {
     #[test]
     fn bad_files_are_explained() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-        let missing = load(Some(&dir.path().join("nope.toml")), None).err().map(|e| e.to_string()).unwrap_or_default();
+        let missing = load(Some(&dir.path().join("nope.toml")), None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(missing.contains("does not exist"), "{missing}");
         let f = dir.path().join("c.toml");
         std::fs::write(&f, "data_dri = \"/x\"\n").unwrap_or_else(|e| unreachable!("{e}"));
-        let err = load(Some(&f), None).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("data_dri") && err.contains("config default"), "{err}");
+        let err = load(Some(&f), None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("data_dri") && err.contains("config default"),
+            "{err}"
+        );
     }
 }

@@ -16,7 +16,10 @@ pub fn persona_list(list: &[PersonaSummary]) -> String {
             .into();
     }
     let w = list.iter().map(|p| p.name.len()).max().unwrap_or(4).max(4);
-    let mut out = format!("{:<w$}  {:>7}  {:>8}  {:<4}  {:<16}  DISPLAY NAME\n", "NAME", "VERSION", "EXAMPLES", "LANG", "UPDATED (UTC)");
+    let mut out = format!(
+        "{:<w$}  {:>7}  {:>8}  {:<4}  {:<16}  DISPLAY NAME\n",
+        "NAME", "VERSION", "EXAMPLES", "LANG", "UPDATED (UTC)"
+    );
     for p in list {
         let _ = writeln!(
             out,
@@ -42,7 +45,13 @@ fn quote(s: &str) -> String {
 
 fn types<T>(out: &mut String, counts: &[TypeCount<T>], label: impl Fn(&T) -> &'static str) {
     for c in counts {
-        let _ = writeln!(out, "  {:<24} {:>3}  {:>5}", label(&c.kind), c.count, pct(c.share));
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>3}  {:>5}",
+            label(&c.kind),
+            c.count,
+            pct(c.share)
+        );
         for e in &c.evidence {
             let _ = writeln!(out, "      {}", quote(e));
         }
@@ -66,7 +75,15 @@ pub fn persona(p: &PersonaVersion) -> String {
         s.language.code
     );
     if let Some(d) = &p.profile.display_name {
-        let _ = writeln!(out, "{d}{}", p.profile.niche.as_ref().map(|n| format!(" — {n}")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{d}{}",
+            p.profile
+                .niche
+                .as_ref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default()
+        );
     }
 
     out.push_str("\nCREATOR PROFILE\n");
@@ -86,11 +103,16 @@ pub fn persona(p: &PersonaVersion) -> String {
     field("Audience", pr.target_audience.clone());
     field("Pain points", list(&pr.pain_points));
     field("Desires", list(&pr.desires));
-    field("Optimal length", pr.optimal_length_s.map(|s| format!("{s} s")));
+    field(
+        "Optimal length",
+        pr.optimal_length_s.map(|s| format!("{s} s")),
+    );
     field("Successful topics", list(&pr.successful_topics));
     field(
         "Story",
-        pr.story.as_ref().map(|t| reelsmith_core::text::truncate_chars(&t.replace('\n', " "), 160)),
+        pr.story
+            .as_ref()
+            .map(|t| reelsmith_core::text::truncate_chars(&t.replace('\n', " "), 160)),
     );
     if !unset.is_empty() {
         let _ = writeln!(
@@ -123,31 +145,68 @@ pub fn persona(p: &PersonaVersion) -> String {
     );
     let source = match &pace.wpm_source {
         WpmSource::Learned { examples, total_s } => {
-            format!("learned from {examples} timed example{} ({total_s:.0} s)", if *examples == 1 { "" } else { "s" })
+            format!(
+                "learned from {examples} timed example{} ({total_s:.0} s)",
+                if *examples == 1 { "" } else { "s" }
+            )
         }
         WpmSource::LanguageDefault { source } => {
-            format!("default: {source}; give durations (--durations or front matter duration_s) to learn it")
+            format!(
+                "default: {source}; give durations (--durations or front matter duration_s) to learn it"
+            )
         }
     };
-    let _ = writeln!(out, "  {:<LABEL$}{:.0} WPM — {source}", "Speaking rate", pace.wpm);
-    let _ = writeln!(out, "  {:<LABEL$}{:.0} s for the median script", "Typical length", pace.typical_duration_s);
+    let _ = writeln!(
+        out,
+        "  {:<LABEL$}{:.0} WPM — {source}",
+        "Speaking rate", pace.wpm
+    );
+    let _ = writeln!(
+        out,
+        "  {:<LABEL$}{:.0} s for the median script",
+        "Typical length", pace.typical_duration_s
+    );
 
     let v = &s.voice;
     out.push_str("\nVOICE\n");
-    let _ = writeln!(out, "  {:<LABEL$}{:.1} % of words", "Second person", v.second_person_rate * 100.0);
-    let _ = writeln!(out, "  {:<LABEL$}{:.1} % of words", "First person", v.first_person_rate * 100.0);
-    let _ = writeln!(out, "  {:<LABEL$}{:.1} per 100 words", "Emoji", v.emoji_per_100_words);
+    let _ = writeln!(
+        out,
+        "  {:<LABEL$}{:.1} % of words",
+        "Second person",
+        v.second_person_rate * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "  {:<LABEL$}{:.1} % of words",
+        "First person",
+        v.first_person_rate * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "  {:<LABEL$}{:.1} per 100 words",
+        "Emoji", v.emoji_per_100_words
+    );
     let _ = writeln!(
         out,
         "  {:<LABEL$}{} of sentences end in '!', {} are questions",
-        "Exclamations", pct(v.exclamation_rate), pct(v.question_rate)
+        "Exclamations",
+        pct(v.exclamation_rate),
+        pct(v.question_rate)
     );
     match &v.readability {
         Some(r) => {
-            let _ = writeln!(out, "  {:<LABEL$}{:.0} {} — {}", "Readability", r.score, r.scale, r.band);
+            let _ = writeln!(
+                out,
+                "  {:<LABEL$}{:.0} {} — {}",
+                "Readability", r.score, r.scale, r.band
+            );
         }
         None => {
-            let _ = writeln!(out, "  {:<LABEL$}no formula for {}", "Readability", s.language.name);
+            let _ = writeln!(
+                out,
+                "  {:<LABEL$}no formula for {}",
+                "Readability", s.language.name
+            );
         }
     }
     let _ = writeln!(
@@ -156,11 +215,21 @@ pub fn persona(p: &PersonaVersion) -> String {
         "Lexical diversity", v.lexical_diversity
     );
     if v.signature_phrases.is_empty() {
-        let _ = writeln!(out, "  {:<LABEL$}none repeated across scripts yet", "Signature phrases");
+        let _ = writeln!(
+            out,
+            "  {:<LABEL$}none repeated across scripts yet",
+            "Signature phrases"
+        );
     } else {
         let _ = writeln!(out, "  Signature phrases");
         for ph in &v.signature_phrases {
-            let _ = writeln!(out, "      {} — {} scripts, {}×", quote(&ph.text), ph.scripts, ph.count);
+            let _ = writeln!(
+                out,
+                "      {} — {} scripts, {}×",
+                quote(&ph.text),
+                ph.scripts,
+                ph.count
+            );
         }
     }
     if !s.language.has_lexicon {
@@ -186,8 +255,18 @@ pub fn persona(p: &PersonaVersion) -> String {
         let title = e.example.title.clone().unwrap_or_else(|| {
             reelsmith_core::text::truncate_chars(e.example.text.lines().next().unwrap_or(""), 50)
         });
-        let dur = e.example.duration_s.map(|d| format!(", {d:.0} s")).unwrap_or_default();
-        let _ = writeln!(out, "  {:>2}. {title} — {} words{dur} ({})", i + 1, e.words, e.example.source);
+        let dur = e
+            .example
+            .duration_s
+            .map(|d| format!(", {d:.0} s"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:>2}. {title} — {} words{dur} ({})",
+            i + 1,
+            e.words,
+            e.example.source
+        );
     }
     out
 }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use reelsmith_core::Error;
-use reelsmith_core::persona::{CreatorProfile, ExampleScript, NewPersonaVersion, PersonaVersion, validate_name};
+use reelsmith_core::persona::{
+    CreatorProfile, ExampleScript, NewPersonaVersion, PersonaVersion, validate_name,
+};
 use reelsmith_core::store::PersonaStore;
 use reelsmith_core::style::learn_style;
 
@@ -17,7 +19,7 @@ use crate::render;
 #[derive(Debug, Subcommand)]
 pub enum PersonaCmd {
     /// Learn a persona (or a new version of one) from a story and example scripts.
-    Learn(LearnArgs),
+    Learn(Box<LearnArgs>),
     /// List personas.
     List(JsonFlag),
     /// Show a persona's profile and learned style.
@@ -122,7 +124,7 @@ pub struct DeleteArgs {
 /// Runs a `persona` subcommand against `store`.
 pub async fn run(cmd: PersonaCmd, store: &dyn PersonaStore) -> Result<()> {
     match cmd {
-        PersonaCmd::Learn(args) => learn(args, store).await,
+        PersonaCmd::Learn(args) => learn(*args, store).await,
         PersonaCmd::List(a) => {
             let list = store.personas().await?;
             if a.json {
@@ -174,19 +176,29 @@ async fn learn(args: LearnArgs, store: &dyn PersonaStore) -> Result<()> {
         Err(Error::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };
-    let story = args.story.as_deref().map(reelsmith_ingest::load_story).transpose()?;
+    let story = args
+        .story
+        .as_deref()
+        .map(reelsmith_ingest::load_story)
+        .transpose()?;
     let mut new_examples = Vec::new();
     if !args.examples.is_empty() {
         let loaded = reelsmith_ingest::load_examples(&args.examples)?;
         for skipped in &loaded.skipped {
-            eprintln!("warning: skipped {} (not .txt, .md, .pdf or .docx)", skipped.display());
+            eprintln!(
+                "warning: skipped {} (not .txt, .md, .pdf or .docx)",
+                skipped.display()
+            );
         }
         new_examples = loaded.examples;
     }
     apply_durations(&mut new_examples, &args.durations)?;
     let examples = combine_examples(previous.as_ref(), new_examples, args.append, &args.name)?;
 
-    let mut profile = previous.as_ref().map(|p| p.profile.clone()).unwrap_or_default();
+    let mut profile = previous
+        .as_ref()
+        .map(|p| p.profile.clone())
+        .unwrap_or_default();
     if let Some(story) = story {
         profile = profile.overlay(story.profile);
         if !story.text.is_empty() {
@@ -228,7 +240,10 @@ fn apply_durations(examples: &mut [ExampleScript], durations: &[f64]) -> Result<
     }
     for (ex, d) in examples.iter_mut().zip(durations) {
         if !(d.is_finite() && *d > 0.0) {
-            return Err(UserError(format!("--durations: {d} is not a positive number of seconds")).into());
+            return Err(UserError(format!(
+                "--durations: {d} is not a positive number of seconds"
+            ))
+            .into());
         }
         ex.duration_s = Some(*d);
     }
@@ -295,7 +310,10 @@ async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
         );
         std::io::stdout().flush().context("writing the prompt")?;
         let mut answer = String::new();
-        stdin.lock().read_line(&mut answer).context("reading the answer")?;
+        stdin
+            .lock()
+            .read_line(&mut answer)
+            .context("reading the answer")?;
         if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
             println!("Kept '{}'.", p.name);
             return Ok(());

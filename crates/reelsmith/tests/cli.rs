@@ -1,0 +1,405 @@
+//! The binary as a user runs it: real SQLite files in a temporary data folder, the bundled examples and
+//! real LibreOffice documents.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> String {
+    root()
+        .join("crates/reelsmith-ingest/tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A user with an empty home: no config file, no data, no REELSMITH_* variables.
+struct User {
+    home: tempfile::TempDir,
+}
+
+impl User {
+    fn new() -> User {
+        User {
+            home: tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}")),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.home.path().join("data")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_reelsmith"));
+        c.current_dir(root())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("XDG_DATA_HOME", self.home.path().join(".local/share"))
+            .env_remove("REELSMITH_DATA_DIR")
+            .env_remove("REELSMITH_DATABASE_URL")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs with `--data-dir` after the subcommand's arguments.
+    fn run(&self, args: &[&str]) -> Output {
+        let mut c = self.cmd();
+        c.args(args).arg("--data-dir").arg(self.data());
+        c.output()
+            .unwrap_or_else(|e| unreachable!("run reelsmith: {e}"))
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs expecting failure; returns (exit code, stderr).
+    fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "{args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args))
+            .unwrap_or_else(|e| unreachable!("{args:?} gave invalid JSON: {e}"))
+    }
+
+    fn versions(&self, name: &str) -> Option<u64> {
+        let v = self.json(&["persona", "list", "--json"]);
+        v.as_array()?
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["latest_version"].as_u64())
+    }
+}
+
+#[test]
+fn learn_show_version_and_delete_the_bundled_persona() {
+    let u = User::new();
+    let out = u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--story",
+        "examples/maya/story.md",
+        "--examples",
+        "examples/maya/scripts",
+    ]);
+    assert!(
+        out.contains("Learned maya version 1 from 8 example scripts"),
+        "{out}"
+    );
+    for section in [
+        "HOOK PATTERNS",
+        "CALLS TO ACTION",
+        "PACE",
+        "VOICE",
+        "STRUCTURE",
+        "here's the thing",
+        "WPM — learned from 6 timed examples",
+    ] {
+        assert!(out.contains(section), "missing {section:?} in\n{out}");
+    }
+    assert!(u.data().join("reelsmith.db").is_file());
+
+    let v = u.json(&["persona", "show", "maya", "--json"]);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["profile"]["display_name"], "Maya Okafor");
+    assert_eq!(v["style"]["language"]["code"], "en");
+    assert_eq!(v["examples"].as_array().map(Vec::len), Some(8));
+    assert!(
+        v["profile"]["story"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("I was an ER nurse")),
+        "{}",
+        v["profile"]["story"]
+    );
+
+    // A new version from one more file; profile fields carry over, version 1 stays readable.
+    let out = u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--examples",
+        "examples/maya/scripts/01-coffee-timing.md",
+        "--append",
+        "--trait",
+        "stubborn",
+    ]);
+    assert!(out.contains("version 2 from 9 example scripts"), "{out}");
+    let v2 = u.json(&["persona", "show", "maya", "--json"]);
+    assert_eq!(v2["profile"]["display_name"], "Maya Okafor");
+    assert_eq!(
+        v2["profile"]["personality_traits"],
+        serde_json::json!(["stubborn"])
+    );
+    let v1 = u.ok(&["persona", "show", "maya", "--version", "1"]);
+    assert!(v1.contains("version 1 of 2"), "{v1}");
+
+    let list = u.ok(&["persona", "list"]);
+    assert!(
+        list.contains("maya") && list.contains("Maya Okafor"),
+        "{list}"
+    );
+
+    // Without a terminal, delete needs --yes; the persona is kept.
+    let (code, err) = u.fails(&["persona", "delete", "maya"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(u.versions("maya"), Some(2));
+    let out = u.ok(&["persona", "delete", "maya", "--yes"]);
+    assert!(out.contains("2 versions, 17 example scripts"), "{out}");
+    assert_eq!(u.versions("maya"), None);
+    assert!(u.ok(&["persona", "list"]).contains("No personas yet"));
+}
+
+#[test]
+fn spanish_persona_gets_spanish_figures() {
+    let u = User::new();
+    let v = u.json(&[
+        "persona",
+        "learn",
+        "--name",
+        "lucia",
+        "--story",
+        "examples/lucia/story.md",
+        "--examples",
+        "examples/lucia/scripts",
+        "--json",
+    ]);
+    assert_eq!(v["style"]["language"]["code"], "es");
+    assert_eq!(
+        v["style"]["voice"]["readability"]["scale"],
+        "Fernández Huerta"
+    );
+    assert!(v["style"]["ctas"].as_array().is_some_and(|c| c.len() >= 3));
+}
+
+#[test]
+fn office_documents_through_the_cli() {
+    let u = User::new();
+    let out = u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "nights",
+        "--examples",
+        &fixture("scripts.docx"),
+        &fixture("scripts.pdf"),
+        "--durations",
+        "20,22,21,20,22,21",
+    ]);
+    assert!(out.contains("from 6 example scripts"), "{out}");
+    assert!(out.contains("learned from 6 timed examples"), "{out}");
+    assert!(out.contains("Night Shift Coffee"), "{out}");
+}
+
+#[test]
+fn bad_input_names_the_file_and_stores_nothing() {
+    let u = User::new();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Stop scrolling. Follow for more.")
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let good = good.to_string_lossy().into_owned();
+    let missing = dir.path().join("missing.md").to_string_lossy().into_owned();
+    let no_story = dir.path().join("nostory.md").to_string_lossy().into_owned();
+    let (protected_pdf, protected_docx, empty_pdf) = (
+        fixture("protected.pdf"),
+        fixture("protected.docx"),
+        fixture("empty.pdf"),
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--examples", &missing], "no such file"),
+        (vec!["--examples", &protected_pdf], "password-protected"),
+        (vec!["--examples", &protected_docx], "password-protected"),
+        (vec!["--examples", &empty_pdf], "holds no text"),
+        (
+            vec!["--story", &no_story, "--examples", &good],
+            "nostory.md",
+        ),
+        (
+            vec!["--examples", &good, "--durations", "30,40"],
+            "--durations gives 2 values but 1",
+        ),
+        (
+            vec!["--examples", &good, "--optimal-length", "500"],
+            "optimal_length_s",
+        ),
+        (vec![], "no example scripts yet"),
+    ];
+    for (extra, expected) in &cases {
+        let mut args = vec!["persona", "learn", "--name", "maya"];
+        args.extend(extra);
+        let (code, err) = u.fails(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(expected),
+            "{args:?}: expected {expected:?} in {err}"
+        );
+        assert_eq!(u.versions("maya"), None, "{args:?} stored something");
+    }
+    // A bad file next to a good one: the existing version is untouched.
+    u.ok(&["persona", "learn", "--name", "maya", "--examples", &good]);
+    let (_, err) = u.fails(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--examples",
+        &good,
+        &protected_pdf,
+    ]);
+    assert!(err.contains("protected.pdf"), "{err}");
+    assert_eq!(u.versions("maya"), Some(1));
+    let (code, err) = u.fails(&["persona", "learn", "--name", "no good", "--examples", &good]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid persona name"), "{err}");
+}
+
+#[test]
+fn not_found_is_exit_3_with_a_hint() {
+    let u = User::new();
+    let (code, err) = u.fails(&["persona", "show", "ghost"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("no persona named 'ghost'"), "{err}");
+    u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--examples",
+        "examples/maya/scripts/02-day-off.md",
+    ]);
+    let (code, err) = u.fails(&["persona", "show", "maya", "--version", "4"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("versions 1 to 1"), "{err}");
+}
+
+#[test]
+fn data_dir_from_flag_before_subcommand_and_from_environment() {
+    let u = User::new();
+    let learn = [
+        "persona",
+        "learn",
+        "--name",
+        "a",
+        "--examples",
+        "examples/maya/scripts/03-supply-closet.md",
+    ];
+    let flag_dir = u.home.path().join("flag");
+    let out = u
+        .cmd()
+        .arg("--data-dir")
+        .arg(&flag_dir)
+        .args(learn)
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(flag_dir.join("reelsmith.db").is_file());
+
+    let env_dir = u.home.path().join("env");
+    let out = u
+        .cmd()
+        .env("REELSMITH_DATA_DIR", &env_dir)
+        .args(learn)
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(env_dir.join("reelsmith.db").is_file());
+
+    // Default: the XDG data folder.
+    let out = u
+        .cmd()
+        .args(["config", "show"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains(".local/share/reelsmith/reelsmith.db"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn config_file_and_errors() {
+    let u = User::new();
+    let example = u.ok(&["config", "default"]);
+    assert!(example.contains("# database_url"), "{example}");
+    let cfg_dir = u.home.path().join(".config/reelsmith");
+    std::fs::create_dir_all(&cfg_dir).unwrap_or_else(|e| unreachable!("{e}"));
+    let custom = u.home.path().join("custom-data");
+    std::fs::write(
+        cfg_dir.join("config.toml"),
+        format!("data_dir = {:?}\n", custom.display().to_string()),
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let out = u
+        .cmd()
+        .args(["config", "show"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("custom-data"));
+
+    let (code, err) = u.fails(&["config", "show", "--config", "/nonexistent/reelsmith.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not exist"), "{err}");
+
+    std::fs::write(cfg_dir.join("config.toml"), "databse_url = \"x\"\n")
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let (code, err) = u.fails(&["persona", "list"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("databse_url"), "{err}");
+
+    std::fs::write(
+        cfg_dir.join("config.toml"),
+        "database_url = \"mysql://root:pw@localhost/x\"\n",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let (code, err) = u.fails(&["persona", "list"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("root:***") && !err.contains("pw@"), "{err}");
+}
+
+#[test]
+fn unusable_data_folder_is_a_storage_error() {
+    let u = User::new();
+    let file = u.home.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap_or_else(|e| unreachable!("{e}"));
+    let out = u
+        .cmd()
+        .arg("--data-dir")
+        .arg(file.join("sub"))
+        .args(["persona", "list"])
+        .output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create the data folder"));
+}

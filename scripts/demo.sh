@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job, offline, on a fresh machine: build reelsmith, learn the bundled example persona (Maya, an
+# ex-ER nurse who coaches shift workers on sleep) from her story and eight example scripts, and show
+# the profile it learned.
+#
+# Data goes to the usual place (~/.local/share/reelsmith) unless REELSMITH_DATA_DIR is set. Running it
+# again adds a new version of the persona; earlier ones stay readable (`persona show maya --version 1`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+echo "==> building reelsmith (release)" >&2
+cargo build --release --locked --quiet -p reelsmith
+bin=target/release/reelsmith
+
+echo "==> learning the example persona 'maya'" >&2
+"$bin" persona learn --name maya --story examples/maya/story.md --examples examples/maya/scripts
+echo
+echo "Done. Try: $bin persona list · $bin persona show maya --json · $bin persona learn --help" >&2
