@@ -12,7 +12,7 @@ scripts/install-deps.sh
 
 echo "==> building reelsmith (release)" >&2
 cargo build --release --locked --quiet -p reelsmith
-bin=target/release/reelsmith
+bin="${CARGO_TARGET_DIR:-target}/release/reelsmith"
 
 echo "==> learning the example persona 'maya'" >&2
 "$bin" persona learn --name maya --story examples/maya/story.md --examples examples/maya/scripts

@@ -64,14 +64,21 @@ pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<
             count,
         })
         .collect();
-    let snapshot = kept.clone();
-    kept.retain(|p| {
-        !snapshot.iter().any(|longer| {
-            longer.scripts == p.scripts
-                && longer.text.len() > p.text.len()
-                && format!(" {} ", longer.text).contains(&format!(" {} ", p.text))
-        })
-    });
+    // A phrase inside a longer kept phrase with the same script count adds nothing. Marking each kept
+    // phrase's prefix and suffix (one word shorter) is enough: script counts can only grow as phrases
+    // shrink, so equal counts chain down to every inner phrase. Linear in the number of phrases.
+    let counts: HashMap<&str, usize> = kept.iter().map(|p| (p.text.as_str(), p.scripts)).collect();
+    let mut subsumed: HashSet<String> = HashSet::new();
+    for p in &kept {
+        if let (Some(sp), Some(ep)) = (p.text.find(' '), p.text.rfind(' ')) {
+            for inner in [&p.text[sp + 1..], &p.text[..ep]] {
+                if counts.get(inner) == Some(&p.scripts) {
+                    subsumed.insert(inner.to_string());
+                }
+            }
+        }
+    }
+    kept.retain(|p| !subsumed.contains(&p.text));
     kept.sort_by(|a, b| {
         b.scripts
             .cmp(&a.scripts)

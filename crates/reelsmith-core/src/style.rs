@@ -40,7 +40,14 @@ pub struct StyleProfile {
     pub voice: VoiceMarkers,
     /// Where the words go, averaged over examples.
     pub structure: Structure,
+    /// Caveats about the examples that limit what the figures mean (empty when there are none).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
+
+/// Mean sentence length, words, above which examples are taken to be unpunctuated transcripts.
+/// Spoken-style scripts average 8–15 words per sentence; 40 is far outside that.
+pub const UNPUNCTUATED_SENTENCE_WORDS: f64 = 40.0;
 
 /// How often one type (of hook or CTA) occurs, with evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,8 +174,23 @@ pub fn learn_style(examples: &[ExampleScript], language_hint: Option<&str>) -> S
     });
     let words_median = median(&word_counts).unwrap_or(0.0);
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let sentence_words_mean = round2(rate(total_words as f64, total_sents));
+    let mut notes = Vec::new();
+    if sentence_words_mean > UNPUNCTUATED_SENTENCE_WORDS {
+        notes.push(format!(
+            "the examples average {sentence_words_mean:.0} words per sentence, so they look unpunctuated (speech-to-text?): sentence figures are approximate and each hook is cut at {} words",
+            crate::analysis::HOOK_MAX_WORDS
+        ));
+    }
+    if !language.has_lexicon {
+        notes.push(format!(
+            "no hook/CTA lexicon for {} yet: hooks use language-neutral signals only and calls to action are not detected",
+            language.name
+        ));
+    }
 
     StyleProfile {
+        notes,
         examples: examples.len(),
         hooks: finish(hooks, n),
         ctas: finish(ctas, n),
@@ -179,7 +201,7 @@ pub fn learn_style(examples: &[ExampleScript], language_hint: Option<&str>) -> S
             words_min: analyses.iter().map(|a| a.words).min().unwrap_or(0),
             words_max: analyses.iter().map(|a| a.words).max().unwrap_or(0),
             sentences_mean: round2(total_sents as f64 / n),
-            sentence_words_mean: round2(rate(total_words as f64, total_sents)),
+            sentence_words_mean,
             wpm: round2(wpm),
             wpm_source,
             typical_duration_s: round2(words_median / wpm * 60.0),
@@ -399,6 +421,29 @@ mod tests {
         assert!((p.voice.emoji_per_100_words - 50.0).abs() < 1e-9);
         assert!((p.voice.exclamation_rate - 0.5).abs() < 1e-9);
         assert!((p.voice.question_rate - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unpunctuated_transcripts_and_unknown_languages_get_notes() {
+        let transcript = "so um basically you know the thing is ".repeat(20);
+        let p = learn_style(&[ex(&transcript, None)], Some("en"));
+        assert!(
+            p.notes.iter().any(|n| n.contains("unpunctuated")),
+            "{:?}",
+            p.notes
+        );
+        assert!(learn_style(&sample(), None).notes.is_empty());
+        let p = learn_style(
+            &[ex("Hallo zusammen. Heute geht es um Schlaf.", None)],
+            Some("de"),
+        );
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("no hook/CTA lexicon for German")),
+            "{:?}",
+            p.notes
+        );
     }
 
     #[test]

@@ -131,6 +131,31 @@ fn missing_empty_unsupported_and_bad_encoding() {
 }
 
 #[test]
+fn unreadable_files_are_reported() {
+    // Tests run as root here, so permissions cannot make a file unreadable; /proc/self/mem is a
+    // regular file whose read fails (EIO at offset 0) for everyone.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let link = dir.path().join("script.txt");
+    std::os::unix::fs::symlink("/proc/self/mem", &link).unwrap_or_else(|e| unreachable!("{e}"));
+    let err = load_examples(std::slice::from_ref(&link)).err();
+    assert!(
+        matches!(
+            &err,
+            Some(IngestError {
+                kind: ErrorKind::Unreadable(_),
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("cannot be read")
+    );
+}
+
+#[test]
 fn error_message_names_file_and_fix() {
     let err = load_examples(&[fixture("protected.pdf")])
         .err()

@@ -86,6 +86,10 @@ pub fn persona(p: &PersonaVersion) -> String {
         );
     }
 
+    for note in &s.notes {
+        let _ = writeln!(out, "Note: {note}.");
+    }
+
     out.push_str("\nCREATOR PROFILE\n");
     let pr = &p.profile;
     let mut unset = Vec::new();
@@ -232,14 +236,6 @@ pub fn persona(p: &PersonaVersion) -> String {
             );
         }
     }
-    if !s.language.has_lexicon {
-        let _ = writeln!(
-            out,
-            "  Note: no hook/CTA lexicon for {} yet — hooks use language-neutral signals only, CTAs are not detected.",
-            s.language.name
-        );
-    }
-
     let st = &s.structure;
     out.push_str("\nSTRUCTURE (share of words)\n");
     let _ = writeln!(
