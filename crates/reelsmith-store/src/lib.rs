@@ -133,6 +133,39 @@ pub(crate) fn storage(e: sqlx::Error) -> Error {
 mod tests {
     use super::*;
 
+    /// `table.column` names declared by a migration file, in order.
+    fn columns(sql: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut table = String::new();
+        for line in sql.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+                table = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+            } else if !table.is_empty()
+                && !line.is_empty()
+                && !line.starts_with("--")
+                && !line.starts_with(')')
+            {
+                let first = line.split_whitespace().next().unwrap_or_default();
+                if first.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    out.push(format!("{table}.{first}"));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn both_backends_declare_the_same_schema() {
+        let sqlite = columns(include_str!("../migrations/sqlite/0001_init.sql"));
+        let postgres = columns(include_str!("../migrations/postgres/0001_init.sql"));
+        assert!(sqlite.len() > 60, "{sqlite:?}");
+        assert_eq!(sqlite, postgres);
+    }
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(

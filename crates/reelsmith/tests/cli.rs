@@ -16,6 +16,23 @@ fn fixture(name: &str) -> String {
         .into_owned()
 }
 
+/// Runs a prepared command and returns its output.
+fn output(mut c: Command) -> Output {
+    c.output()
+        .unwrap_or_else(|e| unreachable!("run reelsmith: {e}"))
+}
+
+/// Runs a prepared command, asserts success and returns stdout.
+fn succeed(c: Command) -> String {
+    let out = output(c);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A user with an empty home: no config file, no data, no REELSMITH_* variables.
 struct User {
     home: tempfile::TempDir,
@@ -307,41 +324,21 @@ fn data_dir_from_flag_before_subcommand_and_from_environment() {
         "examples/maya/scripts/03-supply-closet.md",
     ];
     let flag_dir = u.home.path().join("flag");
-    let out = u
-        .cmd()
-        .arg("--data-dir")
-        .arg(&flag_dir)
-        .args(learn)
-        .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut c = u.cmd();
+    c.arg("--data-dir").arg(&flag_dir).args(learn);
+    succeed(c);
     assert!(flag_dir.join("reelsmith.db").is_file());
 
     let env_dir = u.home.path().join("env");
-    let out = u
-        .cmd()
-        .env("REELSMITH_DATA_DIR", &env_dir)
-        .args(learn)
-        .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut c = u.cmd();
+    c.env("REELSMITH_DATA_DIR", &env_dir).args(learn);
+    succeed(c);
     assert!(env_dir.join("reelsmith.db").is_file());
 
     // Default: the XDG data folder.
-    let out = u
-        .cmd()
-        .args(["config", "show"])
-        .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let mut c = u.cmd();
+    c.args(["config", "show"]);
+    let shown = succeed(c);
     assert!(
         shown.contains(".local/share/reelsmith/reelsmith.db"),
         "{shown}"
@@ -361,12 +358,9 @@ fn config_file_and_errors() {
         format!("data_dir = {:?}\n", custom.display().to_string()),
     )
     .unwrap_or_else(|e| unreachable!("{e}"));
-    let out = u
-        .cmd()
-        .args(["config", "show"])
-        .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("custom-data"));
+    let mut c = u.cmd();
+    c.args(["config", "show"]);
+    assert!(succeed(c).contains("custom-data"));
 
     let (code, err) = u.fails(&["config", "show", "--config", "/nonexistent/reelsmith.toml"]);
     assert_eq!(code, 2);
@@ -393,13 +387,11 @@ fn unusable_data_folder_is_a_storage_error() {
     let u = User::new();
     let file = u.home.path().join("not-a-folder");
     std::fs::write(&file, "x").unwrap_or_else(|e| unreachable!("{e}"));
-    let out = u
-        .cmd()
-        .arg("--data-dir")
+    let mut c = u.cmd();
+    c.arg("--data-dir")
         .arg(file.join("sub"))
-        .args(["persona", "list"])
-        .output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+        .args(["persona", "list"]);
+    let out = output(c);
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create the data folder"));
 }
