@@ -9,6 +9,7 @@ pub mod language;
 pub mod lexicon;
 pub mod persona;
 pub mod phrases;
+pub mod score;
 pub mod store;
 pub mod style;
 pub mod text;

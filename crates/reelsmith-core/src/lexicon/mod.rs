@@ -53,6 +53,16 @@ pub struct Lexicon {
     pub first_person: &'static [&'static str],
     /// Spelled-out numbers that make a hook a number/statistic hook.
     pub number_words: &'static [&'static str],
+    /// Phrases that mark machine-written filler ("in today's fast-paced world", "let's dive in").
+    pub cliches: &'static [&'static str],
+    /// Spoken filler ("um", "basically", "literally").
+    pub fillers: &'static [&'static str],
+    /// High-arousal emotion words (fear, anger, awe, joy, surprise), folded.
+    pub emotion: &'static [&'static str],
+    /// Imperative verbs that open an actionable step ("try", "stop", "put"), folded.
+    pub imperatives: &'static [&'static str],
+    /// Words that announce a payoff still to come ("here's why", "but", "wait").
+    pub open_loops: &'static [&'static str],
 }
 
 /// The lexicon for an ISO 639-1 language code, if reelsmith has one.
@@ -88,7 +98,7 @@ mod tests {
             let Some(lex) = lexicon(code) else {
                 unreachable!("{code} is listed as supported")
             };
-            let pats = lex
+            let mut pats: Vec<&str> = lex
                 .hooks
                 .iter()
                 .chain(
@@ -102,7 +112,17 @@ mod tests {
                 .map(|p| match p {
                     Pattern::Starts(s) | Pattern::Has(s) => *s,
                 })
-                .collect::<Vec<_>>();
+                .collect();
+            for list in [
+                lex.cliches,
+                lex.fillers,
+                lex.emotion,
+                lex.imperatives,
+                lex.open_loops,
+                lex.number_words,
+            ] {
+                pats.extend(list.iter().copied());
+            }
             for p in pats {
                 assert_eq!(
                     padded_words(p).trim(),

@@ -1,0 +1,192 @@
+//! Hook strength: a linear pairwise model over features of the hook line, fitted on real A/B tests of
+//! headlines (the Upworthy Research Archive; see `reelsmith eval hooks --fit`) and shipped as
+//! `hook_model.json`, so scoring needs no data at run time.
+//!
+//! The model gives P(this hook beats an average hook) = σ(w · (x − x̄)), where x̄ is the mean feature
+//! vector of the training hooks; the hook-strength score is that probability × 100.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::HOOK_MAX_WORDS;
+use crate::hooks::{HookType, classify_hook};
+use crate::lexicon::{Lexicon, Pattern};
+use crate::text::{fold, padded_words, words};
+
+/// Feature names and their human labels, in vector order.
+pub const FEATURES: [(&str, &str); 16] = [
+    ("words_ln", "length (ln words)"),
+    ("question", "asks a question"),
+    ("digit", "has a number"),
+    ("second_person", "talks to “you”"),
+    ("first_person", "speaks as “I/we”"),
+    ("emotion", "high-arousal words"),
+    ("curiosity", "curiosity-gap phrasing"),
+    ("negative", "negative framing"),
+    ("how_to", "how-to promise"),
+    ("story", "story opener"),
+    ("bold_claim", "bold claim"),
+    ("callout", "direct callout"),
+    ("demonstrative", "opens on this/here/what/why"),
+    ("word_length", "long words"),
+    ("quote_colon", "quote or colon"),
+    ("negation", "negations (not, never, no)"),
+];
+
+/// Number of features.
+pub const N_FEATURES: usize = FEATURES.len();
+
+/// Feature vector of one hook line.
+pub fn features(line: &str, lex: Option<&Lexicon>) -> [f64; N_FEATURES] {
+    let w = words(line);
+    let n = w.len().clamp(1, HOOK_MAX_WORDS) as f64;
+    let folded: Vec<String> = w.iter().map(|x| fold(x)).collect();
+    let in_list =
+        |list: &[&str]| folded.iter().filter(|f| list.contains(&f.as_str())).count() as f64;
+    let class = classify_hook(line, lex);
+    let has = |t: HookType| f64::from(u8::from(class.matched.contains(&t)));
+    let padded = padded_words(line);
+    let (second, first, emotion) = match lex {
+        Some(l) => (
+            in_list(l.second_person) / n,
+            in_list(l.first_person) / n,
+            in_list(l.emotion),
+        ),
+        None => (0.0, 0.0, 0.0),
+    };
+    let demonstrative = [
+        "this", "these", "here's", "here", "what", "why", "how", "watch", "esto", "este", "esta",
+        "asi", "mira",
+    ]
+    .iter()
+    .any(|d| Pattern::Starts(d).matches(&padded));
+    let negation = in_list(&[
+        "not", "no", "never", "don't", "can't", "won't", "isn't", "nunca", "nada", "nadie", "ni",
+    ]);
+    let chars: usize = w.iter().map(|x| x.chars().count()).sum();
+    [
+        (w.len() as f64 + 1.0).ln(),
+        f64::from(u8::from(line.contains('?'))),
+        f64::from(u8::from(line.chars().any(|c| c.is_ascii_digit()))),
+        second,
+        first,
+        emotion,
+        has(HookType::CuriosityGap),
+        has(HookType::Negative),
+        has(HookType::HowTo),
+        has(HookType::StoryOpener),
+        has(HookType::BoldClaim),
+        has(HookType::DirectCallout),
+        f64::from(u8::from(demonstrative)),
+        chars as f64 / w.len().max(1) as f64,
+        f64::from(u8::from(
+            line.contains(':') || line.contains('"') || line.contains('“'),
+        )),
+        negation,
+    ]
+}
+
+/// A fitted hook model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HookModel {
+    /// Feature names, in order (must equal [`FEATURES`]).
+    pub features: Vec<String>,
+    /// One weight per feature (pairwise logistic regression).
+    pub weights: Vec<f64>,
+    /// Mean feature vector of the training hooks (x̄).
+    pub mean: Vec<f64>,
+    /// How the weights were obtained.
+    pub source: String,
+    /// Cross-validated pairwise winner accuracy (split by test week), 0–1, when fitted.
+    pub cv_accuracy: Option<f64>,
+    /// Significant pairs fitted on.
+    pub pairs: usize,
+}
+
+/// A scored hook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HookScore {
+    /// P(beats an average hook) × 100.
+    pub score: f64,
+    /// The features that moved the score most, with their signed effect in points.
+    pub reasons: Vec<String>,
+}
+
+static DEFAULT: OnceLock<HookModel> = OnceLock::new();
+
+impl HookModel {
+    /// The model shipped in the repository (`hook_model.json`).
+    pub fn default_model() -> &'static HookModel {
+        DEFAULT.get_or_init(|| {
+            serde_json::from_str::<HookModel>(include_str!("hook_model.json"))
+                .ok()
+                .filter(HookModel::is_valid)
+                .unwrap_or_else(HookModel::neutral)
+        })
+    }
+
+    /// A model that scores every hook 50 (used only if the shipped file were unreadable; a unit test
+    /// guarantees it is not).
+    pub fn neutral() -> HookModel {
+        HookModel {
+            features: FEATURES.iter().map(|(n, _)| (*n).to_string()).collect(),
+            weights: vec![0.0; N_FEATURES],
+            mean: vec![0.0; N_FEATURES],
+            source: "neutral (no fitted model)".into(),
+            cv_accuracy: None,
+            pairs: 0,
+        }
+    }
+
+    /// Whether the model has one weight and one mean per known feature, in order.
+    pub fn is_valid(&self) -> bool {
+        self.weights.len() == N_FEATURES
+            && self.mean.len() == N_FEATURES
+            && self
+                .features
+                .iter()
+                .map(String::as_str)
+                .eq(FEATURES.iter().map(|(n, _)| *n))
+    }
+
+    /// The linear score w · x for a feature vector (used for pairwise comparisons).
+    pub fn raw(&self, x: &[f64; N_FEATURES]) -> f64 {
+        self.weights.iter().zip(x).map(|(w, v)| w * v).sum()
+    }
+
+    /// Scores a hook line with reasons.
+    pub fn score(&self, line: &str, lex: Option<&Lexicon>) -> HookScore {
+        let x = features(line, lex);
+        let contrib: Vec<f64> = (0..N_FEATURES)
+            .map(|i| self.weights[i] * (x[i] - self.mean[i]))
+            .collect();
+        let logit: f64 = contrib.iter().sum();
+        let p = 1.0 / (1.0 + (-logit).exp());
+        let mut order: Vec<usize> = (0..N_FEATURES)
+            .filter(|i| contrib[*i].abs() > 1e-3)
+            .collect();
+        order.sort_by(|a, b| contrib[*b].abs().total_cmp(&contrib[*a].abs()));
+        let mut reasons: Vec<String> = order
+            .iter()
+            .take(3)
+            .map(|i| {
+                // Effect in points: how far this feature alone moves P away from 50.
+                let pts = 100.0 / (1.0 + (-contrib[*i]).exp()) - 50.0;
+                format!("{:+.0}: {}", pts, FEATURES[*i].1)
+            })
+            .collect();
+        reasons.push(match self.cv_accuracy {
+            Some(acc) => format!(
+                "model fitted on {} real headline A/B pairs; picks the winner {:.1} % of the time on held-out weeks",
+                self.pairs,
+                acc * 100.0
+            ),
+            None => format!("model: {}", self.source),
+        });
+        HookScore {
+            score: p * 100.0,
+            reasons,
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The score card: timing, quality, nine viral-potential dimensions and voice match, every number 0–100
+//! with the reasons behind it. Deterministic and fast (no LLM, no I/O); embedding similarity is passed in
+//! by callers that have an embedder.
+
+mod features;
+pub mod hook_model;
+mod quality;
+mod viral;
+mod voice;
+
+use serde::{Deserialize, Serialize};
+
+use crate::language::{LanguageInfo, default_wpm, detect_language};
+use crate::persona::CreatorProfile;
+use crate::style::StyleProfile;
+pub use features::Prepared;
+pub use voice::{ClosestExample, EmbeddingEvidence};
+
+/// One scored aspect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dimension {
+    /// Machine name, e.g. `hook_strength`.
+    pub name: String,
+    /// Score 0–100.
+    pub score: f64,
+    /// Why, in order of importance.
+    pub reasons: Vec<String>,
+}
+
+impl Dimension {
+    fn new(name: &str, score: f64, reasons: Vec<String>) -> Dimension {
+        Dimension {
+            name: name.into(),
+            score: (score.clamp(0.0, 100.0) * 10.0).round() / 10.0,
+            reasons,
+        }
+    }
+}
+
+/// Spoken length against the target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Estimated spoken length, seconds (words ÷ WPM × 60).
+    pub estimated_s: f64,
+    /// Target length, seconds.
+    pub target_s: f64,
+    /// Speaking rate used, words per minute.
+    pub wpm: f64,
+    /// Where the rate comes from.
+    pub wpm_source: String,
+    /// Whether the estimate is within ±10 % of the target ([`WINDOW`]).
+    pub within_window: bool,
+    /// Words to cut (positive) or add (negative) to hit the target exactly.
+    pub words_off: i64,
+    /// The timing dimension.
+    pub dimension: Dimension,
+}
+
+/// The accepted deviation from the target length, as a fraction (±10 %).
+pub const WINDOW: f64 = 0.10;
+
+/// Nine viral-potential dimensions and their weighted overall score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viral {
+    /// The nine dimensions, in [`VIRAL_WEIGHTS`] order.
+    pub dimensions: Vec<Dimension>,
+    /// Weight of each dimension in `overall` (sums to 1).
+    pub weights: Vec<(String, f64)>,
+    /// Weighted mean, 0–100.
+    pub overall: f64,
+}
+
+/// Weights of the viral dimensions in the overall viral score. reelsmith's editorial prior (the hook and
+/// the value delivered weigh most, trends least), to be recalibrated from imported post performance.
+pub const VIRAL_WEIGHTS: [(&str, f64); 9] = [
+    ("hook_strength", 0.20),
+    ("curiosity_gap", 0.10),
+    ("emotional_intensity", 0.10),
+    ("specificity", 0.10),
+    ("relatability", 0.10),
+    ("value_density", 0.15),
+    ("pacing", 0.10),
+    ("cta_strength", 0.10),
+    ("trend_alignment", 0.05),
+];
+
+/// Weights of the four parts in [`ScoreCard::overall`]; voice's share is spread over the others when there
+/// is no persona.
+pub const OVERALL_WEIGHTS: [(&str, f64); 4] = [
+    ("timing", 0.2),
+    ("quality", 0.2),
+    ("viral", 0.4),
+    ("voice", 0.2),
+];
+
+/// How well a script matches a persona's voice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoiceMatch {
+    /// Combined score 0–100 (stylometric, averaged with embedding similarity when present).
+    pub score: f64,
+    /// Stylometric similarity to the style profile, 0–100.
+    pub stylometric: f64,
+    /// Embedding similarity to the persona's examples, 0–100, when an embedder was available.
+    pub embedding: Option<f64>,
+    /// Per-feature reasons.
+    pub reasons: Vec<String>,
+    /// The example scripts closest in embedding space (up to three), when embeddings were available.
+    pub closest: Vec<ClosestExample>,
+}
+
+/// The full score card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreCard {
+    /// Language scored in.
+    pub language: LanguageInfo,
+    /// Words in the script.
+    pub words: usize,
+    /// Timing.
+    pub timing: Timing,
+    /// Quality (structure, repetition, readability, clichés, filler, rhythm).
+    pub quality: Dimension,
+    /// Viral potential.
+    pub viral: Viral,
+    /// Voice match, when scored against a persona.
+    pub voice: Option<VoiceMatch>,
+    /// Weighted overall score 0–100 (see [`OVERALL_WEIGHTS`]).
+    pub overall: f64,
+    /// Caveats (e.g. a language without lexicons).
+    pub notes: Vec<String>,
+}
+
+/// What to score and against what.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScoreRequest<'a> {
+    /// The script text.
+    pub text: &'a str,
+    /// Target length, seconds; defaults to the persona's optimal length, else [`DEFAULT_TARGET_S`].
+    pub target_s: Option<f64>,
+    /// The persona's learned style, for WPM, language and voice match.
+    pub style: Option<&'a StyleProfile>,
+    /// The persona's profile, for audience pain points and optimal length.
+    pub profile: Option<&'a CreatorProfile>,
+    /// The user's trend list (phrases).
+    pub trends: &'a [String],
+    /// Language (ISO code) when known; else the persona's, else detected.
+    pub language: Option<&'a str>,
+    /// Embedding similarity evidence, when the caller has an embedder.
+    pub embedding: Option<&'a EmbeddingEvidence>,
+}
+
+/// Target length used when neither the request nor the persona gives one, seconds.
+pub const DEFAULT_TARGET_S: f64 = 30.0;
+
+/// Scores a script. Never fails: empty or odd text gets low scores with reasons.
+pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
+    let language = match (req.language, req.style) {
+        (Some(code), _) => detect_language("", Some(code)),
+        (None, Some(style)) => style.language.clone(),
+        (None, None) => detect_language(req.text, None),
+    };
+    let p = Prepared::new(req.text, &language.code);
+    let mut notes = Vec::new();
+    if p.lex.is_none() {
+        notes.push(format!(
+            "no lexicons for {} ({}): hook types, CTAs, clichés, filler and emotion use language-neutral signals only",
+            language.name, language.code
+        ));
+    }
+    let timing = timing(&p, req, &language.code);
+    let quality = quality::quality(&p);
+    let viral = viral::viral(&p, req);
+    let voice = req.style.map(|s| voice::voice_match(&p, s, req.embedding));
+    let mut parts = vec![
+        (OVERALL_WEIGHTS[0].1, timing.dimension.score),
+        (OVERALL_WEIGHTS[1].1, quality.score),
+        (OVERALL_WEIGHTS[2].1, viral.overall),
+    ];
+    if let Some(v) = &voice {
+        parts.push((OVERALL_WEIGHTS[3].1, v.score));
+    }
+    let total_w: f64 = parts.iter().map(|(w, _)| w).sum();
+    let overall = parts.iter().map(|(w, s)| w * s).sum::<f64>() / total_w;
+    ScoreCard {
+        language,
+        words: p.words.len(),
+        timing,
+        quality,
+        viral,
+        voice,
+        overall: round1(overall),
+        notes,
+    }
+}
+
+fn timing(p: &Prepared<'_>, req: &ScoreRequest<'_>, lang: &str) -> Timing {
+    let (wpm, wpm_source) = match req.style {
+        Some(s) => (
+            s.pace.wpm,
+            match &s.pace.wpm_source {
+                crate::style::WpmSource::Learned { examples, .. } => {
+                    format!("the persona's rate, learned from {examples} timed examples")
+                }
+                crate::style::WpmSource::LanguageDefault { source } => source.clone(),
+            },
+        ),
+        None => {
+            let d = default_wpm(lang);
+            (d.wpm, d.source)
+        }
+    };
+    let (target_s, target_from) = match (req.target_s, req.profile.and_then(|p| p.optimal_length_s))
+    {
+        (Some(t), _) => (t, "requested"),
+        (None, Some(t)) => (f64::from(t), "the persona's optimal length"),
+        (None, None) => (DEFAULT_TARGET_S, "default"),
+    };
+    let words = p.words.len() as f64;
+    let estimated_s = words / wpm * 60.0;
+    let deviation = (estimated_s - target_s) / target_s;
+    let within = deviation.abs() <= WINDOW + 1e-9;
+    let words_off = (words - target_s * wpm / 60.0).round() as i64;
+    // Full marks inside the window, falling linearly to 0 at 50 % off.
+    let score = if within {
+        100.0
+    } else {
+        100.0 * (1.0 - (deviation.abs() - WINDOW) / 0.40).max(0.0)
+    };
+    let mut reasons = vec![format!(
+        "{:.0} words ≈ {estimated_s:.1} s at {wpm:.0} WPM ({wpm_source}); target {target_s:.0} s ({target_from})",
+        words
+    )];
+    reasons.push(if within {
+        format!(
+            "within ±{:.0} % of the target ({:+.0} %)",
+            WINDOW * 100.0,
+            deviation * 100.0
+        )
+    } else if words_off > 0 {
+        format!(
+            "{:.0} % too long: cut about {words_off} words",
+            deviation * 100.0
+        )
+    } else {
+        format!(
+            "{:.0} % too short: add about {} words",
+            -deviation * 100.0,
+            -words_off
+        )
+    });
+    Timing {
+        estimated_s: round1(estimated_s),
+        target_s,
+        wpm,
+        wpm_source,
+        within_window: within,
+        words_off,
+        dimension: Dimension::new("timing", score, reasons),
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,229 @@
+//! Each dimension's behaviour pinned on small hand-made scripts.
+
+use super::*;
+use crate::persona::ExampleScript;
+use crate::style::learn_style;
+
+fn card(text: &str, target: f64) -> ScoreCard {
+    score(&ScoreRequest {
+        text,
+        target_s: Some(target),
+        language: Some("en"),
+        ..Default::default()
+    })
+}
+
+fn dim<'a>(c: &'a ScoreCard, name: &str) -> &'a Dimension {
+    c.viral
+        .dimensions
+        .iter()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| unreachable!("no dimension {name}"))
+}
+
+const GOOD: &str = "Stop drinking coffee at 3am.\nHere's why: caffeine stays in your blood for six hours.\n\
+    So that cup is still working when you try to sleep at 9.\nTry this tonight: last cup before midnight, then water.\n\
+    Save this for your next night shift.";
+
+#[test]
+fn timing_flags_a_300_word_script_for_30_seconds() {
+    let long = "word ".repeat(300);
+    let c = card(&long, 30.0);
+    assert!(!c.timing.within_window);
+    assert_eq!(c.timing.estimated_s, 120.0);
+    assert_eq!(c.timing.dimension.score, 0.0);
+    assert_eq!(c.timing.words_off, 225);
+    assert!(c.timing.dimension.reasons[1].contains("cut about 225 words"));
+    let fits = card(&"word ".repeat(75), 30.0);
+    assert!(fits.timing.within_window);
+    assert_eq!(fits.timing.dimension.score, 100.0);
+    let short = card(&"word ".repeat(60), 30.0);
+    assert!(
+        !short.timing.within_window
+            && short.timing.dimension.reasons[1].contains("add about 15 words")
+    );
+}
+
+#[test]
+fn cliches_and_filler_lower_quality() {
+    let clean = card(GOOD, 20.0).quality.score;
+    let cliche = card(
+        "In today's fast paced world, sleep is a game changer.\nLet's dive in.\nUnlock your potential tonight.\nFollow for more.",
+        20.0,
+    );
+    assert!(
+        cliche.quality.score < clean - 20.0,
+        "{} vs {clean}",
+        cliche.quality.score
+    );
+    assert!(
+        cliche
+            .quality
+            .reasons
+            .iter()
+            .any(|r| r.contains("AI clichés") && r.contains("game changer"))
+    );
+    let filler = card(
+        "So um basically you know I literally just um sleep.\nLike really.\nUm follow me.",
+        10.0,
+    );
+    assert!(
+        filler
+            .quality
+            .reasons
+            .iter()
+            .any(|r| r.contains("filler words")),
+        "{:?}",
+        filler.quality.reasons
+    );
+}
+
+#[test]
+fn missing_cta_and_structure_are_named() {
+    let c = card("Sleep matters a lot.", 5.0);
+    assert!(
+        c.quality
+            .reasons
+            .iter()
+            .any(|r| r.contains("no call to action"))
+    );
+    assert!(
+        c.quality
+            .reasons
+            .iter()
+            .any(|r| r.contains("only 1 sentence"))
+    );
+    assert_eq!(dim(&c, "cta_strength").score, 10.0);
+    assert!(dim(&card(GOOD, 20.0), "cta_strength").score >= 70.0);
+}
+
+#[test]
+fn curiosity_specificity_and_value_respond_to_their_signals() {
+    let flat = card("Sleep is good.\nIt helps.\nIt is nice.\nFollow me.", 10.0);
+    let good = card(GOOD, 20.0);
+    for d in [
+        "curiosity_gap",
+        "specificity",
+        "value_density",
+        "relatability",
+    ] {
+        assert!(
+            dim(&good, d).score > dim(&flat, d).score,
+            "{d}: {} vs {}",
+            dim(&good, d).score,
+            dim(&flat, d).score
+        );
+    }
+    let emotional = card(
+        "I was terrified. The worst night of my life, brutal and heartbreaking!\nFollow me.",
+        10.0,
+    );
+    assert!(
+        dim(&emotional, "emotional_intensity").score
+            > dim(&flat, "emotional_intensity").score + 30.0
+    );
+}
+
+#[test]
+fn trends_align_only_when_mentioned() {
+    let trends = vec!["night shift".to_string(), "sleepmaxxing".to_string()];
+    let c = score(&ScoreRequest {
+        text: GOOD,
+        language: Some("en"),
+        trends: &trends,
+        ..Default::default()
+    });
+    let t = dim(&c, "trend_alignment");
+    assert_eq!(t.score, 75.0);
+    assert!(t.reasons[0].contains("night shift"));
+    let none = score(&ScoreRequest {
+        text: "Eat more fruit.",
+        language: Some("en"),
+        trends: &trends,
+        ..Default::default()
+    });
+    assert_eq!(dim(&none, "trend_alignment").score, 20.0);
+    assert_eq!(dim(&card(GOOD, 20.0), "trend_alignment").score, 50.0);
+}
+
+#[test]
+fn viral_overall_is_the_weighted_mean() {
+    let c = card(GOOD, 20.0);
+    let sum: f64 = c.viral.weights.iter().map(|(_, w)| w).sum();
+    assert!((sum - 1.0).abs() < 1e-9);
+    let manual: f64 = c
+        .viral
+        .dimensions
+        .iter()
+        .zip(&c.viral.weights)
+        .map(|(d, (_, w))| d.score * w)
+        .sum();
+    assert!((manual - c.viral.overall).abs() < 0.1);
+    assert_eq!(c.viral.dimensions.len(), 9);
+}
+
+#[test]
+fn voice_match_prefers_the_personas_own_style() {
+    let ex = |t: &str| ExampleScript {
+        title: None,
+        text: t.into(),
+        source: "x".into(),
+        duration_s: None,
+    };
+    let style = learn_style(
+        &[
+            ex("Stop doing this. Here's the thing: you need sleep. Real talk. Save this."),
+            ex(
+                "Stop scrolling. Here's the thing: your brain needs dark. Real talk. Save this for tonight.",
+            ),
+            ex(
+                "Stop napping late. Here's the thing: you reset at 3pm. Real talk. Follow for more.",
+            ),
+        ],
+        Some("en"),
+    );
+    let req = |text| ScoreRequest {
+        text,
+        style: Some(&style),
+        language: Some("en"),
+        ..Default::default()
+    };
+    let same = score(&req(
+        "Stop eating at 4am. Here's the thing: your gut sleeps too. Real talk. Save this.",
+    ));
+    let other = score(&req(
+        "Greetings, esteemed colleagues! Allow me to present an extraordinarily comprehensive overview of circadian neuroendocrinology today!!! 🎉🎉🎉",
+    ));
+    let (Some(a), Some(b)) = (&same.voice, &other.voice) else {
+        unreachable!("persona given")
+    };
+    assert!(a.score > b.score + 25.0, "{} vs {}", a.score, b.score);
+    assert!(a.reasons.iter().any(|r| r.contains("here's the thing")));
+    assert!(a.embedding.is_none());
+}
+
+#[test]
+fn other_languages_fall_back_and_say_so() {
+    let c = score(&ScoreRequest {
+        text: "Hör auf, um 3 Uhr Kaffee zu trinken. Warum? Koffein bleibt sechs Stunden.",
+        language: Some("de"),
+        ..Default::default()
+    });
+    assert!(c.notes.iter().any(|n| n.contains("no lexicons for German")));
+    assert_eq!(dim(&c, "cta_strength").score, 50.0);
+    let es = score(&ScoreRequest {
+        text: "Deja de pagar comisiones. Te explico por qué. Guárdalo.",
+        language: Some("es"),
+        ..Default::default()
+    });
+    assert!(es.notes.is_empty());
+    assert!(dim(&es, "cta_strength").score > 50.0);
+}
+
+#[test]
+fn empty_text_scores_low_without_panicking() {
+    let c = card("", 30.0);
+    assert_eq!(c.quality.score, 0.0);
+    assert_eq!(dim(&c, "hook_strength").score, 0.0);
+    assert!(c.overall < 30.0);
+}

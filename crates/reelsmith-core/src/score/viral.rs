@@ -1,0 +1,372 @@
+//! Viral potential in nine dimensions, each 0–100 with reasons, and their weighted overall score.
+
+use super::quality::coefficient_of_variation;
+use super::{Dimension, Prepared, ScoreRequest, VIRAL_WEIGHTS, Viral, hook_model};
+use crate::cta::CtaType;
+use crate::hooks::HookType;
+use crate::lexicon::Pattern;
+use crate::text::padded_words;
+
+/// Scores the nine dimensions.
+pub fn viral(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Viral {
+    let wpm = req.style.map_or_else(
+        || crate::language::default_wpm(p.lex.map_or("", |l| l.code)).wpm,
+        |s| s.pace.wpm,
+    );
+    let dimensions = vec![
+        hook_strength(p),
+        curiosity_gap(p),
+        emotional_intensity(p),
+        specificity(p),
+        relatability(p, req),
+        value_density(p),
+        pacing(p, wpm),
+        cta_strength(p),
+        trend_alignment(p, req.trends),
+    ];
+    let overall = dimensions
+        .iter()
+        .zip(VIRAL_WEIGHTS)
+        .map(|(d, (_, w))| d.score * w)
+        .sum::<f64>();
+    Viral {
+        dimensions,
+        weights: VIRAL_WEIGHTS
+            .iter()
+            .map(|(n, w)| ((*n).to_string(), *w))
+            .collect(),
+        overall: (overall * 10.0).round() / 10.0,
+    }
+}
+
+fn per100(count: usize, words: usize) -> f64 {
+    if words == 0 {
+        0.0
+    } else {
+        100.0 * count as f64 / words as f64
+    }
+}
+
+fn hook_strength(p: &Prepared<'_>) -> Dimension {
+    let hook = &p.analysis.hook;
+    if hook.is_empty() {
+        return Dimension::new(
+            "hook_strength",
+            0.0,
+            vec!["no hook: the script is empty".into()],
+        );
+    }
+    let scored = hook_model::HookModel::default_model().score(hook, p.lex);
+    let mut reasons = vec![format!(
+        "“{hook}” — {} hook, {} words",
+        p.analysis.hook_type.primary.label(),
+        p.analysis.hook_words
+    )];
+    reasons.extend(scored.reasons);
+    Dimension::new("hook_strength", scored.score, reasons)
+}
+
+fn curiosity_gap(p: &Prepared<'_>) -> Dimension {
+    let mut score: f64 = 25.0;
+    let mut reasons = Vec::new();
+    let types = &p.analysis.hook_type.matched;
+    if types.contains(&HookType::CuriosityGap) {
+        score += 35.0;
+        reasons.push("the hook withholds its payoff (curiosity-gap phrasing)".into());
+    }
+    if types.contains(&HookType::Question) {
+        score += 15.0;
+        reasons.push("the hook asks a question the script answers".into());
+    }
+    if let Some(lex) = p.lex {
+        let loops = p.found(lex.open_loops);
+        if !loops.is_empty() {
+            score += (12.0 * loops.len() as f64).min(30.0);
+            reasons.push(format!(
+                "open loops keep viewers watching: {}",
+                quoted(&loops)
+            ));
+        }
+    }
+    if reasons.is_empty() {
+        reasons
+            .push("nothing withheld: the hook gives the answer away or poses no question".into());
+    }
+    Dimension::new("curiosity_gap", score, reasons)
+}
+
+fn emotional_intensity(p: &Prepared<'_>) -> Dimension {
+    let mut reasons = Vec::new();
+    let (emotion, found) = match p.lex {
+        Some(lex) => {
+            let found = p.found(lex.emotion);
+            (p.occurrences(lex.emotion), found)
+        }
+        None => (0, Vec::new()),
+    };
+    let rate = per100(emotion, p.words.len());
+    let mut score = 20.0 + 25.0 * rate.min(3.0);
+    if !found.is_empty() {
+        reasons.push(format!(
+            "{emotion} high-arousal words ({rate:.1} per 100): {}",
+            quoted(&found)
+        ));
+    } else {
+        reasons.push("no high-arousal words (fear, anger, awe, joy, surprise)".into());
+    }
+    let excl = p.analysis.exclamations;
+    if excl > 0 {
+        score += (5.0 * excl as f64).min(10.0);
+        reasons.push(format!("{excl} exclamation(s)"));
+    }
+    Dimension::new("emotional_intensity", score, reasons)
+}
+
+fn specificity(p: &Prepared<'_>) -> Dimension {
+    let numbers = p.numbers();
+    let names = p.proper_nouns();
+    let units = p.text.matches(['%', '$', '€', '£']).count();
+    let rate = per100(numbers + names + units, p.words.len());
+    let score = 20.0 + 16.0 * rate;
+    let mut reasons = vec![format!(
+        "{numbers} number(s), {names} name(s) or proper noun(s), {units} unit sign(s): {rate:.1} concrete details per 100 words"
+    )];
+    if rate < 2.0 {
+        reasons.push("add a number, a name or a concrete example".into());
+    }
+    Dimension::new("specificity", score, reasons)
+}
+
+fn relatability(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Dimension {
+    let mut reasons = Vec::new();
+    let you = per100(p.analysis.second_person, p.words.len());
+    let mut score = 20.0 + (you * 12.0).min(60.0);
+    reasons.push(format!("“you” words: {you:.1} per 100"));
+    if p.analysis.first_person > 0 {
+        score += 5.0;
+        reasons.push("speaks from personal experience (first person)".into());
+    }
+    if let Some(profile) = req.profile {
+        let hits: Vec<&String> = profile
+            .pain_points
+            .iter()
+            .filter(|pp| mentions(p, pp))
+            .collect();
+        if !hits.is_empty() {
+            score += (15.0 * hits.len() as f64).min(30.0);
+            reasons.push(format!(
+                "names the audience's pain: {}",
+                hits.iter()
+                    .map(|h| format!("“{h}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        } else if !profile.pain_points.is_empty() {
+            reasons.push("touches none of the persona's audience pain points".into());
+        }
+    }
+    Dimension::new("relatability", score, reasons)
+}
+
+/// Whether the script shares at least half of the content words (4+ letters) of `phrase`.
+fn mentions(p: &Prepared<'_>, phrase: &str) -> bool {
+    let padded = padded_words(phrase);
+    let content: Vec<&str> = padded
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    if content.is_empty() {
+        return false;
+    }
+    let hits = content
+        .iter()
+        .filter(|w| {
+            p.folded
+                .iter()
+                .any(|f| f.starts_with(*w) || w.starts_with(f.as_str()) && f.len() >= 4)
+        })
+        .count();
+    hits * 2 >= content.len()
+}
+
+fn value_density(p: &Prepared<'_>) -> Dimension {
+    let Some(lex) = p.lex else {
+        return Dimension::new(
+            "value_density",
+            50.0,
+            vec!["no imperative lexicon for this language: neutral 50".into()],
+        );
+    };
+    let actionable = p
+        .padded_sentences
+        .iter()
+        .filter(|s| {
+            lex.imperatives
+                .iter()
+                .any(|v| Pattern::Starts(v).matches(s))
+                || Pattern::Has("you can").matches(s)
+                || Pattern::Has("you need to").matches(s)
+        })
+        .count();
+    let steps = p
+        .padded_sentences
+        .iter()
+        .filter(|s| {
+            [
+                "one", "two", "three", "first", "second", "step", "uno", "dos", "tres", "primero",
+                "paso",
+            ]
+            .iter()
+            .any(|w| Pattern::Starts(w).matches(s))
+        })
+        .count();
+    let share = if p.sentences.is_empty() {
+        0.0
+    } else {
+        actionable as f64 / p.sentences.len() as f64
+    };
+    let score = 20.0 + 160.0 * share.min(0.5) + 5.0 * steps.min(4) as f64;
+    let mut reasons = vec![format!(
+        "{actionable} of {} sentences tell the viewer what to do",
+        p.sentences.len()
+    )];
+    if steps > 0 {
+        reasons.push(format!("{steps} numbered step(s)"));
+    }
+    if actionable == 0 {
+        reasons.push("give one concrete action the viewer can take today".into());
+    }
+    Dimension::new("value_density", score, reasons)
+}
+
+fn pacing(p: &Prepared<'_>, wpm: f64) -> Dimension {
+    let mut reasons = Vec::new();
+    let three_s_words = (wpm * 3.0 / 60.0).round() as usize;
+    let hook_words = p.analysis.hook_words;
+    let hook_pts = if hook_words == 0 {
+        0.0
+    } else if hook_words <= three_s_words {
+        40.0
+    } else {
+        40.0 * (three_s_words as f64 / hook_words as f64)
+    };
+    reasons.push(format!(
+        "hook: {hook_words} words; {three_s_words} fit in the first 3 seconds at {wpm:.0} WPM"
+    ));
+    let n = p.sentence_words.len().max(1) as f64;
+    let mean = p.sentence_words.iter().sum::<usize>() as f64 / n;
+    let len_pts = if (6.0..=14.0).contains(&mean) {
+        30.0
+    } else {
+        30.0 * (1.0 - ((mean - 10.0).abs() - 4.0).max(0.0) / 16.0).max(0.0)
+    };
+    reasons.push(format!("{mean:.1} words per sentence (6–14 reads fast)"));
+    let cv = coefficient_of_variation(&p.sentence_words);
+    let cv_pts = if (0.3..=0.9).contains(&cv) {
+        30.0
+    } else {
+        15.0
+    };
+    reasons.push(format!(
+        "sentence-length variation {cv:.2} (0.3–0.9 keeps rhythm)"
+    ));
+    Dimension::new("pacing", hook_pts + len_pts + cv_pts, reasons)
+}
+
+fn cta_strength(p: &Prepared<'_>) -> Dimension {
+    let cta = &p.analysis.cta;
+    if p.lex.is_none() {
+        return Dimension::new(
+            "cta_strength",
+            50.0,
+            vec!["no CTA lexicon for this language: neutral 50".into()],
+        );
+    }
+    let Some(text) = &cta.text else {
+        return Dimension::new(
+            "cta_strength",
+            10.0,
+            vec!["no call to action: tell viewers to save, share, comment or follow".into()],
+        );
+    };
+    let best = cta.types.iter().map(|t| match t {
+        CtaType::DmKeyword | CtaType::Save | CtaType::Share => 30.0,
+        CtaType::Comment => 25.0,
+        CtaType::LinkInBio => 20.0,
+        CtaType::Follow => 15.0,
+    });
+    let mut score = 45.0 + best.fold(0.0, f64::max);
+    let mut reasons = vec![format!(
+        "“{text}” — {}",
+        cta.types
+            .iter()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    )];
+    if cta.types.len() > 2 {
+        score -= 10.0;
+        reasons.push(format!(
+            "{} different asks dilute each other: keep one or two",
+            cta.types.len()
+        ));
+    }
+    let last = p.sentences.last().copied().unwrap_or("");
+    if text.contains(last) {
+        score += 10.0;
+        reasons.push("closes the script".into());
+    }
+    if [
+        "for more", "so you", "para mas", "para que", "and i'll", "y te",
+    ]
+    .iter()
+    .any(|w| Pattern::Has(w).matches(&padded_words(text)))
+    {
+        score += 10.0;
+        reasons.push("gives a reason to act".into());
+    }
+    Dimension::new("cta_strength", score, reasons)
+}
+
+fn trend_alignment(p: &Prepared<'_>, trends: &[String]) -> Dimension {
+    if trends.is_empty() {
+        return Dimension::new(
+            "trend_alignment",
+            50.0,
+            vec!["no trends listed: neutral 50 (add some with `reelsmith trends add`)".into()],
+        );
+    }
+    let hits: Vec<&String> = trends
+        .iter()
+        .filter(|t| {
+            let padded = padded_words(t);
+            !padded.trim().is_empty() && p.padded.contains(padded.as_str())
+        })
+        .collect();
+    if hits.is_empty() {
+        return Dimension::new(
+            "trend_alignment",
+            20.0,
+            vec![format!("touches none of your {} trends", trends.len())],
+        );
+    }
+    Dimension::new(
+        "trend_alignment",
+        50.0 + 25.0 * hits.len() as f64,
+        vec![format!(
+            "rides {}: {}",
+            if hits.len() == 1 { "a trend" } else { "trends" },
+            hits.iter()
+                .map(|h| format!("“{h}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+    )
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|x| format!("“{x}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
