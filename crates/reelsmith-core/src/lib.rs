@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod cta;
 pub mod error;
+pub mod eval;
 pub mod hooks;
 pub mod language;
 pub mod lexicon;

@@ -1,6 +1,8 @@
 //! The storage trait the domain needs; backends (SQLite, PostgreSQL) live in `reelsmith-store`.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::persona::{DeletedPersona, NewPersonaVersion, PersonaSummary, PersonaVersion};
@@ -23,4 +25,26 @@ pub trait PersonaStore: Send + Sync {
 
     /// Deletes the persona with every version and example.
     async fn delete_persona(&self, name: &str) -> Result<DeletedPersona>;
+}
+
+/// A trend the user follows: a phrase the trend-alignment dimension looks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    /// The phrase as entered.
+    pub phrase: String,
+    /// Why it is trending, or where it was seen.
+    pub note: Option<String>,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Persistence of the trend list.
+#[async_trait]
+pub trait TrendStore: Send + Sync {
+    /// Adds a phrase (1–100 characters; adding it again only updates the note).
+    async fn add_trend(&self, phrase: &str, note: Option<&str>) -> Result<Trend>;
+    /// All trends, by phrase.
+    async fn trends(&self) -> Result<Vec<Trend>>;
+    /// Removes a phrase; [`crate::Error::NotFound`] when it is not listed.
+    async fn remove_trend(&self, phrase: &str) -> Result<()>;
 }

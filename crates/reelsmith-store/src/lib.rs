@@ -3,6 +3,7 @@
 //! own migrations, applied on open.
 
 mod personas;
+mod trends;
 
 use std::path::Path;
 
@@ -160,9 +161,16 @@ mod tests {
 
     #[test]
     fn both_backends_declare_the_same_schema() {
-        let sqlite = columns(include_str!("../migrations/sqlite/0001_init.sql"));
-        let postgres = columns(include_str!("../migrations/postgres/0001_init.sql"));
+        let sqlite = columns(concat!(
+            include_str!("../migrations/sqlite/0001_init.sql"),
+            include_str!("../migrations/sqlite/0002_trends.sql")
+        ));
+        let postgres = columns(concat!(
+            include_str!("../migrations/postgres/0001_init.sql"),
+            include_str!("../migrations/postgres/0002_trends.sql")
+        ));
         assert!(sqlite.len() > 60, "{sqlite:?}");
+        assert!(sqlite.contains(&"trends.phrase".to_string()));
         assert_eq!(sqlite, postgres);
     }
 

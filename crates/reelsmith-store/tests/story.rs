@@ -3,10 +3,15 @@
 
 use reelsmith_core::Error;
 use reelsmith_core::persona::{CreatorProfile, ExampleScript, NewPersonaVersion};
-use reelsmith_core::store::PersonaStore;
+use reelsmith_core::store::{PersonaStore, TrendStore};
 use reelsmith_core::style::learn_style;
 use reelsmith_store::{Backend, Store};
 use sqlx::Connection;
+
+/// The value of a call the story expects to succeed.
+fn ok<T>(r: Result<T, Error>) -> T {
+    r.unwrap_or_else(|e| unreachable!("{e}"))
+}
 
 fn example(text: &str, duration_s: Option<f64>) -> ExampleScript {
     ExampleScript {
@@ -143,6 +148,28 @@ async fn story(store: &Store) {
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert!(store.personas().await.unwrap_or_default().is_empty());
+
+    // Trends: add (again updates the note), list by phrase, remove, unknown removal.
+    ok(store.add_trend("sleepmaxxing", None).await);
+    ok(store
+        .add_trend(" 5am club ", Some("everywhere in March"))
+        .await);
+    let again = ok(store.add_trend("sleepmaxxing", Some("TikTok")).await);
+    assert_eq!(again.note.as_deref(), Some("TikTok"));
+    let list = store.trends().await.unwrap_or_default();
+    let phrases: Vec<&str> = list.iter().map(|t| t.phrase.as_str()).collect();
+    assert_eq!(phrases, ["5am club", "sleepmaxxing"]);
+    assert!(matches!(
+        store.add_trend("  ", None).await,
+        Err(Error::InvalidInput(_))
+    ));
+    ok(store.remove_trend("5am club").await);
+    assert!(matches!(
+        store.remove_trend("5am club").await,
+        Err(Error::NotFound { kind: "trend", .. })
+    ));
+    ok(store.remove_trend("sleepmaxxing").await);
+    assert!(store.trends().await.unwrap_or_default().is_empty());
 }
 
 #[tokio::test]

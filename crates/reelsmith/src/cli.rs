@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{config::ConfigCmd, persona::PersonaCmd};
+use crate::commands::{
+    config::ConfigCmd, eval::EvalCmd, persona::PersonaCmd, score::ScoreArgs, trends::TrendsCmd,
+};
 
 /// reelsmith — learns a creator's voice and writes short-form video scripts in it.
 #[derive(Debug, Parser)]
@@ -37,9 +39,17 @@ pub enum Command {
     /// Learn, list, show and delete creator personas.
     #[command(subcommand)]
     Persona(PersonaCmd),
+    /// Score a draft: timing, quality, nine viral dimensions and voice match, with reasons.
+    Score(Box<ScoreArgs>),
+    /// Keep the list of trends the score card looks for.
+    #[command(subcommand)]
+    Trends(TrendsCmd),
     /// Print the example configuration or the settings in force.
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Measure the scorers against real outcomes.
+    #[command(subcommand)]
+    Eval(EvalCmd),
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod exit;
 mod render;
+mod render_card;
 
 use clap::Parser;
 

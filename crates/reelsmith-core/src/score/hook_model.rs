@@ -14,25 +14,38 @@ use crate::hooks::{HookType, classify_hook};
 use crate::lexicon::{Lexicon, Pattern};
 use crate::text::{fold, padded_words, words};
 
-/// Feature names and their human labels, in vector order.
-pub const FEATURES: [(&str, &str); 16] = [
-    ("words_ln", "length (ln words)"),
-    ("question", "asks a question"),
-    ("digit", "has a number"),
-    ("second_person", "talks to “you”"),
-    ("first_person", "speaks as “I/we”"),
-    ("emotion", "high-arousal words"),
-    ("curiosity", "curiosity-gap phrasing"),
-    ("negative", "negative framing"),
-    ("how_to", "how-to promise"),
-    ("story", "story opener"),
-    ("bold_claim", "bold claim"),
-    ("callout", "direct callout"),
-    ("demonstrative", "opens on this/here/what/why"),
-    ("word_length", "long words"),
-    ("quote_colon", "quote or colon"),
-    ("negation", "negations (not, never, no)"),
+/// Feature names with the reason shown when a hook is above / below the training mean, in vector order.
+pub const FEATURES: [(&str, &str, &str); 16] = [
+    (
+        "words_ln",
+        "fuller hook (up to 12 words)",
+        "very short hook",
+    ),
+    ("question", "asks a question", "no question"),
+    ("digit", "has a number", "no number"),
+    ("second_person", "talks to “you”", "little “you”"),
+    ("first_person", "speaks as “I/we”", "no “I/we”"),
+    ("emotion", "high-arousal words", "no high-arousal words"),
+    ("curiosity", "curiosity-gap phrasing", "no curiosity gap"),
+    ("negative", "negative framing", "no negative framing"),
+    ("how_to", "how-to promise", "no how-to promise"),
+    ("story", "story opener", "no story opener"),
+    ("bold_claim", "bold claim", "no bold claim"),
+    ("callout", "direct callout", "no direct callout"),
+    (
+        "demonstrative",
+        "opens on this/here/what/why",
+        "no this/here/what/why opening",
+    ),
+    ("word_length", "long words", "short words"),
+    ("quote_colon", "quote or colon", "no quote or colon"),
+    ("negation", "negations (not, never, no)", "no negations"),
 ];
+
+/// Hook length counted by the length feature, words. Headlines grow stronger with length up to a point;
+/// a spoken hook must land in about 3 seconds (8–12 words at 150–200 WPM), so length beyond this adds
+/// nothing.
+pub const LENGTH_CAP_WORDS: usize = 12;
 
 /// Number of features.
 pub const N_FEATURES: usize = FEATURES.len();
@@ -66,7 +79,7 @@ pub fn features(line: &str, lex: Option<&Lexicon>) -> [f64; N_FEATURES] {
     ]);
     let chars: usize = w.iter().map(|x| x.chars().count()).sum();
     [
-        (w.len() as f64 + 1.0).ln(),
+        (w.len().min(LENGTH_CAP_WORDS) as f64 + 1.0).ln(),
         f64::from(u8::from(line.contains('?'))),
         f64::from(u8::from(line.chars().any(|c| c.is_ascii_digit()))),
         second,
@@ -102,6 +115,21 @@ pub struct HookModel {
     pub cv_accuracy: Option<f64>,
     /// Significant pairs fitted on.
     pub pairs: usize,
+    /// Word weights (folded unigrams, sorted by word): each word present in the hook adds its weight to
+    /// w · x.
+    #[serde(default)]
+    pub vocabulary: Vec<(String, f64)>,
+    /// Mean over the training hooks of the summed word weights (centres the vocabulary part).
+    #[serde(default)]
+    pub vocabulary_mean: f64,
+}
+
+/// The distinct folded words of a hook line, sorted (the vocabulary part's input).
+pub fn hook_tokens(line: &str) -> Vec<String> {
+    let mut t: Vec<String> = words(line).iter().map(|w| fold(w)).collect();
+    t.sort_unstable();
+    t.dedup();
+    t
 }
 
 /// A scored hook.
@@ -130,24 +158,51 @@ impl HookModel {
     /// guarantees it is not).
     pub fn neutral() -> HookModel {
         HookModel {
-            features: FEATURES.iter().map(|(n, _)| (*n).to_string()).collect(),
+            features: FEATURES.iter().map(|(n, _, _)| (*n).to_string()).collect(),
             weights: vec![0.0; N_FEATURES],
             mean: vec![0.0; N_FEATURES],
             source: "neutral (no fitted model)".into(),
             cv_accuracy: None,
             pairs: 0,
+            vocabulary: Vec::new(),
+            vocabulary_mean: 0.0,
         }
     }
 
-    /// Whether the model has one weight and one mean per known feature, in order.
+    /// Sum of the vocabulary weights of the words in `tokens` (sorted, distinct: see [`hook_tokens`]).
+    pub fn vocabulary_score(&self, tokens: &[String]) -> f64 {
+        self.vocabulary_hits(tokens).map(|(_, v)| v).sum()
+    }
+
+    /// The vocabulary entries of the words in `tokens`.
+    fn vocabulary_hits<'m>(
+        &'m self,
+        tokens: &'m [String],
+    ) -> impl Iterator<Item = &'m (String, f64)> + 'm {
+        tokens.iter().filter_map(|t| {
+            self.vocabulary
+                .binary_search_by(|(w, _)| w.as_str().cmp(t))
+                .ok()
+                .map(|i| &self.vocabulary[i])
+        })
+    }
+
+    /// The full linear score of a hook line: w · x plus its word weights (for pairwise comparisons).
+    pub fn raw_line(&self, line: &str, lex: Option<&Lexicon>) -> f64 {
+        self.raw(&features(line, lex)) + self.vocabulary_score(&hook_tokens(line))
+    }
+
+    /// Whether the model has one weight and one mean per known feature, in order, and a vocabulary
+    /// sorted by word.
     pub fn is_valid(&self) -> bool {
-        self.weights.len() == N_FEATURES
+        self.vocabulary.is_sorted_by(|a, b| a.0 < b.0)
+            && self.weights.len() == N_FEATURES
             && self.mean.len() == N_FEATURES
             && self
                 .features
                 .iter()
                 .map(String::as_str)
-                .eq(FEATURES.iter().map(|(n, _)| *n))
+                .eq(FEATURES.iter().map(|(n, _, _)| *n))
     }
 
     /// The linear score w · x for a feature vector (used for pairwise comparisons).
@@ -161,7 +216,9 @@ impl HookModel {
         let contrib: Vec<f64> = (0..N_FEATURES)
             .map(|i| self.weights[i] * (x[i] - self.mean[i]))
             .collect();
-        let logit: f64 = contrib.iter().sum();
+        let tokens = hook_tokens(line);
+        let words_part = self.vocabulary_score(&tokens) - self.vocabulary_mean;
+        let logit: f64 = contrib.iter().sum::<f64>() + words_part;
         let p = 1.0 / (1.0 + (-logit).exp());
         let mut order: Vec<usize> = (0..N_FEATURES)
             .filter(|i| contrib[*i].abs() > 1e-3)
@@ -173,9 +230,31 @@ impl HookModel {
             .map(|i| {
                 // Effect in points: how far this feature alone moves P away from 50.
                 let pts = 100.0 / (1.0 + (-contrib[*i]).exp()) - 50.0;
-                format!("{:+.0}: {}", pts, FEATURES[*i].1)
+                let (_, high, low) = FEATURES[*i];
+                format!(
+                    "{:+.0}: {}",
+                    pts,
+                    if x[*i] > self.mean[*i] { high } else { low }
+                )
             })
             .collect();
+        if !self.vocabulary.is_empty() {
+            let mut hits: Vec<&(String, f64)> = self.vocabulary_hits(&tokens).collect();
+            hits.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            let pts = 100.0 / (1.0 + (-words_part).exp()) - 50.0;
+            if hits.is_empty() {
+                reasons.push(format!(
+                    "{pts:+.0}: no words the A/B data favours or penalises"
+                ));
+            } else {
+                let named: Vec<String> = hits
+                    .iter()
+                    .take(3)
+                    .map(|(w, v)| format!("“{w}” {v:+.2}"))
+                    .collect();
+                reasons.push(format!("{pts:+.0}: word choice ({})", named.join(", ")));
+            }
+        }
         reasons.push(match self.cv_accuracy {
             Some(acc) => format!(
                 "model fitted on {} real headline A/B pairs; picks the winner {:.1} % of the time on held-out weeks",

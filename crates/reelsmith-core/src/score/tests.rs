@@ -227,3 +227,65 @@ fn empty_text_scores_low_without_panicking() {
     assert_eq!(dim(&c, "hook_strength").score, 0.0);
     assert!(c.overall < 30.0);
 }
+
+#[test]
+fn shipped_hook_model_is_fitted_and_valid() {
+    let m = hook_model::HookModel::default_model();
+    assert!(m.is_valid());
+    assert!(m.pairs > 1000, "{}", m.source);
+    assert!(
+        m.cv_accuracy.is_some_and(|a| a > 0.6),
+        "{:?}",
+        m.cv_accuracy
+    );
+    assert!(!m.vocabulary.is_empty());
+}
+
+#[test]
+fn strong_hook_beats_weak_hook() {
+    let lex = crate::lexicon::lexicon("en");
+    let m = hook_model::HookModel::default_model();
+    let strong = m.score(
+        "Nobody tells you this about the drive home after night shifts.",
+        lex,
+    );
+    let weak = m.score(
+        "Here is some information about sleep hygiene and its various aspects.",
+        lex,
+    );
+    assert!(
+        strong.score > weak.score + 15.0,
+        "{} vs {}",
+        strong.score,
+        weak.score
+    );
+    assert!((0.0..=100.0).contains(&strong.score));
+}
+
+#[test]
+fn hook_reasons_describe_what_the_hook_has() {
+    let m = hook_model::HookModel::default_model();
+    let s = m.score(
+        "Stop drinking coffee at 3am.",
+        crate::lexicon::lexicon("en"),
+    );
+    assert!(
+        !s.reasons.iter().any(|r| r.ends_with("asks a question")),
+        "{:?}",
+        s.reasons
+    );
+    let q = m.score(
+        "Why are you tired on your day off?",
+        crate::lexicon::lexicon("en"),
+    );
+    assert!(
+        !q.reasons.iter().any(|r| r.ends_with("no question")),
+        "{:?}",
+        q.reasons
+    );
+    assert!(
+        s.reasons
+            .last()
+            .is_some_and(|r| r.contains("held-out weeks"))
+    );
+}

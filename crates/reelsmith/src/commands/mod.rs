@@ -1,7 +1,10 @@
 //! One module per subcommand; each has its clap arguments and a `run` function.
 
 pub mod config;
+pub mod eval;
 pub mod persona;
+pub mod score;
+pub mod trends;
 
 use anyhow::Result;
 use reelsmith_store::Store;
@@ -14,13 +17,20 @@ pub async fn run(cli: Cli) -> Result<()> {
     let loaded = crate::config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref())?;
     match cli.command {
         Command::Config(cmd) => config::run(cmd, &loaded),
-        Command::Persona(cmd) => {
-            let store = open_store(&loaded).await?;
-            let result = persona::run(cmd, &store).await;
-            store.close().await;
-            result
-        }
+        Command::Eval(cmd) => eval::run(cmd),
+        Command::Persona(cmd) => with_store(&loaded, async |s| persona::run(cmd, s).await).await,
+        Command::Score(args) => with_store(&loaded, async |s| score::run(*args, s).await).await,
+        Command::Trends(cmd) => with_store(&loaded, async |s| trends::run(cmd, s).await).await,
     }
+}
+
+/// Runs `f` with the configured store open, closing it afterwards (flushing SQLite's WAL) whatever the
+/// outcome.
+async fn with_store(loaded: &Loaded, f: impl AsyncFnOnce(&Store) -> Result<()>) -> Result<()> {
+    let store = open_store(loaded).await?;
+    let result = f(&store).await;
+    store.close().await;
+    result
 }
 
 /// Opens the configured store: PostgreSQL when `database_url` is set, else the SQLite file in the

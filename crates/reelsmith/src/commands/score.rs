@@ -1,0 +1,120 @@
+//! `reelsmith score`: the score card of a draft — timing, quality, nine viral dimensions and voice match.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S};
+use reelsmith_core::score::{ScoreRequest, score};
+use reelsmith_core::store::{PersonaStore, TrendStore};
+use reelsmith_store::Store;
+use serde::Serialize;
+
+use crate::exit::UserError;
+use crate::render_card;
+
+/// Arguments of `score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The draft: a txt, md, pdf or docx file (each `---`-separated script is scored), or - for stdin.
+    pub file: PathBuf,
+    /// Score against this persona: its speaking rate, audience and voice.
+    #[arg(long)]
+    pub persona: Option<String>,
+    /// The persona version (default: latest).
+    #[arg(long, requires = "persona")]
+    pub version: Option<u32>,
+    /// Target length in seconds (15–90; default: the persona's optimal length, else 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Language of the draft (ISO 639-1); default: the persona's, else detected.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Scored {
+    source: String,
+    card: reelsmith_core::score::ScoreCard,
+}
+
+/// Runs `score`.
+pub async fn run(args: ScoreArgs, store: &Store) -> Result<()> {
+    if let Some(d) = args.duration
+        && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
+    {
+        return Err(UserError(format!(
+            "--duration {d} is out of range: scripts are {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
+        ))
+        .into());
+    }
+    let drafts: Vec<(String, String)> = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the draft from stdin")?;
+        if text.trim().is_empty() {
+            return Err(
+                UserError("stdin is empty — pipe a draft in, or pass a file".into()).into(),
+            );
+        }
+        vec![("stdin".into(), text)]
+    } else {
+        reelsmith_ingest::load_examples(std::slice::from_ref(&args.file))?
+            .examples
+            .into_iter()
+            .map(|e| (e.source, e.text))
+            .collect()
+    };
+    let persona = match &args.persona {
+        Some(name) => Some(store.persona(name, args.version).await?),
+        None => None,
+    };
+    let trends: Vec<String> = store
+        .trends()
+        .await?
+        .into_iter()
+        .map(|t| t.phrase)
+        .collect();
+    let scored: Vec<Scored> = drafts
+        .iter()
+        .map(|(source, text)| Scored {
+            source: source.clone(),
+            card: score(&ScoreRequest {
+                text,
+                target_s: args.duration,
+                style: persona.as_ref().map(|p| &p.style),
+                profile: persona.as_ref().map(|p| &p.profile),
+                trends: &trends,
+                language: args.language.as_deref(),
+                embedding: None,
+            }),
+        })
+        .collect();
+    if args.json {
+        let value = if scored.len() == 1 {
+            serde_json::to_value(&scored[0])?
+        } else {
+            serde_json::to_value(&scored)?
+        };
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        let against = persona
+            .as_ref()
+            .map(|p| format!("{} v{}", p.name, p.version));
+        for (i, s) in scored.iter().enumerate() {
+            if i > 0 {
+                println!();
+            }
+            print!(
+                "{}",
+                render_card::card(&s.source, &s.card, against.as_deref())
+            );
+        }
+    }
+    Ok(())
+}
