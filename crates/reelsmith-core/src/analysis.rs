@@ -52,7 +52,9 @@ pub fn analyze(text: &str, lexicon: Option<&Lexicon>) -> ScriptAnalysis {
     } else {
         first.to_string()
     };
-    let hook_words = first_words.len().min(HOOK_MAX_WORDS);
+    // Segmenting one sentence can find more words than segmenting the whole text (UAX #29 looks at
+    // neighbours across the cut), so the hook is capped by the script's own count too.
+    let hook_words = first_words.len().min(HOOK_MAX_WORDS).min(all_words.len());
     let count_in = |list: &[&str]| {
         all_words
             .iter()

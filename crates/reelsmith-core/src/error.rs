@@ -21,6 +21,9 @@ pub enum Error {
     /// The storage backend failed (connection, migration, query).
     #[error("storage error: {0}")]
     Storage(String),
+    /// A model (embedding or LLM) is missing or failed; the message says which and how to fix it.
+    #[error("{0}")]
+    Model(String),
 }
 
 /// Result with [`Error`].

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod cta;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod hooks;

@@ -112,6 +112,17 @@ pub struct NewPersonaVersion {
     pub style: StyleProfile,
     /// The examples, in order.
     pub examples: Vec<ExampleScript>,
+    /// One embedding per example, when an embedding model was available.
+    pub embeddings: Option<ExampleEmbeddings>,
+}
+
+/// Embeddings of a version's examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleEmbeddings {
+    /// The model's name (see [`crate::embed::Embedder::model`]).
+    pub model: String,
+    /// One vector per example, in example order.
+    pub vectors: Vec<Vec<f32>>,
 }
 
 /// An example script as stored.
@@ -124,6 +135,9 @@ pub struct StoredExample {
     pub example: ExampleScript,
     /// Words in the text.
     pub words: usize,
+    /// Its embedding and the model that made it, when embedded (not serialised: 384 floats each).
+    #[serde(skip)]
+    pub embedding: Option<(String, Vec<f32>)>,
 }
 
 /// One stored version of a persona.

@@ -297,7 +297,7 @@ fn structure(analyses: &[ScriptAnalysis]) -> Structure {
     };
     let hook = share(&|a| a.hook_words);
     // The CTA never overlaps the hook (see analysis::analyze), but both are capped to the script.
-    let cta = share(&|a| a.cta.words.min(a.words - a.hook_words));
+    let cta = share(&|a| a.cta.words.min(a.words.saturating_sub(a.hook_words)));
     Structure {
         hook_share: round4(hook),
         body_share: round4((1.0 - hook - cta).max(0.0)),

@@ -69,6 +69,17 @@ fn example_from_row(r: &AnyRow) -> Result<StoredExample> {
             duration_s: r.try_get("duration_s").map_err(storage)?,
         },
         words: usize::try_from(words).unwrap_or(0),
+        embedding: match (
+            r.try_get::<Option<Vec<u8>>, _>("embedding")
+                .map_err(storage)?,
+            r.try_get::<Option<String>, _>("embedding_model")
+                .map_err(storage)?,
+        ) {
+            (Some(bytes), Some(model)) => {
+                reelsmith_core::embed::from_bytes(&bytes).map(|v| (model, v))
+            }
+            _ => None,
+        },
     })
 }
 
@@ -114,8 +125,8 @@ impl PersonaStore for Store {
         .map_err(storage)?;
         for (i, ex) in new.examples.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO example_scripts (persona_version_id, position, title, body, source, duration_s, words, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO example_scripts (persona_version_id, position, title, body, source, duration_s, words, created_at, embedding, embedding_model) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(version_id)
             .bind(i64::try_from(i).unwrap_or(i64::MAX))
@@ -125,6 +136,8 @@ impl PersonaStore for Store {
             .bind(ex.duration_s)
             .bind(i64::try_from(words(&ex.text).len()).unwrap_or(i64::MAX))
             .bind(&now)
+            .bind(new.embeddings.as_ref().and_then(|e| e.vectors.get(i)).map(|v| reelsmith_core::embed::to_bytes(v)))
+            .bind(new.embeddings.as_ref().map(|e| e.model.as_str()))
             .execute(&mut *tx)
             .await
             .map_err(storage)?;
@@ -160,7 +173,7 @@ impl PersonaStore for Store {
         let style = serde_json::from_str(&row.try_get::<String, _>("style_json").map_err(storage)?)
             .map_err(|e| json_err("style profile", e))?;
         let examples = sqlx::query(
-            "SELECT id, title, body, source, duration_s, words FROM example_scripts \
+            "SELECT id, title, body, source, duration_s, words, embedding, embedding_model FROM example_scripts \
              WHERE persona_version_id = $1 ORDER BY position",
         )
         .bind(version_id)

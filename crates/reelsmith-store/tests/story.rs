@@ -2,7 +2,9 @@
 //! `REELSMITH_TEST_DATABASE_URL` is set (`scripts/postgres.sh` starts a server and prints the URL).
 
 use reelsmith_core::Error;
-use reelsmith_core::persona::{CreatorProfile, ExampleScript, NewPersonaVersion};
+use reelsmith_core::persona::{
+    CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion,
+};
 use reelsmith_core::store::{PersonaStore, TrendStore};
 use reelsmith_core::style::learn_style;
 use reelsmith_store::{Backend, Store};
@@ -32,6 +34,12 @@ fn new_version(name: &str, texts: &[&str], story: Option<&str>) -> NewPersonaVer
             ..Default::default()
         },
         style: learn_style(&examples, None),
+        embeddings: Some(ExampleEmbeddings {
+            model: "test-model".into(),
+            vectors: (0..examples.len())
+                .map(|i| vec![i as f32, 0.5, -0.25])
+                .collect(),
+        }),
         examples,
     }
 }
@@ -62,6 +70,10 @@ async fn story(store: &Store) {
     assert_eq!(v1.examples.len(), 2);
     assert_eq!(v1.examples[0].words, 9);
     assert_eq!(v1.examples[1].example.duration_s, Some(20.0));
+    assert_eq!(
+        v1.examples[1].embedding,
+        Some(("test-model".to_string(), vec![1.0, 0.5, -0.25]))
+    );
     assert_eq!(v1.profile.story.as_deref(), Some("I was a night nurse."));
     assert_eq!(v1.style.examples, 2);
 

@@ -7,6 +7,7 @@
 //! | 2 | invalid input: bad flags, files, names or values (clap's usage errors use 2 as well) |
 //! | 3 | not found: no persona (or version) by that name |
 //! | 4 | storage: the database could not be opened, migrated or written |
+//! | 5 | model: a model (embedding, LLM) is missing or failed |
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ pub fn code(err: &anyhow::Error) -> ExitCode {
                 Error::InvalidInput(_) => 2,
                 Error::NotFound { .. } => 3,
                 Error::Storage(_) => 4,
+                Error::Model(_) => 5,
             });
         }
         if cause.is::<IngestError>() || cause.is::<UserError>() {

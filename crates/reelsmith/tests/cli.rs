@@ -525,3 +525,60 @@ fn eval_hooks_on_a_small_ab_file_and_refit() {
     assert_eq!(code, 2);
     assert!(err.contains("not Upworthy-format"), "{err}");
 }
+
+#[test]
+fn similar_examples_and_embedding_voice_evidence() {
+    let u = User::new();
+    u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--examples",
+        "examples/maya/scripts",
+    ]);
+    let v = u.json(&[
+        "persona",
+        "similar",
+        "maya",
+        "coffee and caffeine on night shifts",
+        "-k",
+        "2",
+        "--json",
+    ]);
+    let hits = v.as_array().unwrap_or_else(|| unreachable!("a list"));
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0]["title"], "Coffee timing on nights");
+    assert!(hits[0]["similarity"].as_f64() > hits[1]["similarity"].as_f64());
+    let text = u.ok(&["persona", "similar", "maya", "sunglasses on the drive home"]);
+    assert!(
+        text.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("Sunglasses on the drive home")),
+        "{text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let draft = dir.path().join("d.txt");
+    std::fs::write(
+        &draft,
+        "Stop drinking coffee at 3am. Caffeine stays in you for hours. Save this.",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let card = u.json(&[
+        "score",
+        &draft.to_string_lossy(),
+        "--persona",
+        "maya",
+        "--json",
+    ]);
+    let voice = &card["card"]["voice"];
+    assert!(
+        voice["embedding"].as_f64().is_some_and(|e| e > 0.0),
+        "{voice}"
+    );
+    assert_eq!(voice["closest"][0]["title"], "Coffee timing on nights");
+
+    let (code, err) = u.fails(&["persona", "similar", "ghost", "x"]);
+    assert_eq!((code, err.contains("no persona named 'ghost'")), (3, true));
+}

@@ -169,7 +169,7 @@ pub fn voice_match(
             (stylometric + e) / 2.0
         }
         None => {
-            reasons.push("no embedding model available: stylometry only".into());
+            reasons.push("no embeddings available (model missing, or the persona was learned without it): stylometry only".into());
             stylometric
         }
     };

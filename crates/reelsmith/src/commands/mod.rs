@@ -18,8 +18,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Config(cmd) => config::run(cmd, &loaded),
         Command::Eval(cmd) => eval::run(cmd),
-        Command::Persona(cmd) => with_store(&loaded, async |s| persona::run(cmd, s).await).await,
-        Command::Score(args) => with_store(&loaded, async |s| score::run(*args, s).await).await,
+        Command::Persona(cmd) => {
+            with_store(&loaded, async |s| persona::run(cmd, s, &loaded).await).await
+        }
+        Command::Score(args) => {
+            with_store(&loaded, async |s| score::run(*args, s, &loaded).await).await
+        }
         Command::Trends(cmd) => with_store(&loaded, async |s| trends::run(cmd, s).await).await,
     }
 }
@@ -31,6 +35,17 @@ async fn with_store(loaded: &Loaded, f: impl AsyncFnOnce(&Store) -> Result<()>) 
     let result = f(&store).await;
     store.close().await;
     result
+}
+
+/// Loads the configured sentence-embedding model.
+///
+/// # Errors
+/// [`reelsmith_core::Error::Model`] when it cannot be found or loaded.
+pub fn embedder(loaded: &Loaded) -> Result<reelsmith_llm::BertEmbedder, reelsmith_core::Error> {
+    reelsmith_llm::BertEmbedder::minilm(
+        loaded.config.embedding.model_dir.as_deref(),
+        &loaded.data_dir,
+    )
 }
 
 /// Opens the configured store: PostgreSQL when `database_url` is set, else the SQLite file in the

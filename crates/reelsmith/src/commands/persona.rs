@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use reelsmith_core::Error;
+use reelsmith_core::embed::{Embedder, top_k};
 use reelsmith_core::persona::{
-    CreatorProfile, ExampleScript, NewPersonaVersion, PersonaVersion, validate_name,
+    CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion, PersonaVersion,
+    validate_name,
 };
 use reelsmith_core::store::PersonaStore;
 use reelsmith_core::style::learn_style;
 
+use crate::config::Loaded;
 use crate::exit::UserError;
 use crate::render;
 
@@ -26,6 +29,26 @@ pub enum PersonaCmd {
     Show(ShowArgs),
     /// Delete a persona with every version and example.
     Delete(DeleteArgs),
+    /// List the persona's example scripts closest in meaning to a topic (embedding cosine, exact top-k).
+    Similar(SimilarArgs),
+}
+
+/// Arguments of `persona similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The persona's name.
+    pub name: String,
+    /// The topic or draft to compare with.
+    pub topic: String,
+    /// How many examples to list.
+    #[arg(short = 'k', long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub top: u16,
+    /// Search this version (from 1) instead of the latest.
+    #[arg(long)]
+    pub version: Option<u32>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--json` alone.
@@ -122,9 +145,10 @@ pub struct DeleteArgs {
 }
 
 /// Runs a `persona` subcommand against `store`.
-pub async fn run(cmd: PersonaCmd, store: &dyn PersonaStore) -> Result<()> {
+pub async fn run(cmd: PersonaCmd, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
     match cmd {
-        PersonaCmd::Learn(args) => learn(*args, store).await,
+        PersonaCmd::Learn(args) => learn(*args, store, loaded).await,
+        PersonaCmd::Similar(args) => similar(&args, store, loaded).await,
         PersonaCmd::List(a) => {
             let list = store.personas().await?;
             if a.json {
@@ -169,7 +193,7 @@ impl LearnArgs {
 }
 
 /// Reads every input first and stores only when all of it is good: bad input stores nothing.
-async fn learn(args: LearnArgs, store: &dyn PersonaStore) -> Result<()> {
+async fn learn(args: LearnArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
     validate_name(&args.name)?;
     let previous = match store.persona(&args.name, None).await {
         Ok(p) => Some(p),
@@ -209,12 +233,28 @@ async fn learn(args: LearnArgs, store: &dyn PersonaStore) -> Result<()> {
     profile.validate()?;
 
     let style = learn_style(&examples, profile.language.as_deref());
+    let embeddings = match super::embedder(loaded) {
+        Ok(model) => {
+            let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+            Some(ExampleEmbeddings {
+                model: model.model().to_string(),
+                vectors: model.embed(&texts)?,
+            })
+        }
+        Err(e) => {
+            eprintln!(
+                "warning: {e}\nwarning: learning without embeddings: `persona similar` and the embedding half of voice match need them"
+            );
+            None
+        }
+    };
     let stored = store
         .save_persona_version(&NewPersonaVersion {
             name: args.name.clone(),
             profile,
             style,
             examples,
+            embeddings,
         })
         .await?;
     if args.json {
@@ -328,5 +368,99 @@ async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
         d.examples,
         if d.examples == 1 { "" } else { "s" }
     );
+    Ok(())
+}
+
+/// The persona's examples closest to `query`: `(example index, cosine)`, most similar first.
+///
+/// # Errors
+/// [`Error::Model`] when the version was learned without embeddings or with another model.
+pub fn nearest(
+    p: &PersonaVersion,
+    model: &dyn Embedder,
+    query: &str,
+    k: usize,
+) -> Result<Vec<(usize, f32)>> {
+    let vectors: Vec<&[f32]> = p
+        .examples
+        .iter()
+        .filter_map(|e| {
+            e.embedding
+                .as_ref()
+                .filter(|(m, _)| m == model.model())
+                .map(|(_, v)| v.as_slice())
+        })
+        .collect();
+    if vectors.len() != p.examples.len() {
+        return Err(Error::Model(format!(
+            "{} v{} has no {} embeddings for its examples (learned without the model) — run `reelsmith persona learn --name {} --append` with the model installed to re-embed them",
+            p.name,
+            p.version,
+            model.model(),
+            p.name
+        ))
+        .into());
+    }
+    let q = model
+        .embed(&[query])?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    Ok(top_k(&q, &vectors, k))
+}
+
+#[derive(serde::Serialize)]
+struct Similar<'a> {
+    rank: usize,
+    similarity: f32,
+    example_id: i64,
+    title: Option<&'a str>,
+    source: &'a str,
+    text: &'a str,
+}
+
+async fn similar(args: &SimilarArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
+    let p = store.persona(&args.name, args.version).await?;
+    let model = super::embedder(loaded)?;
+    let hits = nearest(&p, &model, &args.topic, usize::from(args.top))?;
+    let rows: Vec<Similar<'_>> = hits
+        .iter()
+        .enumerate()
+        .map(|(rank, (i, sim))| {
+            let e = &p.examples[*i];
+            Similar {
+                rank: rank + 1,
+                similarity: *sim,
+                example_id: e.id,
+                title: e.example.title.as_deref(),
+                source: &e.example.source,
+                text: &e.example.text,
+            }
+        })
+        .collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    println!(
+        "{} v{}: examples closest to “{}” ({}, cosine)",
+        p.name,
+        p.version,
+        args.topic,
+        model.model()
+    );
+    for r in rows {
+        println!(
+            "{:>2}. {:.3}  {} ({})",
+            r.rank,
+            r.similarity,
+            r.title.unwrap_or("untitled"),
+            r.source
+        );
+        println!(
+            "      {}",
+            reelsmith_core::text::truncate_chars(&r.text.replace('\n', " "), 110)
+        );
+    }
     Ok(())
 }

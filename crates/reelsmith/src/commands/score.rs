@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S};
-use reelsmith_core::score::{ScoreRequest, score};
+use reelsmith_core::score::{ClosestExample, EmbeddingEvidence, ScoreRequest, score};
 use reelsmith_core::store::{PersonaStore, TrendStore};
 use reelsmith_store::Store;
 use serde::Serialize;
 
+use super::persona::nearest;
+use crate::config::Loaded;
 use crate::exit::UserError;
 use crate::render_card;
 
@@ -43,7 +45,7 @@ struct Scored {
 }
 
 /// Runs `score`.
-pub async fn run(args: ScoreArgs, store: &Store) -> Result<()> {
+pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     if let Some(d) = args.duration
         && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
     {
@@ -80,9 +82,36 @@ pub async fn run(args: ScoreArgs, store: &Store) -> Result<()> {
         .into_iter()
         .map(|t| t.phrase)
         .collect();
+    // The embedding half of voice match, when the model and the persona's vectors are there.
+    let model = persona.as_ref().and_then(|_| super::embedder(loaded).ok());
+    let evidence: Vec<Option<EmbeddingEvidence>> = drafts
+        .iter()
+        .map(|(_, text)| {
+            let (Some(p), Some(m)) = (&persona, &model) else {
+                return None;
+            };
+            let hits = nearest(p, m, text, 3).ok()?;
+            let closest: Vec<ClosestExample> = hits
+                .iter()
+                .map(|(i, sim)| ClosestExample {
+                    example_id: p.examples[*i].id,
+                    title: p.examples[*i].example.title.clone(),
+                    source: p.examples[*i].example.source.clone(),
+                    similarity: f64::from(*sim),
+                })
+                .collect();
+            let similarity =
+                closest.iter().map(|c| c.similarity).sum::<f64>() / closest.len().max(1) as f64;
+            Some(EmbeddingEvidence {
+                similarity,
+                closest,
+            })
+        })
+        .collect();
     let scored: Vec<Scored> = drafts
         .iter()
-        .map(|(source, text)| Scored {
+        .zip(&evidence)
+        .map(|((source, text), evidence)| Scored {
             source: source.clone(),
             card: score(&ScoreRequest {
                 text,
@@ -91,7 +120,7 @@ pub async fn run(args: ScoreArgs, store: &Store) -> Result<()> {
                 profile: persona.as_ref().map(|p| &p.profile),
                 trends: &trends,
                 language: args.language.as_deref(),
-                embedding: None,
+                embedding: evidence.as_ref(),
             }),
         })
         .collect();

@@ -1,0 +1,100 @@
+//! Sentence embeddings: the trait backends implement, and the exact top-k cosine retrieval over a
+//! persona's stored vectors (kept in Rust so SQLite and PostgreSQL behave the same).
+
+use crate::error::Result;
+
+/// A sentence-embedding model.
+pub trait Embedder: Send + Sync {
+    /// One L2-normalised vector of [`Embedder::dimensions`] floats per text, in order.
+    ///
+    /// # Errors
+    /// [`crate::Error::Model`] when the model fails.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
+    /// The model's name, stored with every vector (e.g. `all-MiniLM-L6-v2`).
+    fn model(&self) -> &str;
+    /// Vector length (384 for all-MiniLM-L6-v2).
+    fn dimensions(&self) -> usize;
+}
+
+/// Cosine similarity of two vectors, −1 to 1; 0 when either is all zeros or lengths differ.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() {
+        return 0.0;
+    }
+    let (mut dot, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na.sqrt() * nb.sqrt())
+    }
+}
+
+/// The `k` candidates most similar to `query` by cosine, most similar first: `(index, similarity)`.
+/// Exact search, O(n·d): the right algorithm for one persona's few thousand vectors.
+pub fn top_k(query: &[f32], candidates: &[&[f32]], k: usize) -> Vec<(usize, f32)> {
+    let mut scored: Vec<(usize, f32)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, cosine(query, c)))
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.truncate(k);
+    scored
+}
+
+/// A vector as little-endian `f32` bytes (how vectors are stored).
+pub fn to_bytes(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// A vector from little-endian `f32` bytes; `None` when the length is not a multiple of 4.
+pub fn from_bytes(b: &[u8]) -> Option<Vec<f32>> {
+    if !b.len().is_multiple_of(4) {
+        return None;
+    }
+    Some(
+        b.chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_basics() {
+        assert!((cosine(&[1.0, 0.0], &[1.0, 0.0]) - 1.0).abs() < 1e-6);
+        assert!(cosine(&[1.0, 0.0], &[0.0, 1.0]).abs() < 1e-6);
+        assert!((cosine(&[1.0, 1.0], &[-1.0, -1.0]) + 1.0).abs() < 1e-6);
+        assert_eq!(cosine(&[0.0, 0.0], &[1.0, 0.0]), 0.0);
+        assert_eq!(cosine(&[1.0], &[1.0, 0.0]), 0.0);
+    }
+
+    #[test]
+    fn top_k_is_exact_and_ordered() {
+        let c: Vec<Vec<f32>> = vec![
+            vec![0.0, 1.0],
+            vec![1.0, 0.1],
+            vec![1.0, 0.0],
+            vec![-1.0, 0.0],
+        ];
+        let refs: Vec<&[f32]> = c.iter().map(Vec::as_slice).collect();
+        let got = top_k(&[1.0, 0.0], &refs, 2);
+        assert_eq!(got.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![2, 1]);
+        assert!(top_k(&[1.0, 0.0], &refs, 10).len() == 4);
+    }
+
+    #[test]
+    fn bytes_round_trip() {
+        let v = vec![0.5f32, -1.25, 3.0e-8];
+        assert_eq!(from_bytes(&to_bytes(&v)), Some(v));
+        assert_eq!(from_bytes(&[1, 2, 3]), None);
+    }
+}
