@@ -43,8 +43,20 @@ pub struct ScriptAnalysis {
 /// Analyses one script. `lexicon` is the language's lexicon (see [`crate::lexicon::lexicon`]); without
 /// one, person markers and CTA types are not counted and hooks get only neutral signals.
 pub fn analyze(text: &str, lexicon: Option<&Lexicon>) -> ScriptAnalysis {
-    let sents = sentences(text);
     let all_words = words(text);
+    let folded: Vec<String> = all_words.iter().map(|w| fold(w)).collect();
+    analyze_split(text, &sentences(text), &all_words, &folded, lexicon)
+}
+
+/// [`analyze`] on text already split into `sents` ([`sentences`]), `all_words` ([`words`]) and their
+/// folded forms ([`fold`]), so a caller that needs them too segments and folds the text only once.
+pub fn analyze_split(
+    text: &str,
+    sents: &[&str],
+    all_words: &[&str],
+    folded: &[String],
+    lexicon: Option<&Lexicon>,
+) -> ScriptAnalysis {
     let first = sents.first().copied().unwrap_or("");
     let first_words = words(first);
     let hook = if first_words.len() > HOOK_MAX_WORDS {
@@ -55,12 +67,7 @@ pub fn analyze(text: &str, lexicon: Option<&Lexicon>) -> ScriptAnalysis {
     // Segmenting one sentence can find more words than segmenting the whole text (UAX #29 looks at
     // neighbours across the cut), so the hook is capped by the script's own count too.
     let hook_words = first_words.len().min(HOOK_MAX_WORDS).min(all_words.len());
-    let count_in = |list: &[&str]| {
-        all_words
-            .iter()
-            .filter(|w| list.contains(&fold(w).as_str()))
-            .count()
-    };
+    let count_in = |list: &[&str]| folded.iter().filter(|w| list.contains(&w.as_str())).count();
     let (second_person, first_person) = match lexicon {
         Some(l) => (count_in(l.second_person), count_in(l.first_person)),
         None => (0, 0),

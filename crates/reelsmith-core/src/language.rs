@@ -134,12 +134,16 @@ pub struct Readability {
 /// (Fernández Huerta 1959: 206.84 − 0.60·syllables per 100 words − 1.02·sentences per 100 words).
 /// `None` for other languages or text without words.
 pub fn readability(text: &str, code: &str) -> Option<Readability> {
-    let w = words(text);
+    readability_split(&words(text), sentences(text).len(), code)
+}
+
+/// [`readability`] from the text's words and sentence count, for callers that already split it.
+pub fn readability_split(w: &[&str], n_sentences: usize, code: &str) -> Option<Readability> {
     if w.is_empty() {
         return None;
     }
     let n_words = w.len() as f64;
-    let n_sent = sentences(text).len().max(1) as f64;
+    let n_sent = n_sentences.max(1) as f64;
     let english = code == "en";
     let n_syl: usize = w.iter().map(|x| syllables(x, english)).sum();
     let n_syl = n_syl as f64;

@@ -24,6 +24,11 @@ pub fn sentences(text: &str) -> Vec<&str> {
 
 /// Lower-cases `text` and removes diacritics (NFD, then combining marks dropped), so `Cómo` matches `como`.
 pub fn fold(text: &str) -> String {
+    // Fast path: ASCII has no diacritics or typographic apostrophes to fold (the common case, and the
+    // hot one when scoring).
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         // Typographic apostrophes (iOS keyboards, Word) must match the ASCII ones in lexicons.
@@ -53,6 +58,9 @@ pub fn padded_words(text: &str) -> String {
 
 /// Number of emoji (extended grapheme clusters that are a known emoji) in `text`.
 pub fn emoji_count(text: &str) -> usize {
+    if text.is_ascii() {
+        return 0;
+    }
     text.graphemes(true)
         .filter(|g| !g.is_ascii() && emojis::get(g).is_some())
         .count()

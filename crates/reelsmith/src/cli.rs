@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
-    config::ConfigCmd, eval::EvalCmd, persona::PersonaCmd, score::ScoreArgs, trends::TrendsCmd,
+    bench::BenchCmd, config::ConfigCmd, eval::EvalCmd, persona::PersonaCmd, score::ScoreArgs,
+    trends::TrendsCmd,
 };
 
 /// reelsmith — learns a creator's voice and writes short-form video scripts in it.
@@ -47,6 +48,9 @@ pub enum Command {
     /// Print the example configuration or the settings in force.
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Measure throughput: score cards and embeddings per second (tables of medians).
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Measure the scorers against real outcomes.
     #[command(subcommand)]
     Eval(EvalCmd),

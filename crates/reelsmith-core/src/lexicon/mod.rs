@@ -28,14 +28,35 @@ impl Pattern {
                 .strip_prefix(' ')
                 .and_then(|rest| rest.strip_prefix(p))
                 .is_some_and(|rest| rest.starts_with(' ')),
-            Pattern::Has(p) => {
-                // Look for " p " without allocating: every hit must sit between spaces.
-                padded.match_indices(p).any(|(i, _)| {
-                    padded[..i].ends_with(' ') && padded[i + p.len()..].starts_with(' ')
-                })
+            Pattern::Has(p) => has_phrase(padded, p),
+        }
+    }
+}
+
+/// Whether `phrase` occurs in `padded` (folded words joined by single spaces, padded with a space at
+/// each end) on word boundaries. Checks each word start directly: for script-length texts this beats
+/// building a substring searcher per phrase.
+pub fn has_phrase(padded: &str, phrase: &str) -> bool {
+    count_phrase(padded, phrase) > 0
+}
+
+/// How many times `phrase` occurs in `padded` on word boundaries (see [`has_phrase`]).
+pub fn count_phrase(padded: &str, phrase: &str) -> usize {
+    let hay = padded.as_bytes();
+    let needle = phrase.as_bytes();
+    if needle.is_empty() {
+        return 0;
+    }
+    let mut n = 0;
+    for (i, b) in hay.iter().enumerate() {
+        if *b == b' ' {
+            let rest = &hay[i + 1..];
+            if rest.len() > needle.len() && rest.starts_with(needle) && rest[needle.len()] == b' ' {
+                n += 1;
             }
         }
     }
+    n
 }
 
 /// Phrase data for one language.

@@ -1,9 +1,9 @@
 //! A script prepared once for scoring: words, sentences and folded forms computed a single time, so the
 //! dimensions only count.
 
-use crate::analysis::{ScriptAnalysis, analyze};
-use crate::lexicon::{Lexicon, Pattern, lexicon};
-use crate::text::{fold, padded_words, sentences, words};
+use crate::analysis::{ScriptAnalysis, analyze_split};
+use crate::lexicon::{Lexicon, lexicon};
+use crate::text::{fold, sentences, words};
 
 /// A script with everything the dimensions need.
 #[derive(Debug)]
@@ -22,10 +22,14 @@ pub struct Prepared<'a> {
     pub padded_sentences: Vec<String>,
     /// Words per sentence.
     pub sentence_words: Vec<usize>,
+    /// The words of each sentence.
+    pub sentence_lists: Vec<Vec<&'a str>>,
     /// The whole text folded and padded.
     pub padded: String,
     /// Per-script analysis (hook, CTA, person markers).
     pub analysis: ScriptAnalysis,
+    /// Indices into `folded`, sorted by word: single-word lexicon lookups are binary searches.
+    order: Vec<usize>,
 }
 
 impl<'a> Prepared<'a> {
@@ -33,17 +37,32 @@ impl<'a> Prepared<'a> {
     pub fn new(text: &'a str, lang: &str) -> Prepared<'a> {
         let lex = lexicon(lang);
         let sents = sentences(text);
-        let w = words(text);
+        // One segmentation: the text's words are its sentences' words, so every count agrees.
+        let sentence_lists: Vec<Vec<&str>> = sents.iter().map(|s| words(s)).collect();
+        let w: Vec<&str> = sentence_lists.concat();
+        let folded: Vec<String> = w.iter().map(|x| fold(x)).collect();
+        let mut padded_sentences = Vec::with_capacity(sents.len());
+        let mut start = 0;
+        for list in &sentence_lists {
+            padded_sentences.push(pad(&folded[start..start + list.len()]));
+            start += list.len();
+        }
+        let padded = pad(&folded);
+        let analysis = analyze_split(text, &sents, &w, &folded, lex);
+        let mut order: Vec<usize> = (0..folded.len()).collect();
+        order.sort_unstable_by(|a, b| folded[*a].cmp(&folded[*b]));
         Prepared {
             text,
             lex,
-            folded: w.iter().map(|x| fold(x)).collect(),
+            order,
+            folded,
             words: w,
-            padded_sentences: sents.iter().map(|s| padded_words(s)).collect(),
-            sentence_words: sents.iter().map(|s| words(s).len()).collect(),
+            padded_sentences,
+            sentence_words: sentence_lists.iter().map(Vec::len).collect(),
+            sentence_lists,
             sentences: sents,
-            padded: padded_words(text),
-            analysis: analyze(text, lex),
+            padded,
+            analysis,
         }
     }
 
@@ -51,23 +70,35 @@ impl<'a> Prepared<'a> {
     pub fn found(&self, list: &'static [&'static str]) -> Vec<&'static str> {
         list.iter()
             .copied()
-            .filter(|p| Pattern::Has(p).matches(&self.padded))
+            .filter(|p| self.count_of(p) > 0)
             .collect()
     }
 
     /// How many times phrases of `list` occur in the text (each occurrence counted).
     pub fn occurrences(&self, list: &[&str]) -> usize {
-        list.iter()
-            .map(|p| {
-                self.padded
-                    .match_indices(p)
-                    .filter(|(i, _)| {
-                        self.padded[..*i].ends_with(' ')
-                            && self.padded[i + p.len()..].starts_with(' ')
-                    })
-                    .count()
-            })
-            .sum()
+        list.iter().map(|p| self.count_of(p)).sum()
+    }
+
+    /// Occurrences of one folded phrase on word boundaries: a map lookup for a single word, a scan of
+    /// the padded text for a longer phrase.
+    fn count_of(&self, phrase: &str) -> usize {
+        match phrase.split_once(' ') {
+            // Most phrases' first word is not in the script: a binary search rules them out.
+            Some((first, _)) if self.count_word(first) == 0 => 0,
+            Some(_) => crate::lexicon::count_phrase(&self.padded, phrase),
+            None => self.count_word(phrase),
+        }
+    }
+
+    /// Occurrences of one folded word (binary search over the sorted word order).
+    fn count_word(&self, word: &str) -> usize {
+        let lo = self
+            .order
+            .partition_point(|i| self.folded[*i].as_str() < word);
+        let hi = self
+            .order
+            .partition_point(|i| self.folded[*i].as_str() <= word);
+        hi - lo
     }
 
     /// Words that hold a digit, or are spelled-out numbers of the lexicon.
@@ -81,20 +112,31 @@ impl<'a> Prepared<'a> {
 
     /// Capitalised words that do not open a sentence: a proxy for names and concrete nouns.
     pub fn proper_nouns(&self) -> usize {
-        self.sentences
+        self.sentence_lists
             .iter()
-            .map(|s| {
-                words(s)
-                    .iter()
+            .map(|ws| {
+                ws.iter()
                     .skip(1)
                     .filter(|w| {
                         let mut c = w.chars();
                         c.next().is_some_and(char::is_uppercase)
-                            && c.clone().next().is_some_and(char::is_lowercase)
-                            && *w != &"I"
+                            && c.next().is_some_and(char::is_lowercase)
+                            && **w != "I"
                     })
                     .count()
             })
             .sum()
     }
+}
+
+/// Folded words joined by single spaces and padded with one space at each end (the form of
+/// [`crate::text::padded_words`]).
+fn pad(folded: &[String]) -> String {
+    let mut out = String::with_capacity(folded.iter().map(|f| f.len() + 1).sum::<usize>() + 1);
+    out.push(' ');
+    for f in folded {
+        out.push_str(f);
+        out.push(' ');
+    }
+    out
 }

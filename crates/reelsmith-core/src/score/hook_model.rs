@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::HOOK_MAX_WORDS;
-use crate::hooks::{HookType, classify_hook};
+use crate::hooks::{HookClassification, HookType, classify_hook};
 use crate::lexicon::{Lexicon, Pattern};
 use crate::text::{fold, padded_words, words};
 
@@ -52,12 +52,20 @@ pub const N_FEATURES: usize = FEATURES.len();
 
 /// Feature vector of one hook line.
 pub fn features(line: &str, lex: Option<&Lexicon>) -> [f64; N_FEATURES] {
+    features_with(line, lex, &classify_hook(line, lex))
+}
+
+/// [`features`] with the line's hook classification already computed.
+pub fn features_with(
+    line: &str,
+    lex: Option<&Lexicon>,
+    class: &HookClassification,
+) -> [f64; N_FEATURES] {
     let w = words(line);
     let n = w.len().clamp(1, HOOK_MAX_WORDS) as f64;
     let folded: Vec<String> = w.iter().map(|x| fold(x)).collect();
     let in_list =
         |list: &[&str]| folded.iter().filter(|f| list.contains(&f.as_str())).count() as f64;
-    let class = classify_hook(line, lex);
     let has = |t: HookType| f64::from(u8::from(class.matched.contains(&t)));
     let padded = padded_words(line);
     let (second, first, emotion) = match lex {
@@ -212,7 +220,17 @@ impl HookModel {
 
     /// Scores a hook line with reasons.
     pub fn score(&self, line: &str, lex: Option<&Lexicon>) -> HookScore {
-        let x = features(line, lex);
+        self.score_with(line, lex, &classify_hook(line, lex))
+    }
+
+    /// [`HookModel::score`] with the line's hook classification already computed.
+    pub fn score_with(
+        &self,
+        line: &str,
+        lex: Option<&Lexicon>,
+        class: &HookClassification,
+    ) -> HookScore {
+        let x = features_with(line, lex, class);
         let contrib: Vec<f64> = (0..N_FEATURES)
             .map(|i| self.weights[i] * (x[i] - self.mean[i]))
             .collect();

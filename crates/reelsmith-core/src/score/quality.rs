@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Dimension, Prepared};
-use crate::language::readability;
+use crate::language::readability_split;
 
 /// Sentences above this many words are hard to say in one breath.
 pub const LONG_SENTENCE_WORDS: usize = 25;
@@ -36,11 +36,15 @@ pub fn quality(p: &Prepared<'_>) -> Dimension {
     }
 
     // Repetition: repeated word trigrams.
-    let tri: Vec<String> = p.folded.windows(3).map(|w| w.join(" ")).collect();
+    let tri: Vec<(&str, &str, &str)> = p
+        .folded
+        .windows(3)
+        .map(|w| (w[0].as_str(), w[1].as_str(), w[2].as_str()))
+        .collect();
     if !tri.is_empty() {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: HashMap<(&str, &str, &str), usize> = HashMap::with_capacity(tri.len());
         for t in &tri {
-            *counts.entry(t.as_str()).or_default() += 1;
+            *counts.entry(*t).or_default() += 1;
         }
         let repeats: usize = counts.values().filter(|c| **c > 1).map(|c| c - 1).sum();
         let share = repeats as f64 / tri.len() as f64;
@@ -48,8 +52,8 @@ pub fn quality(p: &Prepared<'_>) -> Dimension {
             let worst = counts
                 .iter()
                 .max_by_key(|(t, c)| (**c, std::cmp::Reverse(**t)))
-                .map(|(t, _)| *t)
-                .unwrap_or("");
+                .map(|((a, b, c), _)| format!("{a} {b} {c}"))
+                .unwrap_or_default();
             penalty(
                 (share * 100.0).min(20.0),
                 format!(
@@ -61,7 +65,7 @@ pub fn quality(p: &Prepared<'_>) -> Dimension {
     }
 
     // Readability.
-    if let Some(r) = readability(p.text, p.lex.map_or("", |l| l.code)) {
+    if let Some(r) = readability_split(&p.words, p.sentences.len(), p.lex.map_or("", |l| l.code)) {
         if r.score < 60.0 {
             penalty(
                 ((60.0 - r.score) / 2.0).min(20.0),

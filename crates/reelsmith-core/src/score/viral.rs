@@ -56,7 +56,8 @@ fn hook_strength(p: &Prepared<'_>) -> Dimension {
             vec!["no hook: the script is empty".into()],
         );
     }
-    let scored = hook_model::HookModel::default_model().score(hook, p.lex);
+    let scored =
+        hook_model::HookModel::default_model().score_with(hook, p.lex, &p.analysis.hook_type);
     let mut reasons = vec![format!(
         "“{hook}” — {} hook, {} words",
         p.analysis.hook_type.primary.label(),
