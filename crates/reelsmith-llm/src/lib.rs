@@ -171,12 +171,19 @@ impl BertEmbedder {
 
 impl Embedder for BertEmbedder {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let mut out = Vec::with_capacity(texts.len());
-        for chunk in texts.chunks(BATCH) {
-            out.extend(
-                self.embed_batch(chunk)
-                    .map_err(|e| model_err(format!("embedding with {} failed: {e}", self.name)))?,
-            );
+        // Batch texts of similar length together (longest first, as sentence-transformers does), so
+        // little compute goes to padding; then put the vectors back in input order.
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|i| std::cmp::Reverse(texts[*i].len()));
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); texts.len()];
+        for chunk in order.chunks(BATCH) {
+            let batch: Vec<&str> = chunk.iter().map(|i| texts[*i]).collect();
+            let vectors = self
+                .embed_batch(&batch)
+                .map_err(|e| model_err(format!("embedding with {} failed: {e}", self.name)))?;
+            for (i, v) in chunk.iter().zip(vectors) {
+                out[*i] = v;
+            }
         }
         Ok(out)
     }
