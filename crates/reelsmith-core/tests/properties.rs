@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use reelsmith_core::analysis::analyze;
 use reelsmith_core::lexicon::lexicon;
 use reelsmith_core::persona::ExampleScript;
+use reelsmith_core::score::{ScoreRequest, score};
 use reelsmith_core::style::learn_style;
 
 fn script() -> impl Strategy<Value = String> {
@@ -74,5 +75,30 @@ proptest! {
         prop_assert!(a.cta.words <= a.words);
         prop_assert!(a.second_person + a.first_person <= a.words);
         prop_assert!(a.exclamations <= a.sentences && a.questions <= a.sentences);
+    }
+
+    #[test]
+    fn score_card_survives_any_text(text in script(), lang in prop_oneof![Just("en"), Just("es"), Just("ja")], target in 15.0f64..90.0) {
+        let style_examples = [ExampleScript { title: None, text: "Stop. Here's the thing. Save this.".into(), source: "p".into(), duration_s: None }];
+        let style = learn_style(&style_examples, Some("en"));
+        let trends = vec!["night shift".to_string(), "🔥".to_string()];
+        let card = score(&ScoreRequest {
+            text: &text,
+            target_s: Some(target),
+            style: Some(&style),
+            trends: &trends,
+            language: Some(lang),
+            ..Default::default()
+        });
+        let in_range = |x: f64| (0.0..=100.0).contains(&x);
+        prop_assert!(in_range(card.overall) && in_range(card.quality.score) && in_range(card.viral.overall));
+        prop_assert!(in_range(card.timing.dimension.score));
+        prop_assert_eq!(card.viral.dimensions.len(), 9);
+        for d in &card.viral.dimensions {
+            prop_assert!(in_range(d.score), "{} = {}", d.name, d.score);
+            prop_assert!(!d.reasons.is_empty(), "{} has no reasons", d.name);
+        }
+        prop_assert!(card.voice.as_ref().is_some_and(|v| in_range(v.score)));
+        prop_assert!(serde_json::to_string(&card).is_ok());
     }
 }

@@ -137,12 +137,22 @@ impl BertEmbedder {
         })
     }
 
-    /// Locates and loads the default model.
+    /// Locates and loads the configured model, else the default. A configured folder's model is named
+    /// after the folder (e.g. `paraphrase-multilingual-MiniLM-L12-v2`), so its vectors are never mixed
+    /// with another model's.
     ///
     /// # Errors
     /// As [`locate_minilm`] and [`BertEmbedder::load`].
     pub fn minilm(configured: Option<&Path>, data_dir: &Path) -> Result<BertEmbedder> {
-        BertEmbedder::load(&locate_minilm(configured, data_dir)?, MINILM)
+        let dir = locate_minilm(configured, data_dir)?;
+        let name = match configured {
+            Some(c) => c.file_name().map_or_else(
+                || c.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            None => MINILM.to_string(),
+        };
+        BertEmbedder::load(&dir, &name)
     }
 
     fn embed_batch(&self, texts: &[&str]) -> candle_core::Result<Vec<Vec<f32>>> {
