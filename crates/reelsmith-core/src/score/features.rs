@@ -1,6 +1,10 @@
 //! A script prepared once for scoring: words, sentences and folded forms computed a single time, so the
 //! dimensions only count.
 
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
+
 use crate::analysis::{ScriptAnalysis, analyze_split};
 use crate::lexicon::{Lexicon, lexicon};
 use crate::text::{fold, sentences, words};
@@ -28,8 +32,9 @@ pub struct Prepared<'a> {
     pub padded: String,
     /// Per-script analysis (hook, CTA, person markers).
     pub analysis: ScriptAnalysis,
-    /// Indices into `folded`, sorted by word: single-word lexicon lookups are binary searches.
-    order: Vec<usize>,
+    /// Each distinct folded word's hash → (index of its first occurrence, occurrences): single-word
+    /// lexicon lookups are one hash probe, verified against `folded`.
+    index: FxHashMap<u64, (usize, usize)>,
 }
 
 impl<'a> Prepared<'a> {
@@ -49,12 +54,15 @@ impl<'a> Prepared<'a> {
         }
         let padded = pad(&folded);
         let analysis = analyze_split(text, &sents, &w, &folded, lex);
-        let mut order: Vec<usize> = (0..folded.len()).collect();
-        order.sort_unstable_by(|a, b| folded[*a].cmp(&folded[*b]));
+        let mut index: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
+        index.reserve(folded.len());
+        for (i, f) in folded.iter().enumerate() {
+            index.entry(key(f)).or_insert((i, 0)).1 += 1;
+        }
         Prepared {
             text,
             lex,
-            order,
+            index,
             folded,
             words: w,
             padded_sentences,
@@ -92,13 +100,10 @@ impl<'a> Prepared<'a> {
 
     /// Occurrences of one folded word (binary search over the sorted word order).
     fn count_word(&self, word: &str) -> usize {
-        let lo = self
-            .order
-            .partition_point(|i| self.folded[*i].as_str() < word);
-        let hi = self
-            .order
-            .partition_point(|i| self.folded[*i].as_str() <= word);
-        hi - lo
+        match self.index.get(&key(word)) {
+            Some((first, n)) if self.folded[*first] == word => *n,
+            _ => 0,
+        }
     }
 
     /// Words that hold a digit, or are spelled-out numbers of the lexicon.
@@ -139,4 +144,11 @@ fn pad(folded: &[String]) -> String {
         out.push(' ');
     }
     out
+}
+
+/// FxHash of a word (fast, not DoS-resistant: the keys are the script's own words).
+fn key(word: &str) -> u64 {
+    let mut h = FxHasher::default();
+    word.hash(&mut h);
+    h.finish()
 }

@@ -1,7 +1,7 @@
 //! Quality: is it a complete, clean, speakable script? Starts at 100 and loses points per problem, each
 //! with its reason.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Dimension, Prepared};
 use crate::language::readability_split;
@@ -42,7 +42,7 @@ pub fn quality(p: &Prepared<'_>) -> Dimension {
         .map(|w| (w[0].as_str(), w[1].as_str(), w[2].as_str()))
         .collect();
     if !tri.is_empty() {
-        let mut counts: HashMap<(&str, &str, &str), usize> = HashMap::with_capacity(tri.len());
+        let mut counts: FxHashMap<(&str, &str, &str), usize> = FxHashMap::default();
         for t in &tri {
             *counts.entry(*t).or_default() += 1;
         }
