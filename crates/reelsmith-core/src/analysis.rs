@@ -67,7 +67,19 @@ pub fn analyze_split(
     // Segmenting one sentence can find more words than segmenting the whole text (UAX #29 looks at
     // neighbours across the cut), so the hook is capped by the script's own count too.
     let hook_words = first_words.len().min(HOOK_MAX_WORDS).min(all_words.len());
-    let count_in = |list: &[&str]| folded.iter().filter(|w| list.contains(&w.as_str())).count();
+    // Count each distinct word once, then probe per list entry: far fewer comparisons than scanning
+    // every list for every word.
+    let mut counts: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    if lexicon.is_some() {
+        for w in folded {
+            *counts.entry(w.as_str()).or_default() += 1;
+        }
+    }
+    let count_in = |list: &[&str]| {
+        list.iter()
+            .map(|w| counts.get(w).copied().unwrap_or(0))
+            .sum::<usize>()
+    };
     let (second_person, first_person) = match lexicon {
         Some(l) => (count_in(l.second_person), count_in(l.first_person)),
         None => (0, 0),

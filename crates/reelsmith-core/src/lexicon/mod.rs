@@ -144,6 +144,10 @@ mod tests {
             ] {
                 pats.extend(list.iter().copied());
             }
+            assert!(
+                lex.imperatives.iter().all(|w| !w.contains(' ')),
+                "imperatives are matched as a sentence's first word: keep them single words"
+            );
             for p in pats {
                 assert_eq!(
                     padded_words(p).trim(),

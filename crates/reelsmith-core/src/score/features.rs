@@ -35,6 +35,8 @@ pub struct Prepared<'a> {
     /// Each distinct folded word's hash → (index of its first occurrence, occurrences): single-word
     /// lexicon lookups are one hash probe, verified against `folded`.
     index: FxHashMap<u64, (usize, usize)>,
+    /// The hash of each folded word, in order (see `key`).
+    pub keys: Vec<u64>,
 }
 
 impl<'a> Prepared<'a> {
@@ -56,13 +58,15 @@ impl<'a> Prepared<'a> {
         let analysis = analyze_split(text, &sents, &w, &folded, lex);
         let mut index: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
         index.reserve(folded.len());
-        for (i, f) in folded.iter().enumerate() {
-            index.entry(key(f)).or_insert((i, 0)).1 += 1;
+        let keys: Vec<u64> = folded.iter().map(|f| key(f)).collect();
+        for (i, k) in keys.iter().enumerate() {
+            index.entry(*k).or_insert((i, 0)).1 += 1;
         }
         Prepared {
             text,
             lex,
             index,
+            keys,
             folded,
             words: w,
             padded_sentences,

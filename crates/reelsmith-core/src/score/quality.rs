@@ -36,23 +36,25 @@ pub fn quality(p: &Prepared<'_>) -> Dimension {
     }
 
     // Repetition: repeated word trigrams.
-    let tri: Vec<(&str, &str, &str)> = p
-        .folded
-        .windows(3)
-        .map(|w| (w[0].as_str(), w[1].as_str(), w[2].as_str()))
-        .collect();
+    // Trigrams keyed by their words' hashes (no string comparisons); the value keeps the first
+    // occurrence's position so the worst repeat can be quoted.
+    let tri: Vec<(u64, u64, u64)> = p.keys.windows(3).map(|k| (k[0], k[1], k[2])).collect();
     if !tri.is_empty() {
-        let mut counts: FxHashMap<(&str, &str, &str), usize> = FxHashMap::default();
-        for t in &tri {
-            *counts.entry(*t).or_default() += 1;
+        let mut counts: FxHashMap<(u64, u64, u64), (usize, usize)> = FxHashMap::default();
+        for (i, t) in tri.iter().enumerate() {
+            counts.entry(*t).or_insert((i, 0)).1 += 1;
         }
-        let repeats: usize = counts.values().filter(|c| **c > 1).map(|c| c - 1).sum();
+        let repeats: usize = counts
+            .values()
+            .filter(|(_, c)| *c > 1)
+            .map(|(_, c)| c - 1)
+            .sum();
         let share = repeats as f64 / tri.len() as f64;
         if share > 0.05 {
             let worst = counts
-                .iter()
-                .max_by_key(|(t, c)| (**c, std::cmp::Reverse(**t)))
-                .map(|((a, b, c), _)| format!("{a} {b} {c}"))
+                .values()
+                .max_by_key(|(first, c)| (*c, std::cmp::Reverse(*first)))
+                .map(|(first, _)| p.folded[*first..*first + 3].join(" "))
                 .unwrap_or_default();
             penalty(
                 (share * 100.0).min(20.0),

@@ -202,9 +202,9 @@ fn value_density(p: &Prepared<'_>) -> Dimension {
         .padded_sentences
         .iter()
         .filter(|s| {
-            lex.imperatives
-                .iter()
-                .any(|v| Pattern::Starts(v).matches(s))
+            // Imperatives are single words: compare the sentence's first word.
+            let first = s.split_whitespace().next().unwrap_or("");
+            lex.imperatives.contains(&first)
                 || Pattern::Has("you can").matches(s)
                 || Pattern::Has("you need to").matches(s)
         })

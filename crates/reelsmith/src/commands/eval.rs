@@ -76,6 +76,8 @@ pub struct HookEval {
     pub forward_accuracy: Option<f64>,
     /// Reference scorers on the same pairs.
     pub baselines: Vec<(String, f64)>,
+    /// How to read `accuracy` (e.g. in-sample when the shipped model was fitted on this very file).
+    pub note: Option<String>,
 }
 
 /// Runs an `eval` subcommand.
@@ -202,6 +204,9 @@ fn hooks(args: &HooksArgs) -> Result<()> {
             fold_accuracy,
             forward_accuracy: Some(forward),
             baselines,
+            note: Some(
+                "cross-validated: every fold is scored by a model fitted without its weeks".into(),
+            ),
         }
     } else {
         let model = HookModel::default_model();
@@ -215,6 +220,13 @@ fn hooks(args: &HooksArgs) -> Result<()> {
             fold_accuracy: Vec::new(),
             forward_accuracy: None,
             baselines,
+            note: Some(format!(
+                "the shipped model was fitted on {} pairs of the Upworthy training split; on that file this accuracy is in-sample and overstates it — its honest, cross-validated figure is {} (rerun with --fit to reproduce it); on other data this accuracy is out-of-sample",
+                model.pairs,
+                model
+                    .cv_accuracy
+                    .map_or_else(|| "unknown".to_string(), |a| format!("{:.1} %", a * 100.0))
+            )),
         }
     };
     if args.json {
@@ -246,6 +258,9 @@ fn print_report(r: &HookEval) {
             "Forward (fit on the first 80 % of weeks, test on the rest): {:.1} %",
             f * 100.0
         );
+    }
+    if let Some(note) = &r.note {
+        println!("Note: {note}.");
     }
     println!("Baselines on the same pairs:");
     for (name, acc) in &r.baselines {
