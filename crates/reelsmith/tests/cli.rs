@@ -107,10 +107,9 @@ impl User {
     }
 }
 
-#[test]
-fn learn_show_version_and_delete_the_bundled_persona() {
-    let u = User::new();
-    let out = u.ok(&[
+/// Learns the bundled English persona with its story; returns what `persona learn` printed.
+fn learn_maya(u: &User) -> String {
+    u.ok(&[
         "persona",
         "learn",
         "--name",
@@ -119,7 +118,13 @@ fn learn_show_version_and_delete_the_bundled_persona() {
         "examples/maya/story.md",
         "--examples",
         "examples/maya/scripts",
-    ]);
+    ])
+}
+
+#[test]
+fn learn_show_version_and_delete_the_bundled_persona() {
+    let u = User::new();
+    let out = learn_maya(&u);
     assert!(
         out.contains("Learned maya version 1 from 8 example scripts"),
         "{out}"
@@ -407,16 +412,7 @@ fn cli_fixture(name: &str) -> String {
 #[test]
 fn score_a_draft_against_a_persona_with_trends() {
     let u = User::new();
-    u.ok(&[
-        "persona",
-        "learn",
-        "--name",
-        "maya",
-        "--story",
-        "examples/maya/story.md",
-        "--examples",
-        "examples/maya/scripts",
-    ]);
+    learn_maya(&u);
     u.ok(&["trends", "add", "night shift", "--note", "everywhere"]);
     assert!(
         u.ok(&["trends", "list"])

@@ -28,6 +28,17 @@ pub struct EmbeddingEvidence {
     pub closest: Vec<ClosestExample>,
 }
 
+/// Similarity 0–1 of using a hook or CTA type that `share` of the persona's examples use: 0.2 for a type
+/// the persona never uses, rising from 0.5 to 1.0 as the share reaches 25 % (a type used in a quarter of
+/// the examples is a habit).
+fn type_similarity(share: f64) -> f64 {
+    if share > 0.0 {
+        0.5 + 0.5 * (share / 0.25).min(1.0)
+    } else {
+        0.2
+    }
+}
+
 /// `exp(-|a-b|/scale)`: 1 when equal, 0.37 at one `scale` apart.
 fn near(a: f64, b: f64, scale: f64) -> f64 {
     (-(a - b).abs() / scale).exp()
@@ -121,11 +132,7 @@ pub fn voice_match(
         .map_or(0.0, |h| h.share);
     parts.push((
         1.5,
-        if hook_share > 0.0 {
-            0.5 + 0.5 * (hook_share / 0.25).min(1.0)
-        } else {
-            0.2
-        },
+        type_similarity(hook_share),
         format!(
             "{} hook: {:.0} % of the persona's examples open this way",
             hook.label(),
@@ -141,11 +148,7 @@ pub fn voice_match(
             .map_or(0.0, |c| c.share);
         parts.push((
             1.0,
-            if share > 0.0 {
-                0.5 + 0.5 * (share / 0.25).min(1.0)
-            } else {
-                0.2
-            },
+            type_similarity(share),
             format!(
                 "{} CTA: used in {:.0} % of the persona's examples",
                 t.label(),
