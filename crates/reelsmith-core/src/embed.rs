@@ -1,7 +1,8 @@
 //! Sentence embeddings: the trait backends implement, and the exact top-k cosine retrieval over a
 //! persona's stored vectors (kept in Rust so SQLite and PostgreSQL behave the same).
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::persona::PersonaVersion;
 
 /// A sentence-embedding model.
 pub trait Embedder: Send + Sync {
@@ -45,6 +46,44 @@ pub fn top_k(query: &[f32], candidates: &[&[f32]], k: usize) -> Vec<(usize, f32)
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     scored.truncate(k);
     scored
+}
+
+/// The persona version's examples closest to `query`: `(example index, cosine)`, most similar first.
+///
+/// # Errors
+/// [`Error::Model`] when the version's examples have no vectors from `model` (learned without it, or
+/// with another model), or when embedding the query fails.
+pub fn nearest_examples(
+    p: &PersonaVersion,
+    model: &dyn Embedder,
+    query: &str,
+    k: usize,
+) -> Result<Vec<(usize, f32)>> {
+    let vectors: Vec<&[f32]> = p
+        .examples
+        .iter()
+        .filter_map(|e| {
+            e.embedding
+                .as_ref()
+                .filter(|(m, _)| m == model.model())
+                .map(|(_, v)| v.as_slice())
+        })
+        .collect();
+    if vectors.len() != p.examples.len() {
+        return Err(Error::Model(format!(
+            "{} v{} has no {} embeddings for its examples (learned without the model) — run `reelsmith persona learn --name {} --append` with the model installed to re-embed them",
+            p.name,
+            p.version,
+            model.model(),
+            p.name
+        )));
+    }
+    let q = model
+        .embed(&[query])?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    Ok(top_k(&q, &vectors, k))
 }
 
 /// A vector as little-endian `f32` bytes (how vectors are stored).

@@ -46,11 +46,15 @@ pub fn fold(text: &str) -> String {
 /// `text` as folded words joined by single spaces, padded with one space at each end, so a phrase
 /// can be matched on word boundaries with `contains(" phrase ")`.
 pub fn padded_words(text: &str) -> String {
-    let folded = fold(text);
-    let mut out = String::with_capacity(folded.len() + 2);
-    out.push(' ');
-    for w in folded.unicode_words() {
-        out.push_str(w);
+    pad(fold(text).unicode_words())
+}
+
+/// Already-folded words joined by single spaces, padded with one space at each end (the form phrase
+/// patterns match against; see [`padded_words`]).
+pub fn pad<S: AsRef<str>>(folded: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::from(" ");
+    for w in folded {
+        out.push_str(w.as_ref());
         out.push(' ');
     }
     out

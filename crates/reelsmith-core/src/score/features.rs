@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::analysis::{ScriptAnalysis, analyze_split};
 use crate::lexicon::{Lexicon, lexicon};
-use crate::text::{fold, sentences, words};
+use crate::text::{fold, pad, sentences, words};
 
 /// A script with everything the dimensions need.
 #[derive(Debug)]
@@ -136,18 +136,6 @@ impl<'a> Prepared<'a> {
             })
             .sum()
     }
-}
-
-/// Folded words joined by single spaces and padded with one space at each end (the form of
-/// [`crate::text::padded_words`]).
-fn pad(folded: &[String]) -> String {
-    let mut out = String::with_capacity(folded.iter().map(|f| f.len() + 1).sum::<usize>() + 1);
-    out.push(' ');
-    for f in folded {
-        out.push_str(f);
-        out.push(' ');
-    }
-    out
 }
 
 /// FxHash of a word (fast, not DoS-resistant: the keys are the script's own words).

@@ -4,7 +4,7 @@ use super::quality::coefficient_of_variation;
 use super::{Dimension, Prepared, ScoreRequest, VIRAL_WEIGHTS, Viral, hook_model};
 use crate::cta::CtaType;
 use crate::hooks::HookType;
-use crate::lexicon::Pattern;
+use crate::lexicon::{Pattern, has_phrase};
 use crate::text::padded_words;
 
 /// Scores the nine dimensions.
@@ -341,7 +341,7 @@ fn trend_alignment(p: &Prepared<'_>, trends: &[String]) -> Dimension {
         .iter()
         .filter(|t| {
             let padded = padded_words(t);
-            !padded.trim().is_empty() && p.padded.contains(padded.as_str())
+            has_phrase(&p.padded, padded.trim())
         })
         .collect();
     if hits.is_empty() {

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Prepared, VoiceMatch};
+use crate::lexicon::has_phrase;
+use crate::persona::PersonaVersion;
 use crate::style::StyleProfile;
 
 /// One of the persona's examples close to the script in embedding space.
@@ -36,6 +38,29 @@ fn type_similarity(share: f64) -> f64 {
         0.5 + 0.5 * (share / 0.25).min(1.0)
     } else {
         0.2
+    }
+}
+
+impl EmbeddingEvidence {
+    /// Evidence from retrieval hits (see [`crate::embed::nearest_examples`]): the hit examples, and
+    /// their mean cosine as the similarity.
+    pub fn from_hits(p: &PersonaVersion, hits: &[(usize, f32)]) -> EmbeddingEvidence {
+        let closest: Vec<ClosestExample> = hits
+            .iter()
+            .filter_map(|(i, sim)| p.examples.get(*i).map(|e| (e, sim)))
+            .map(|(e, sim)| ClosestExample {
+                example_id: e.id,
+                title: e.example.title.clone(),
+                source: e.example.source.clone(),
+                similarity: f64::from(*sim),
+            })
+            .collect();
+        let similarity =
+            closest.iter().map(|c| c.similarity).sum::<f64>() / closest.len().max(1) as f64;
+        EmbeddingEvidence {
+            similarity,
+            closest,
+        }
     }
 }
 
@@ -101,7 +126,7 @@ pub fn voice_match(
             .voice
             .signature_phrases
             .iter()
-            .filter(|ph| p.padded.contains(&format!(" {} ", ph.text)))
+            .filter(|ph| has_phrase(&p.padded, &ph.text))
             .map(|ph| ph.text.as_str())
             .collect();
         parts.push((

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use reelsmith_core::Error;
-use reelsmith_core::embed::{Embedder, top_k};
+use reelsmith_core::embed::{Embedder, nearest_examples};
 use reelsmith_core::persona::{
     CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion, PersonaVersion,
     validate_name,
@@ -371,44 +371,6 @@ async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
     Ok(())
 }
 
-/// The persona's examples closest to `query`: `(example index, cosine)`, most similar first.
-///
-/// # Errors
-/// [`Error::Model`] when the version was learned without embeddings or with another model.
-pub fn nearest(
-    p: &PersonaVersion,
-    model: &dyn Embedder,
-    query: &str,
-    k: usize,
-) -> Result<Vec<(usize, f32)>> {
-    let vectors: Vec<&[f32]> = p
-        .examples
-        .iter()
-        .filter_map(|e| {
-            e.embedding
-                .as_ref()
-                .filter(|(m, _)| m == model.model())
-                .map(|(_, v)| v.as_slice())
-        })
-        .collect();
-    if vectors.len() != p.examples.len() {
-        return Err(Error::Model(format!(
-            "{} v{} has no {} embeddings for its examples (learned without the model) — run `reelsmith persona learn --name {} --append` with the model installed to re-embed them",
-            p.name,
-            p.version,
-            model.model(),
-            p.name
-        ))
-        .into());
-    }
-    let q = model
-        .embed(&[query])?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    Ok(top_k(&q, &vectors, k))
-}
-
 #[derive(serde::Serialize)]
 struct Similar<'a> {
     rank: usize,
@@ -422,7 +384,7 @@ struct Similar<'a> {
 async fn similar(args: &SimilarArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
     let p = store.persona(&args.name, args.version).await?;
     let model = super::embedder(loaded)?;
-    let hits = nearest(&p, &model, &args.topic, usize::from(args.top))?;
+    let hits = nearest_examples(&p, &model, &args.topic, usize::from(args.top))?;
     let rows: Vec<Similar<'_>> = hits
         .iter()
         .enumerate()

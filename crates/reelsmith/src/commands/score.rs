@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use reelsmith_core::embed::nearest_examples;
 use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S};
-use reelsmith_core::score::{ClosestExample, EmbeddingEvidence, ScoreRequest, score};
+use reelsmith_core::score::{EmbeddingEvidence, ScoreRequest, score};
 use reelsmith_core::store::{PersonaStore, TrendStore};
 use reelsmith_store::Store;
 use serde::Serialize;
 
-use super::persona::nearest;
 use crate::config::Loaded;
 use crate::exit::UserError;
 use crate::render_card;
@@ -90,22 +90,8 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
             let (Some(p), Some(m)) = (&persona, &model) else {
                 return None;
             };
-            let hits = nearest(p, m, text, 3).ok()?;
-            let closest: Vec<ClosestExample> = hits
-                .iter()
-                .map(|(i, sim)| ClosestExample {
-                    example_id: p.examples[*i].id,
-                    title: p.examples[*i].example.title.clone(),
-                    source: p.examples[*i].example.source.clone(),
-                    similarity: f64::from(*sim),
-                })
-                .collect();
-            let similarity =
-                closest.iter().map(|c| c.similarity).sum::<f64>() / closest.len().max(1) as f64;
-            Some(EmbeddingEvidence {
-                similarity,
-                closest,
-            })
+            let hits = nearest_examples(p, m, text, 3).ok()?;
+            Some(EmbeddingEvidence::from_hits(p, &hits))
         })
         .collect();
     let scored: Vec<Scored> = drafts
