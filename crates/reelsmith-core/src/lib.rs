@@ -9,10 +9,14 @@ pub mod eval;
 pub mod hooks;
 pub mod language;
 pub mod lexicon;
+pub mod llm;
 pub mod persona;
+pub mod persona_analysis;
 pub mod phrases;
 pub mod score;
+pub mod secret;
 pub mod store;
+pub mod structured;
 pub mod style;
 pub mod text;
 

@@ -48,3 +48,17 @@ pub trait TrendStore: Send + Sync {
     /// Removes a phrase; [`crate::Error::NotFound`] when it is not listed.
     async fn remove_trend(&self, phrase: &str) -> Result<()>;
 }
+
+/// The LLM call ledger: every model call with its tokens, cost, latency and outcome.
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    /// Stores one call; returns its id.
+    async fn record_llm_call(&self, call: &crate::llm::LlmCallRecord) -> Result<i64>;
+
+    /// Total cost in USD of the calls made at or after `since`.
+    async fn llm_spend_since(&self, since: DateTime<Utc>) -> Result<f64>;
+
+    /// Totals per UTC day, step, provider and model for calls at or after `since` (all calls when
+    /// `None`), newest day first.
+    async fn llm_usage(&self, since: Option<DateTime<Utc>>) -> Result<Vec<crate::llm::UsageRow>>;
+}

@@ -1,7 +1,6 @@
 //! Configuration: built-in defaults, then a TOML file, then `REELSMITH_*` environment variables, then
 //! flags — resolved once into an immutable [`Config`] that is passed explicitly.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -17,16 +16,7 @@ pub const EXAMPLE: &str = include_str!("../config.example.toml");
 /// Environment variables starting with `REELSMITH_` that are not settings.
 const NOT_SETTINGS: &[&str] = &["test_database_url"];
 
-/// A value kept out of `Debug` output and logs (database URLs can hold passwords).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(pub String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+pub use reelsmith_core::secret::Secret;
 
 /// The settings in force.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
