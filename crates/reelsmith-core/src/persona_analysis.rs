@@ -42,6 +42,19 @@ pub const ALL_FIELDS: [&str; 8] = [
     "successful_topics",
 ];
 
+/// The few-shot examples of the base-model prompt: two creators far from any real persona, so a
+/// copied answer is easy to detect (see [`Grounding::holds`]).
+const FEW_SHOT: &str = "Creator profiles, each written from the creator's story and scripts.\n\n\
+### Story\nI'm Sam, a high-school chemistry teacher. I make videos for home cooks who follow recipes \
+without knowing why they work.\n### Scripts\nWhy does bread rise? Yeast eats sugar and breathes out \
+gas. Salt your pasta water, here is the chemistry.\n### Profile\nAUDIENCE: home cooks who follow \
+recipes without knowing why they work\nEXPERTISE: chemistry; baking science; teaching\nTOPICS: why \
+bread rises; salting pasta water\nEND\n\n\
+### Story\nTwenty years fixing bicycles in Utrecht taught me that most repairs take five minutes.\n\
+### Scripts\nYour chain squeaks because it is dry, not old. Flat tyre? Check the valve first.\n\
+### Profile\nAUDIENCE: commuters who ride every day and want to fix their own bike\nEXPERTISE: bicycle \
+repair; maintenance\nTOPICS: squeaky chains; flat tyres\nEND\n\n";
+
 /// The fields asked of base models, with their line-format keys.
 const BASE_FIELDS: [(&str, &str); 3] = [
     ("target_audience", "AUDIENCE"),
@@ -102,14 +115,7 @@ pub fn request(
         }
         PromptStyle::Base => {
             let prompt = format!(
-                "Creator profiles, each written from the creator's story and scripts.\n\n\
-                 ### Story\nI'm Sam, a high-school chemistry teacher. I make videos for home cooks \
-                 who follow recipes without knowing why they work.\n### Scripts\nWhy does bread \
-                 rise? Yeast eats sugar and breathes out gas. Salt your pasta water, here is the \
-                 chemistry.\n### Profile\nAUDIENCE: home cooks who follow recipes without knowing \
-                 why they work\nEXPERTISE: chemistry; baking science; teaching\nTOPICS: why bread \
-                 rises; salting pasta water\nEND\n\n### Story\n{story}\n### Scripts\n{}\n\
-                 ### Profile\nAUDIENCE:",
+                "{FEW_SHOT}### Story\n{story}\n### Scripts\n{}\n### Profile\nAUDIENCE:",
                 samples.join("\n")
             );
             let mut req = LlmRequest::new(Prompt::Completion(prompt), TEMPERATURE, 120);
@@ -154,7 +160,8 @@ pub fn parse(
         source.push('\n');
         source.push_str(&e.text);
     }
-    let grounding = Grounding::new(&source);
+    let language = crate::language::detect_language(&source, profile.language.as_deref()).code;
+    let grounding = Grounding::new(&source, &language);
     let mut out = Analysis::default();
     match style {
         PromptStyle::Instruct => {
@@ -262,37 +269,46 @@ fn set_text(p: &mut CreatorProfile, field: &str, value: String) -> bool {
     true
 }
 
-/// Checks that a model's phrase is supported by the source text.
+/// Checks that a model's phrase is supported by the source text and not copied from the prompt's
+/// few-shot examples.
 struct Grounding {
     words: HashSet<String>,
+    few_shot: HashSet<String>,
+    stops: HashSet<String>,
 }
 
 impl Grounding {
-    fn new(source: &str) -> Self {
+    fn new(source: &str, language: &str) -> Self {
+        let stems =
+            |t: &str| -> HashSet<String> { words(&fold(t)).into_iter().map(stem).collect() };
         Self {
-            words: words(&fold(source)).into_iter().map(stem).collect(),
+            words: stems(source),
+            few_shot: stems(FEW_SHOT),
+            stops: crate::phrases::stop_words_for(language),
         }
     }
 
-    /// At least half of the phrase's content words (4+ letters) occur in the source (compared on
-    /// a crude 5-letter stem, so "rotating"/"rotation" match).
+    /// At least two thirds of the phrase's content words (4+ letters, not stop words) occur in the
+    /// source, compared on a crude 4-letter stem so "rotating"/"rotation" match; and not all of
+    /// them occur in the few-shot examples while some are missing from the source (a copy).
     fn holds(&self, phrase: &str) -> bool {
         let folded = fold(phrase);
         let content: Vec<String> = words(&folded)
             .into_iter()
-            .filter(|w| w.chars().count() >= 4)
+            .filter(|w| w.chars().count() >= 4 && !self.stops.contains(*w))
             .map(stem)
             .collect();
         if content.is_empty() {
             return false;
         }
-        let hits = content.iter().filter(|w| self.words.contains(*w)).count();
-        hits * 2 >= content.len()
+        let grounded = content.iter().filter(|w| self.words.contains(*w)).count();
+        let copied = content.iter().all(|w| self.few_shot.contains(w));
+        grounded * 3 >= content.len() * 2 && !(copied && grounded < content.len())
     }
 }
 
 fn stem(w: &str) -> String {
-    w.chars().take(5).collect()
+    w.chars().take(4).collect()
 }
 
 /// Fills the fields of `user` the user left empty from `analysis`; the user's statements win.
@@ -346,6 +362,15 @@ mod tests {
         assert_eq!(a.profile.successful_topics, vec!["caffeine timing"]);
         assert!(a.left.contains(&"unique_voice"));
         assert_eq!(a.filled.len(), 3);
+    }
+
+    #[test]
+    fn copies_of_the_few_shot_examples_are_dropped() {
+        let answer = " home cooks who follow recipes without knowing why they work\nEXPERTISE: baking science; sleep\nTOPICS: flat tyres";
+        let a = parse(PromptStyle::Base, answer, &profile(), &[]).unwrap_or_default();
+        assert_eq!(a.profile.target_audience, None);
+        assert_eq!(a.profile.expertise, vec!["sleep"]);
+        assert!(a.profile.successful_topics.is_empty());
     }
 
     #[test]

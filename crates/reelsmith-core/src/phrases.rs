@@ -91,7 +91,7 @@ pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<
 }
 
 /// Stop words for an ISO 639-1 code, folded; empty for languages the lists do not cover.
-fn stop_words_for(language: &str) -> HashSet<String> {
+pub(crate) fn stop_words_for(language: &str) -> HashSet<String> {
     stop_words::lookup(language)
         .unwrap_or_default()
         .iter()

@@ -62,3 +62,11 @@ pub trait LedgerStore: Send + Sync {
     /// `None`), newest day first.
     async fn llm_usage(&self, since: Option<DateTime<Utc>>) -> Result<Vec<crate::llm::UsageRow>>;
 }
+
+/// Links ledgered calls to the persona version they served (persona analysis runs before the version
+/// exists).
+#[async_trait]
+pub trait LedgerLinks: Send + Sync {
+    /// Sets `persona_version_id` of the calls `call_ids` to version `version` of persona `name`.
+    async fn link_llm_calls(&self, call_ids: &[i64], name: &str, version: u32) -> Result<()>;
+}

@@ -5,6 +5,7 @@
 //! - [`providers`]: the built-in provider table with prices;
 //! - [`router`]: per-step provider choice, fallback chains, spending caps and the call ledger.
 
+pub mod analysis;
 pub mod config;
 pub mod embed;
 pub mod local;

@@ -467,9 +467,8 @@ pub fn raw_greedy_loop(llm: &LocalLlm, prompt: &str, max_tokens: u32) -> Result<
         .map_err(|e| e.to_string())?;
     ctx.decode(&mut batch).map_err(|e| e.to_string())?;
     let mut sampler = LlamaSampler::greedy();
-    let mut pos = tokens.len() as i32;
     let mut generated = 0;
-    for _ in 0..max_tokens {
+    for pos in (tokens.len() as i32..).take(max_tokens as usize) {
         let token = sampler.sample(&ctx, batch.n_tokens() - 1);
         if model.vocab().is_eog(token) {
             break;
@@ -479,7 +478,6 @@ pub fn raw_greedy_loop(llm: &LocalLlm, prompt: &str, max_tokens: u32) -> Result<
         batch
             .add(token, pos, &[0], true)
             .map_err(|e| e.to_string())?;
-        pos += 1;
         ctx.decode(&mut batch).map_err(|e| e.to_string())?;
     }
     Ok(generated)

@@ -73,6 +73,36 @@ impl OpenAiCompatible {
         Ok(Self { spec, policy, http })
     }
 
+    /// The same client with another retry policy (e.g. none, for `reelsmith llm test`).
+    pub fn with_policy(&self, policy: Policy) -> Self {
+        Self {
+            spec: self.spec.clone(),
+            policy,
+            http: self.http.clone(),
+        }
+    }
+
+    /// The model ids the endpoint lists (`GET {base_url}/models`), or `None` when it does not list
+    /// them (some compatible servers have no such route).
+    pub async fn list_models(&self) -> Option<Vec<String>> {
+        let mut req = self.http.get(format!("{}/models", self.spec.base_url));
+        if let Some(key) = &self.spec.api_key {
+            req = req.bearer_auth(&key.0);
+        }
+        let resp = req.send().await.ok()?;
+        if !resp.status().is_success() {
+            return None;
+        }
+        let body: serde_json::Value = serde_json::from_slice(&resp.bytes().await.ok()?).ok()?;
+        Some(
+            body["data"]
+                .as_array()?
+                .iter()
+                .filter_map(|m| m["id"].as_str().map(str::to_string))
+                .collect(),
+        )
+    }
+
     /// An async-openai client whose transport records the `Retry-After` of each response into
     /// `retry_after`, and does nothing else: the retry policy lives in [`Self::complete`].
     fn client(&self, retry_after: Arc<Mutex<Option<Duration>>>) -> Client<OpenAIConfig> {

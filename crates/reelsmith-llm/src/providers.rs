@@ -28,7 +28,8 @@ impl Price {
     }
 }
 
-const FREE: Price = Price {
+/// The price of models that run on the user's own machine or server.
+pub const FREE_PRICE: Price = Price {
     input_per_mtok: 0.0,
     output_per_mtok: 0.0,
     source: "runs on your own machine",
@@ -148,7 +149,7 @@ pub const BUILTIN: &[Builtin] = &[
         base_url: "http://localhost:11434/v1",
         key_env: "",
         model: "llama3.2",
-        price: FREE,
+        price: FREE_PRICE,
         json_schema: true,
         n: false,
         max_completion_tokens: false,
@@ -158,7 +159,7 @@ pub const BUILTIN: &[Builtin] = &[
         base_url: "http://localhost:8000/v1",
         key_env: "VLLM_API_KEY",
         model: "",
-        price: FREE,
+        price: FREE_PRICE,
         json_schema: true,
         n: true,
         max_completion_tokens: false,
@@ -168,7 +169,7 @@ pub const BUILTIN: &[Builtin] = &[
         base_url: "http://localhost:8080/v1",
         key_env: "",
         model: "default",
-        price: FREE,
+        price: FREE_PRICE,
         json_schema: true,
         n: false,
         max_completion_tokens: false,
@@ -178,7 +179,7 @@ pub const BUILTIN: &[Builtin] = &[
         base_url: "http://localhost:1234/v1",
         key_env: "",
         model: "",
-        price: FREE,
+        price: FREE_PRICE,
         json_schema: true,
         n: false,
         max_completion_tokens: false,
@@ -188,7 +189,7 @@ pub const BUILTIN: &[Builtin] = &[
         base_url: "",
         key_env: "",
         model: crate::local::DEFAULT_MODEL_FILE,
-        price: FREE,
+        price: FREE_PRICE,
         json_schema: false,
         n: true,
         max_completion_tokens: false,
@@ -272,7 +273,7 @@ pub fn resolve(
         ));
     }
     let builtin_price = builtin
-        .filter(|b| b.model == model || b.price == FREE)
+        .filter(|b| b.model == model || b.price == FREE_PRICE)
         .map(|b| b.price);
     let price = match (price_input_per_mtok, price_output_per_mtok) {
         (Some(i), Some(o)) => Some(Price {

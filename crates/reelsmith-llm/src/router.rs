@@ -18,7 +18,7 @@ use tracing::Instrument;
 use crate::config::LlmConfig;
 use crate::local::{LocalLlm, locate_gguf};
 use crate::openai::{OpenAiCompatible, Policy};
-use crate::providers::{LOCAL, Price, ProviderSpec, resolve};
+use crate::providers::{FREE_PRICE, LOCAL, Price, ProviderSpec, resolve};
 
 /// What a call served, for the ledger.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,6 +46,29 @@ pub struct Routed {
     pub call_id: i64,
     /// The provider this answer fell back from, when the main one failed.
     pub fallback_from: Option<String>,
+}
+
+/// The verdict on one provider of a step's chain, from `reelsmith llm test`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Probe {
+    /// The step.
+    pub step: Step,
+    /// 0 for the main provider, then each fallback.
+    pub position: usize,
+    /// Provider name.
+    pub provider: String,
+    /// Model.
+    pub model: String,
+    /// How the model is prompted, when it could be built.
+    pub style: Option<reelsmith_core::llm::PromptStyle>,
+    /// Whether the endpoint lists the model (`None`: it does not list models, or is local).
+    pub model_listed: Option<bool>,
+    /// The price used for costs, USD per million input/output tokens, with its source.
+    pub price: Option<(f64, f64, String)>,
+    /// Wall time of the test completion, milliseconds.
+    pub latency_ms: u64,
+    /// The test completion's text, or the error.
+    pub result: Result<String, LlmError>,
 }
 
 /// One link of a chain: a configured provider (built on first use) or a ready model (tests).
@@ -230,6 +253,92 @@ impl LlmRouter {
             out.push((link.name().to_string(), link.model().to_string(), built));
         }
         out
+    }
+
+    /// Tests the provider at `position` of `step`'s chain (0: main) once, without retries or
+    /// fallback: builds it, asks the endpoint's model list, runs one tiny completion (ledgered as the
+    /// `test` step). `None` when there is no such position.
+    pub async fn probe(&self, step: Step, position: usize) -> Option<Probe> {
+        let link = self.chains.get(&step)?.get(position)?.clone();
+        let link = &link;
+        {
+            let mut probe = Probe {
+                step,
+                position,
+                provider: link.name().to_string(),
+                model: link.model().to_string(),
+                style: None,
+                model_listed: None,
+                price: link
+                    .price()
+                    .map(|p| (p.input_per_mtok, p.output_per_mtok, p.source.to_string())),
+                latency_ms: 0,
+                result: Ok(String::new()),
+            };
+            let started = Instant::now();
+            let model: Result<Arc<dyn Llm>, LlmError> = match link {
+                Link::Configured(spec) if spec.name != LOCAL => {
+                    if !spec.key_env.is_empty()
+                        && spec.api_key.is_none()
+                        && spec.price != Some(FREE_PRICE)
+                    {
+                        Err(LlmError::new(
+                            LlmErrorKind::Unauthorized,
+                            &spec.name,
+                            &spec.model,
+                            format!("no API key: {} is not set", spec.key_env),
+                        ))
+                    } else {
+                        match OpenAiCompatible::new(
+                            spec.clone(),
+                            Policy {
+                                max_retries: 0,
+                                ..self.policy
+                            },
+                        ) {
+                            Ok(client) => {
+                                probe.model_listed = client
+                                    .list_models()
+                                    .await
+                                    .map(|ids| ids.contains(&spec.model));
+                                Ok(Arc::new(client) as Arc<dyn Llm>)
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                }
+                other => self.instantiate(other).await,
+            };
+            probe.result = match model {
+                Ok(model) => {
+                    probe.style = Some(model.prompt_style());
+                    probe.model = model.model().to_string();
+                    let request = LlmRequest::new(
+                        reelsmith_core::llm::Prompt::Chat(vec![reelsmith_core::llm::Message::new(
+                            reelsmith_core::llm::Role::User,
+                            "Reply with the single word OK.",
+                        )]),
+                        0.0,
+                        8,
+                    );
+                    let single =
+                        Self::with_models(vec![model], link.price(), Arc::clone(&self.ledger));
+                    single
+                        .call(Step::Test, CallContext::default(), &request, None)
+                        .await
+                        .map(|r| {
+                            r.response
+                                .choices
+                                .first()
+                                .map(|c| c.text.trim().to_string())
+                                .unwrap_or_default()
+                        })
+                }
+                Err(e) => Err(e),
+            };
+            probe.latency_ms = started.elapsed().as_millis() as u64;
+            Some(probe)
+        }
     }
 
     async fn instantiate(&self, link: &Link) -> Result<Arc<dyn Llm>, LlmError> {

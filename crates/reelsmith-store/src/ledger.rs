@@ -100,3 +100,24 @@ impl LedgerStore for Store {
             .collect()
     }
 }
+
+#[async_trait]
+impl reelsmith_core::store::LedgerLinks for Store {
+    async fn link_llm_calls(&self, call_ids: &[i64], name: &str, version: u32) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(storage)?;
+        for id in call_ids {
+            sqlx::query(
+                "UPDATE llm_calls SET persona_version_id = (SELECT v.id FROM persona_versions v \
+                 JOIN personas p ON v.persona_id = p.id WHERE p.name = $1 AND v.version = $2) \
+                 WHERE id = $3",
+            )
+            .bind(name)
+            .bind(i64::from(version))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(storage)?;
+        }
+        tx.commit().await.map_err(storage)
+    }
+}

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
-    bench::BenchCmd, config::ConfigCmd, eval::EvalCmd, persona::PersonaCmd, score::ScoreArgs,
-    trends::TrendsCmd,
+    bench::BenchCmd, config::ConfigCmd, eval::EvalCmd, llm::LlmCmd, persona::PersonaCmd,
+    score::ScoreArgs, trends::TrendsCmd, usage::UsageArgs,
 };
 
 /// reelsmith — learns a creator's voice and writes short-form video scripts in it.
@@ -45,6 +45,11 @@ pub enum Command {
     /// Keep the list of trends the score card looks for.
     #[command(subcommand)]
     Trends(TrendsCmd),
+    /// Check the configured language models, or list the built-in providers.
+    #[command(subcommand)]
+    Llm(LlmCmd),
+    /// LLM calls, tokens and cost per day, step, provider and model.
+    Usage(UsageArgs),
     /// Print the example configuration or the settings in force.
     #[command(subcommand)]
     Config(ConfigCmd),

@@ -28,6 +28,8 @@ pub struct Config {
     pub database_url: Option<Secret>,
     /// The sentence-embedding model.
     pub embedding: EmbeddingConfig,
+    /// Language models: providers, per-step choices, fallbacks, budget, the local model.
+    pub llm: reelsmith_llm::LlmConfig,
 }
 
 /// `[embedding]` settings.
@@ -118,6 +120,45 @@ impl Loaded {
 mod tests {
     use super::*;
 
+    /// An `[llm]` section with every key set, so the key check below sees them all.
+    fn every_llm_key() -> reelsmith_llm::LlmConfig {
+        use reelsmith_llm::config::{ProviderConfig, StepConfig};
+        let mut c = reelsmith_llm::LlmConfig {
+            model: Some("m".into()),
+            fallback: vec!["local".into()],
+            otlp_endpoint: Some("http://x".into()),
+            ..reelsmith_llm::LlmConfig::default()
+        };
+        c.budget.daily_usd = Some(1.0);
+        c.budget.monthly_usd = Some(1.0);
+        c.local.model_path = Some("x".into());
+        c.local.style = Some(reelsmith_core::llm::PromptStyle::Base);
+        c.local.threads = Some(1);
+        c.providers.insert(
+            "p".into(),
+            ProviderConfig {
+                base_url: Some("u".into()),
+                api_key_env: Some("K".into()),
+                api_key: Some(Secret("k".into())),
+                model: Some("m".into()),
+                price_input_per_mtok: Some(1.0),
+                price_output_per_mtok: Some(1.0),
+                json_schema: Some(true),
+                n: Some(true),
+                style: Some(reelsmith_core::llm::PromptStyle::Instruct),
+            },
+        );
+        c.steps.insert(
+            "generation".into(),
+            StepConfig {
+                provider: Some("p".into()),
+                model: Some("m".into()),
+                fallback: Some(vec![]),
+            },
+        );
+        c
+    }
+
     #[test]
     fn example_config_is_valid_and_all_defaults() {
         let parsed: Config = toml::from_str(EXAMPLE).unwrap_or_else(|e| unreachable!("{e}"));
@@ -129,6 +170,7 @@ mod tests {
             embedding: EmbeddingConfig {
                 model_dir: Some("z".into()),
             },
+            llm: every_llm_key(),
         })
         .unwrap_or_default();
         for line in keys.lines().filter(|l| l.contains('=')) {

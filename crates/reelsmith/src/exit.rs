@@ -30,6 +30,9 @@ pub fn code(err: &anyhow::Error) -> ExitCode {
                 Error::Model(_) => 5,
             });
         }
+        if cause.is::<reelsmith_core::llm::LlmError>() {
+            return ExitCode::from(5);
+        }
         if cause.is::<IngestError>() || cause.is::<UserError>() {
             return ExitCode::from(2);
         }

@@ -3,9 +3,11 @@
 pub mod bench;
 pub mod config;
 pub mod eval;
+pub mod llm;
 pub mod persona;
 pub mod score;
 pub mod trends;
+pub mod usage;
 
 use anyhow::Result;
 use reelsmith_store::Store;
@@ -27,6 +29,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             with_store(&loaded, async |s| score::run(*args, s, &loaded).await).await
         }
         Command::Trends(cmd) => with_store(&loaded, async |s| trends::run(cmd, s).await).await,
+        Command::Llm(cmd) => with_store(&loaded, async |s| llm::run(cmd, s, &loaded).await).await,
+        Command::Usage(args) => with_store(&loaded, async |s| usage::run(args, s).await).await,
     }
 }
 

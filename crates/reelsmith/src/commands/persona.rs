@@ -11,8 +11,10 @@ use reelsmith_core::persona::{
     CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion, PersonaVersion,
     validate_name,
 };
-use reelsmith_core::store::PersonaStore;
+use reelsmith_core::persona_analysis;
+use reelsmith_core::store::{LedgerLinks, PersonaStore};
 use reelsmith_core::style::learn_style;
+use reelsmith_store::Store;
 
 use crate::config::Loaded;
 use crate::exit::UserError;
@@ -116,6 +118,9 @@ pub struct LearnArgs {
     /// Topics that performed well (comma-separated or repeated).
     #[arg(long = "topic", value_delimiter = ',')]
     pub topics: Vec<String>,
+    /// Do not ask the analysis model for the semantic persona fields (see `[llm] analyze_persona`).
+    #[arg(long)]
+    pub no_llm: bool,
     /// Print the stored version as JSON.
     #[arg(long)]
     pub json: bool,
@@ -145,7 +150,7 @@ pub struct DeleteArgs {
 }
 
 /// Runs a `persona` subcommand against `store`.
-pub async fn run(cmd: PersonaCmd, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
+pub async fn run(cmd: PersonaCmd, store: &Store, loaded: &Loaded) -> Result<()> {
     match cmd {
         PersonaCmd::Learn(args) => learn(*args, store, loaded).await,
         PersonaCmd::Similar(args) => similar(&args, store, loaded).await,
@@ -193,7 +198,7 @@ impl LearnArgs {
 }
 
 /// Reads every input first and stores only when all of it is good: bad input stores nothing.
-async fn learn(args: LearnArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
+async fn learn(args: LearnArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     validate_name(&args.name)?;
     let previous = match store.persona(&args.name, None).await {
         Ok(p) => Some(p),
@@ -231,6 +236,17 @@ async fn learn(args: LearnArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Re
     }
     profile = profile.overlay(args.profile());
     profile.validate()?;
+    let wanted = persona_analysis::ALL_FIELDS
+        .iter()
+        .any(|f| profile_field_is_empty(&profile, f));
+    let analysis = if args.no_llm || !loaded.config.llm.analyze_persona || !wanted {
+        None
+    } else {
+        analyze(&profile, &examples, store, loaded, args.json).await
+    };
+    if let Some(run) = &analysis {
+        profile = persona_analysis::fill_gaps(&profile, &run.analysis.profile);
+    }
 
     let style = learn_style(&examples, profile.language.as_deref());
     let embeddings = match super::embedder(loaded) {
@@ -257,12 +273,88 @@ async fn learn(args: LearnArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Re
             embeddings,
         })
         .await?;
+    if let Some(run) = &analysis {
+        store
+            .link_llm_calls(&run.call_ids, &stored.name, stored.version)
+            .await?;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stored)?);
     } else {
         print_learned(&stored);
     }
     Ok(())
+}
+
+/// Asks the analysis model for the persona fields the user left empty. A failure is reported and
+/// learning goes on without them: nothing is made up.
+async fn analyze(
+    profile: &CreatorProfile,
+    examples: &[ExampleScript],
+    store: &Store,
+    loaded: &Loaded,
+    quiet: bool,
+) -> Option<reelsmith_llm::analysis::AnalysisRun> {
+    let router = super::llm::router(loaded, store);
+    match reelsmith_llm::analysis::analyze_persona(&router, profile, examples).await {
+        Ok(run) => {
+            if !quiet {
+                let a = &run.analysis;
+                let filled: Vec<&str> = a
+                    .filled
+                    .iter()
+                    .copied()
+                    .filter(|f| profile_field_is_empty(profile, f))
+                    .collect();
+                eprintln!(
+                    "LLM analysis ({} {}, {:.1} s): {}; left to you: {} — state them in the story's front matter or with flags.",
+                    run.provider,
+                    run.model,
+                    run.latency_ms as f64 / 1000.0,
+                    if filled.is_empty() {
+                        "nothing new filled".to_string()
+                    } else {
+                        format!("filled {}", filled.join(", "))
+                    },
+                    {
+                        let left: Vec<&str> = a
+                            .left
+                            .iter()
+                            .copied()
+                            .filter(|f| profile_field_is_empty(profile, f))
+                            .collect();
+                        if left.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            left.join(", ")
+                        }
+                    }
+                );
+            }
+            Some(run)
+        }
+        Err(e) => {
+            eprintln!(
+                "warning: persona analysis skipped: {e}\nwarning: the semantic persona fields are left to you (or pass --no-llm to skip the analysis)"
+            );
+            None
+        }
+    }
+}
+
+/// Whether the user left `field` (a [`persona_analysis::ALL_FIELDS`] name) empty.
+fn profile_field_is_empty(p: &CreatorProfile, field: &str) -> bool {
+    match field {
+        "expertise" => p.expertise.is_empty(),
+        "unique_voice" => p.unique_voice.is_none(),
+        "personality_traits" => p.personality_traits.is_empty(),
+        "storytelling_style" => p.storytelling_style.is_none(),
+        "target_audience" => p.target_audience.is_none(),
+        "pain_points" => p.pain_points.is_empty(),
+        "desires" => p.desires.is_empty(),
+        "successful_topics" => p.successful_topics.is_empty(),
+        _ => false,
+    }
 }
 
 /// Sets each example's duration from `--durations`, which must give one per example.
