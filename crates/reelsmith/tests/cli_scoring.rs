@@ -1,0 +1,197 @@
+//! Scoring, evaluation and retrieval through the CLI.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn unusable_data_folder_is_a_storage_error() {
+    let u = User::new();
+    let file = u.home.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap_or_else(|e| unreachable!("{e}"));
+    let mut c = u.cmd();
+    c.arg("--data-dir")
+        .arg(file.join("sub"))
+        .args(["persona", "list"]);
+    let out = output(c);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create the data folder"));
+}
+
+fn cli_fixture(name: &str) -> String {
+    root()
+        .join("crates/reelsmith/tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn score_a_draft_against_a_persona_with_trends() {
+    let u = User::new();
+    learn_maya(&u);
+    u.ok(&["trends", "add", "night shift", "--note", "everywhere"]);
+    assert!(
+        u.ok(&["trends", "list"])
+            .contains("night shift — everywhere")
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let draft = dir.path().join("draft.md");
+    std::fs::write(
+        &draft,
+        "Stop drinking coffee at 3am.\nHere's the thing: caffeine stays in your blood for six hours.\n\
+         So that cup is still working when you try to sleep at 9.\nTry this tonight: last cup before midnight.\n\
+         Save this for your next night shift.\n---\nIn today's fast paced world, sleep is a game changer. Let's dive in.",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let text = u.ok(&[
+        "score",
+        &draft.to_string_lossy(),
+        "--persona",
+        "maya",
+        "--duration",
+        "15",
+    ]);
+    for needle in [
+        "OVERALL",
+        "timing",
+        "quality",
+        "hook strength",
+        "trend alignment",
+        "rides a trend: “night shift”",
+        "voice match",
+        "“here's the thing”",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}:\n{text}");
+    }
+    let v = u.json(&[
+        "score",
+        &draft.to_string_lossy(),
+        "--persona",
+        "maya",
+        "--duration",
+        "15",
+        "--json",
+    ]);
+    let cards = v
+        .as_array()
+        .unwrap_or_else(|| unreachable!("two drafts give a list"));
+    assert_eq!(cards.len(), 2);
+    let (good, bad) = (&cards[0]["card"], &cards[1]["card"]);
+    assert_eq!(
+        good["viral"]["dimensions"].as_array().map(Vec::len),
+        Some(9)
+    );
+    assert!(good["quality"]["score"].as_f64() > bad["quality"]["score"].as_f64());
+    assert!(good["voice"]["score"].as_f64() > bad["voice"]["score"].as_f64());
+    assert_eq!(good["timing"]["target_s"], 15.0);
+
+    let (code, err) = u.fails(&["score", &draft.to_string_lossy(), "--duration", "300"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("15 to 90"), "{err}");
+    let (code, _) = u.fails(&["score", &draft.to_string_lossy(), "--persona", "ghost"]);
+    assert_eq!(code, 3);
+    u.ok(&["trends", "remove", "night shift"]);
+    let (code, _) = u.fails(&["trends", "remove", "night shift"]);
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn eval_hooks_on_a_small_ab_file_and_refit() {
+    let u = User::new();
+    let data = cli_fixture("ab-tests.csv");
+    let v = u.json(&["eval", "hooks", "--data", &data, "--json"]);
+    assert_eq!(v["pairs"], 8);
+    assert_eq!(v["tests"], 8);
+    let acc = v["accuracy"].as_f64().unwrap_or(-1.0);
+    assert!(
+        (0.5..=1.0).contains(&acc),
+        "the shipped model should pick these obvious winners: {acc}"
+    );
+    assert_eq!(v["baselines"][0][1], 0.5);
+
+    let out = u.home.path().join("model.json");
+    let v = u.json(&[
+        "eval",
+        "hooks",
+        "--data",
+        &data,
+        "--fit",
+        "--folds",
+        "2",
+        "--min-df",
+        "1",
+        "--out",
+        &out.to_string_lossy(),
+        "--json",
+    ]);
+    assert_eq!(v["fold_accuracy"].as_array().map(Vec::len), Some(2));
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap_or_default())
+            .unwrap_or_default();
+    assert_eq!(model["weights"].as_array().map(Vec::len), Some(16));
+    assert_eq!(model["pairs"], 8);
+
+    let bad = u.home.path().join("bad.csv");
+    std::fs::write(&bad, "a,b\n1,2\n").unwrap_or_else(|e| unreachable!("{e}"));
+    let (code, err) = u.fails(&["eval", "hooks", "--data", &bad.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not Upworthy-format"), "{err}");
+}
+
+#[test]
+fn similar_examples_and_embedding_voice_evidence() {
+    let u = User::new();
+    u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--examples",
+        "examples/maya/scripts",
+    ]);
+    let v = u.json(&[
+        "persona",
+        "similar",
+        "maya",
+        "coffee and caffeine on night shifts",
+        "-k",
+        "2",
+        "--json",
+    ]);
+    let hits = v.as_array().unwrap_or_else(|| unreachable!("a list"));
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0]["title"], "Coffee timing on nights");
+    assert!(hits[0]["similarity"].as_f64() > hits[1]["similarity"].as_f64());
+    let text = u.ok(&["persona", "similar", "maya", "sunglasses on the drive home"]);
+    assert!(
+        text.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("Sunglasses on the drive home")),
+        "{text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let draft = dir.path().join("d.txt");
+    std::fs::write(
+        &draft,
+        "Stop drinking coffee at 3am. Caffeine stays in you for hours. Save this.",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let card = u.json(&[
+        "score",
+        &draft.to_string_lossy(),
+        "--persona",
+        "maya",
+        "--json",
+    ]);
+    let voice = &card["card"]["voice"];
+    assert!(
+        voice["embedding"].as_f64().is_some_and(|e| e > 0.0),
+        "{voice}"
+    );
+    assert_eq!(voice["closest"][0]["title"], "Coffee timing on nights");
+
+    let (code, err) = u.fails(&["persona", "similar", "ghost", "x"]);
+    assert_eq!((code, err.contains("no persona named 'ghost'")), (3, true));
+}

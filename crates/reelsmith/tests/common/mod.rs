@@ -1,0 +1,122 @@
+//! Helpers shared by the CLI tests: a user with an empty home running the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn fixture(name: &str) -> String {
+    root()
+        .join("crates/reelsmith-ingest/tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Runs a prepared command and returns its output.
+pub fn output(mut c: Command) -> Output {
+    c.output()
+        .unwrap_or_else(|e| unreachable!("run reelsmith: {e}"))
+}
+
+/// Runs a prepared command, asserts success and returns stdout.
+pub fn succeed(c: Command) -> String {
+    let out = output(c);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A user with an empty home: no config file, no data, no REELSMITH_* variables.
+pub struct User {
+    pub home: tempfile::TempDir,
+}
+
+impl User {
+    pub fn new() -> User {
+        User {
+            home: tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}")),
+        }
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.home.path().join("data")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_reelsmith"));
+        c.current_dir(root())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("XDG_DATA_HOME", self.home.path().join(".local/share"))
+            .env_remove("REELSMITH_DATA_DIR")
+            .env_remove("REELSMITH_DATABASE_URL")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs with `--data-dir` after the subcommand's arguments.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut c = self.cmd();
+        c.args(args).arg("--data-dir").arg(self.data());
+        c.output()
+            .unwrap_or_else(|e| unreachable!("run reelsmith: {e}"))
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs expecting failure; returns (exit code, stderr).
+    pub fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "{args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args))
+            .unwrap_or_else(|e| unreachable!("{args:?} gave invalid JSON: {e}"))
+    }
+
+    pub fn versions(&self, name: &str) -> Option<u64> {
+        let v = self.json(&["persona", "list", "--json"]);
+        v.as_array()?
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["latest_version"].as_u64())
+    }
+}
+
+/// Learns the bundled English persona with its story; returns what `persona learn` printed.
+pub fn learn_maya(u: &User) -> String {
+    u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--story",
+        "examples/maya/story.md",
+        "--examples",
+        "examples/maya/scripts",
+    ])
+}
