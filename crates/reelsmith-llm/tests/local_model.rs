@@ -110,3 +110,23 @@ fn a_missing_model_file_names_the_fix() {
         "{err}"
     );
 }
+
+#[test]
+fn a_json_schema_request_is_grammar_constrained_to_json() {
+    let llm = model();
+    let mut req = LlmRequest::new(
+        Prompt::Completion("A night-shift nurse's profile as JSON:".into()),
+        0.0,
+        60,
+    );
+    req.json_schema = Some(reelsmith_core::persona_analysis::schema());
+    let (resp, _) = llm.generate(&req, None).unwrap_or_else(|e| unreachable!("{e}"));
+    let text = resp.choices[0].text.trim_start();
+    assert!(text.starts_with('{'), "not JSON: {text:?}");
+    if resp.choices[0].finish_reason == FinishReason::Stop {
+        assert!(
+            reelsmith_core::structured::extract_json(text).is_ok(),
+            "finished but invalid JSON: {text:?}"
+        );
+    }
+}

@@ -30,6 +30,9 @@ pub enum BenchCmd {
     Score(RoundArgs),
     /// Sentences embedded per second (batches of 16) on the CPU.
     Embed(EmbedArgs),
+    /// The local model's prompt and decode tokens/s, and reelsmith's overhead per call against the
+    /// raw llama-cpp-2 loop on the same prompt.
+    Llm(super::bench_llm::LlmBenchArgs),
 }
 
 /// Rounds and their length.
@@ -117,8 +120,9 @@ fn print(r: &BenchResult, unit: &str, json: bool) -> Result<()> {
 }
 
 /// Runs a `bench` subcommand.
-pub fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
+pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
     match cmd {
+        BenchCmd::Llm(args) => super::bench_llm::run(args, loaded).await,
         BenchCmd::Score(args) => {
             let n = words(SCRIPT_30S).len();
             let req = ScoreRequest {

@@ -1,6 +1,7 @@
 //! One module per subcommand; each has its clap arguments and a `run` function.
 
 pub mod bench;
+pub mod bench_llm;
 pub mod config;
 pub mod eval;
 pub mod llm;
@@ -21,7 +22,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Config(cmd) => config::run(cmd, &loaded),
         Command::Eval(cmd) => eval::run(cmd),
-        Command::Bench(cmd) => bench::run(cmd, &loaded),
+        Command::Bench(cmd) => bench::run(cmd, &loaded).await,
         Command::Persona(cmd) => {
             with_store(&loaded, async |s| persona::run(cmd, s, &loaded).await).await
         }
