@@ -120,7 +120,9 @@ fn a_json_schema_request_is_grammar_constrained_to_json() {
         60,
     );
     req.json_schema = Some(reelsmith_core::persona_analysis::schema());
-    let (resp, _) = llm.generate(&req, None).unwrap_or_else(|e| unreachable!("{e}"));
+    let (resp, _) = llm
+        .generate(&req, None)
+        .unwrap_or_else(|e| unreachable!("{e}"));
     let text = resp.choices[0].text.trim_start();
     assert!(text.starts_with('{'), "not JSON: {text:?}");
     if resp.choices[0].finish_reason == FinishReason::Stop {

@@ -7,11 +7,24 @@ mod config;
 mod exit;
 mod render;
 mod render_card;
+mod telemetry;
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
+    // The exporter starts before the runtime (its HTTP client is blocking); a config error is
+    // reported by the command itself.
+    let telemetry = config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref())
+        .ok()
+        .and_then(|l| l.config.llm.otlp_endpoint)
+        .and_then(|endpoint| match telemetry::Telemetry::install(&endpoint) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("warning: OpenTelemetry export is off: {e}");
+                None
+            }
+        });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -22,7 +35,12 @@ fn main() -> std::process::ExitCode {
             return exit::code_for_internal();
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    let result = runtime.block_on(commands::run(cli));
+    drop(runtime);
+    if let Some(t) = telemetry {
+        t.shutdown();
+    }
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");

@@ -195,3 +195,54 @@ fn persona_learn_asks_the_local_model_and_says_what_it_left() {
         text(&out.stderr)
     );
 }
+
+/// A one-shot OTLP/HTTP receiver: answers 200 to every POST and keeps the bodies.
+fn otlp_receiver() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| unreachable!("{e}"));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; length];
+            if reader.read_exact(&mut body).is_ok() {
+                let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
+            }
+            let _ = reader.get_mut().write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+            );
+        }
+    });
+    (format!("http://{addr}/v1/traces"), rx)
+}
+
+#[test]
+fn each_llm_call_is_exported_as_an_opentelemetry_span() {
+    let u = User::new();
+    let model = gguf();
+    let (endpoint, bodies) = otlp_receiver();
+    let env = [
+        ("REELSMITH_LLM__LOCAL__MODEL_PATH", model.as_str()),
+        ("REELSMITH_LLM__OTLP_ENDPOINT", endpoint.as_str()),
+    ];
+    let out = run_with(&u, &env, &["llm", "test"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let body = bodies
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap_or_else(|e| unreachable!("no span exported: {e}"));
+    assert!(body.contains("\"llm.call\""), "{body}");
+    assert!(body.contains("gemma-3-270m-q4_k_m.gguf"), "{body}");
+    assert!(body.contains("\"reelsmith\""), "{body}");
+}

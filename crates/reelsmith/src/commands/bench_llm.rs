@@ -82,9 +82,10 @@ pub async fn run(args: LlmBenchArgs, loaded: &Loaded) -> Result<()> {
                     let l = local.clone();
                     let n = args.tokens;
                     let started = Instant::now();
-                    raw_tokens = tokio::task::spawn_blocking(move || raw_greedy_loop(&l, PROMPT, n))
-                        .await?
-                        .map_err(anyhow::Error::msg)?;
+                    raw_tokens =
+                        tokio::task::spawn_blocking(move || raw_greedy_loop(&l, PROMPT, n))
+                            .await?
+                            .map_err(anyhow::Error::msg)?;
                     raw_ms.push(started.elapsed().as_secs_f64() * 1e3);
                 }
                 1 => {
@@ -108,7 +109,12 @@ pub async fn run(args: LlmBenchArgs, loaded: &Loaded) -> Result<()> {
     let m = |v: &[f64]| median(v).unwrap_or(0.0);
     let raw = m(&raw_ms);
     let rows = vec![
-        Row { what: "raw llama-cpp-2 greedy loop", median_ms: raw, overhead_ms: None, ratio: None },
+        Row {
+            what: "raw llama-cpp-2 greedy loop",
+            median_ms: raw,
+            overhead_ms: None,
+            ratio: None,
+        },
         Row {
             what: "LocalLlm::complete (Llm trait)",
             median_ms: m(&llm_ms),
@@ -140,12 +146,18 @@ pub async fn run(args: LlmBenchArgs, loaded: &Loaded) -> Result<()> {
     }
     println!(
         "local model {} · prompt {} tokens · {} tokens generated (raw loop: {raw_tokens}) · {} rounds",
-        path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
+        path.file_name()
+            .map(|f| f.to_string_lossy())
+            .unwrap_or_default(),
         warm.usage.prompt_tokens,
         warm.usage.completion_tokens,
         args.rounds
     );
-    println!("prompt: {:.0} tokens/s · decode: {:.1} tokens/s (medians)\n", m(&prompt_tps), m(&decode_tps));
+    println!(
+        "prompt: {:.0} tokens/s · decode: {:.1} tokens/s (medians)\n",
+        m(&prompt_tps),
+        m(&decode_tps)
+    );
     println!("| call | median ms | overhead vs raw, ms | ratio |");
     println!("|---|---:|---:|---:|");
     for r in &rows {
