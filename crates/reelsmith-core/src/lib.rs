@@ -14,6 +14,7 @@ pub mod persona;
 pub mod persona_analysis;
 pub mod phrases;
 pub mod score;
+pub mod script;
 pub mod secret;
 pub mod store;
 pub mod structured;
