@@ -13,6 +13,7 @@ pub mod llm;
 pub mod persona;
 pub mod persona_analysis;
 pub mod phrases;
+pub mod prompts;
 pub mod score;
 pub mod script;
 pub mod secret;

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod config;
 pub mod embed;
+pub mod generate;
 pub mod local;
 pub mod openai;
 pub mod providers;

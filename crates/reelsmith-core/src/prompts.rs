@@ -1,0 +1,194 @@
+//! Generation prompts: the persona's nearest examples as few-shot evidence of the voice, the style
+//! profile and persona fields, the topic and the target length in words (target seconds × the
+//! persona's WPM ÷ 60). Base models get a completion-style few-shot text ending in `HOOK:`; instruct
+//! models get chat messages asking for the same `HOOK:` / `BODY:` / `CTA:` lines.
+
+use crate::llm::{LlmRequest, Message, Prompt, PromptStyle, Role};
+use crate::persona::PersonaVersion;
+use crate::script::Draft;
+use crate::text::{sentences, truncate_chars};
+
+/// Characters of each example shown to the model.
+const EXAMPLE_CHARS: usize = 700;
+/// Sampling temperature for drafts (varied attempts, still on topic).
+pub const DRAFT_TEMPERATURE: f32 = 0.8;
+/// Output tokens allowed per word asked for (English averages 1.3 tokens a word; Spanish more, and
+/// the labels and some slack need room).
+const TOKENS_PER_WORD: f64 = 2.2;
+
+/// What to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief<'a> {
+    /// The topic.
+    pub topic: &'a str,
+    /// Target length, seconds.
+    pub duration_s: f64,
+    /// Content type (educational, inspirational, entertaining, promotional, storytelling).
+    pub content_type: &'a str,
+    /// Tone: casual, professional, technical or sales.
+    pub tone: &'a str,
+    /// Things the script must do, e.g. "mention the free guide".
+    pub requirements: &'a [String],
+}
+
+/// Tone guidance for the four styles (tone, pacing, vocabulary).
+pub fn tone_guidance(tone: &str) -> &'static str {
+    match tone {
+        "professional" => "measured and credible; complete sentences; precise vocabulary; no slang",
+        "technical" => "precise; name the mechanism and the numbers; define one term at most",
+        "sales" => "benefit-first and urgent; one clear offer; end on a direct call to action",
+        _ => "conversational, like talking to a friend; short punchy lines; contractions",
+    }
+}
+
+/// Splits an example script into a draft: first sentence the hook, last the CTA, the rest the body.
+pub fn example_as_draft(text: &str) -> Draft {
+    let s: Vec<&str> = sentences(text).into_iter().map(str::trim).collect();
+    match s.len() {
+        0 => Draft::default(),
+        1 => Draft {
+            hook: s[0].to_string(),
+            body: Vec::new(),
+            cta: String::new(),
+        },
+        2 => Draft {
+            hook: s[0].to_string(),
+            body: vec![s[1].to_string()],
+            cta: String::new(),
+        },
+        n => Draft {
+            hook: s[0].to_string(),
+            body: vec![s[1..n - 1].join(" ")],
+            cta: s[n - 1].to_string(),
+        },
+    }
+}
+
+fn format_draft(topic: &str, d: &Draft) -> String {
+    format!(
+        "TOPIC: {topic}\nHOOK: {}\nBODY: {}\nCTA: {}\n",
+        d.hook,
+        d.body.join(" "),
+        d.cta
+    )
+}
+
+/// Words to aim for: target seconds at the persona's WPM.
+pub fn target_words(persona: &PersonaVersion, duration_s: f64) -> usize {
+    (duration_s * persona.style.pace.wpm / 60.0)
+        .round()
+        .max(10.0) as usize
+}
+
+/// The draft request: `n` attempts, few-shot on `examples` (indices into the persona's examples,
+/// nearest first).
+pub fn draft_request(
+    style: PromptStyle,
+    persona: &PersonaVersion,
+    examples: &[usize],
+    brief: &Brief<'_>,
+    n: u32,
+) -> LlmRequest {
+    let words = target_words(persona, brief.duration_s);
+    let shots: Vec<String> = examples
+        .iter()
+        .filter_map(|&i| persona.examples.get(i))
+        .map(|e| {
+            let topic = e
+                .example
+                .title
+                .clone()
+                .unwrap_or_else(|| "(untitled)".into());
+            format_draft(
+                &topic,
+                &example_as_draft(&truncate_chars(&e.example.text, EXAMPLE_CHARS)),
+            )
+        })
+        .collect();
+    let who = persona
+        .profile
+        .display_name
+        .clone()
+        .unwrap_or_else(|| persona.name.clone());
+    let max_tokens = ((words as f64) * TOKENS_PER_WORD).ceil() as u32 + 40;
+    let mut req = match style {
+        PromptStyle::Base => {
+            let prompt = format!(
+                "Short video scripts by {who}{}, about {words} words each, every one with a HOOK, \
+                 a BODY and a CTA.\n\n{}\nTOPIC: {}\nHOOK:",
+                persona
+                    .profile
+                    .niche
+                    .as_ref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default(),
+                shots.join("\n"),
+                brief.topic
+            );
+            let mut r = LlmRequest::new(Prompt::Completion(prompt), DRAFT_TEMPERATURE, max_tokens);
+            r.stop = vec!["\nTOPIC:".into(), "\n\n\n".into()];
+            r
+        }
+        PromptStyle::Instruct => {
+            let p = &persona.profile;
+            let mut facts = Vec::new();
+            for (label, value) in [
+                ("Niche", p.niche.clone()),
+                ("Audience", p.target_audience.clone()),
+                ("Voice", p.unique_voice.clone()),
+                ("Storytelling", p.storytelling_style.clone()),
+            ] {
+                if let Some(v) = value {
+                    facts.push(format!("{label}: {v}"));
+                }
+            }
+            if !p.pain_points.is_empty() {
+                facts.push(format!("Pain points: {}", p.pain_points.join("; ")));
+            }
+            let system = format!(
+                "You write short-form video scripts in the voice of {who}. {}\nTone: {}.\n\
+                 Write like the examples: their hooks, rhythm, phrases and calls to action.",
+                facts.join("\n"),
+                tone_guidance(brief.tone)
+            );
+            let mut asks = format!(
+                "Write a {} script about: {}\nLength: about {words} spoken words ({:.0} seconds at \
+                 {:.0} words per minute).\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.",
+                brief.content_type, brief.topic, brief.duration_s, persona.style.pace.wpm
+            );
+            for r in brief.requirements {
+                asks.push_str(&format!("\nThe script must: {r}"));
+            }
+            let user = format!("Examples of my scripts:\n\n{}\n{asks}", shots.join("\n"));
+            LlmRequest::new(
+                Prompt::Chat(vec![
+                    Message::new(Role::System, system),
+                    Message::new(Role::User, user),
+                ]),
+                DRAFT_TEMPERATURE,
+                max_tokens,
+            )
+        }
+    };
+    req.n = n.max(1);
+    req
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_split_into_hook_body_cta() {
+        let d = example_as_draft("Stop it. First this. Then that. Follow me.");
+        assert_eq!(d.hook, "Stop it.");
+        assert_eq!(d.body, vec!["First this. Then that."]);
+        assert_eq!(d.cta, "Follow me.");
+    }
+
+    #[test]
+    fn tones_differ() {
+        assert_ne!(tone_guidance("sales"), tone_guidance("casual"));
+        assert_eq!(tone_guidance("unknown"), tone_guidance("casual"));
+    }
+}

@@ -1,0 +1,297 @@
+//! The generation pipeline: N attempts in one request, each parsed and scored with the score card,
+//! the best kept; then the duration guarantee — rewrites (up to [`MAX_REWRITES`]) until the script is
+//! within ±10 % of the target, and as a last resort trimming at sentence boundaries, or a clear
+//! error. It never returns an out-of-window script as if it fitted.
+
+use reelsmith_core::llm::{
+    LlmError, LlmErrorKind, Message, Prompt, PromptStyle, Role, Step, TokenSink,
+};
+use reelsmith_core::persona::PersonaVersion;
+use reelsmith_core::prompts::{Brief, draft_request, target_words, tone_guidance};
+use reelsmith_core::score::{ScoreCard, ScoreRequest, WINDOW, score};
+use reelsmith_core::script::{Draft, Section, parse_draft, sections, trim_to_words};
+
+use crate::router::{CallContext, LlmRouter};
+
+/// Rewrite rounds before the last resort.
+pub const MAX_REWRITES: u32 = 2;
+
+/// One attempt as the model wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    /// The raw answer.
+    pub text: String,
+    /// The parsed draft, when it parsed.
+    pub draft: Option<Draft>,
+    /// Why it was dropped, when it did not parse.
+    pub error: Option<String>,
+    /// Its score card, when it parsed.
+    pub card: Option<ScoreCard>,
+}
+
+/// How the duration was made to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// The winning attempt fitted as written.
+    AsWritten,
+    /// After this many rewrite rounds.
+    Rewritten(u32),
+    /// Trimmed at sentence boundaries after the rewrites.
+    Trimmed,
+}
+
+/// A finished generation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    /// Every attempt, in order.
+    pub attempts: Vec<Attempt>,
+    /// Index of the winning attempt.
+    pub winner: usize,
+    /// The final draft (the winner, rewritten or trimmed to fit).
+    pub draft: Draft,
+    /// Its score card.
+    pub card: ScoreCard,
+    /// Its timed sections.
+    pub sections: Vec<Section>,
+    /// How the duration was made to fit.
+    pub fit: Fit,
+    /// Ledger ids of the calls made.
+    pub call_ids: Vec<i64>,
+}
+
+fn card_for(persona: &PersonaVersion, text: &str, target_s: f64, trends: &[String]) -> ScoreCard {
+    score(&ScoreRequest {
+        text,
+        target_s: Some(target_s),
+        style: Some(&persona.style),
+        profile: Some(&persona.profile),
+        trends,
+        language: Some(&persona.style.language.code),
+        embedding: None,
+    })
+}
+
+/// Distance from the target, seconds.
+fn miss(card: &ScoreCard) -> f64 {
+    (card.timing.estimated_s - card.timing.target_s).abs()
+}
+
+/// What to generate, for whom.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    /// The persona version written for.
+    pub persona: &'a PersonaVersion,
+    /// Indices of the persona's examples used as few-shot evidence, nearest to the topic first.
+    pub examples: &'a [usize],
+    /// Topic, length, type, tone, requirements.
+    pub brief: Brief<'a>,
+    /// The user's trend phrases (for the score card).
+    pub trends: &'a [String],
+    /// Attempts (choices) in the first request, 1–8.
+    pub attempts: u32,
+}
+
+/// Writes a script: `job.attempts` drafts, the best by overall score, then fitted to the target
+/// length. With a `sink`, the first request's text streams to it.
+///
+/// # Errors
+/// The router's error when no model answers; [`LlmErrorKind::Unparseable`] when no attempt parses
+/// (each attempt's reason is named) or when the script cannot be brought within ±10 % of the target.
+pub async fn generate(
+    router: &LlmRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    sink: Option<&TokenSink>,
+) -> Result<Generated, LlmError> {
+    let (persona, examples, brief, trends, attempts) = (
+        job.persona,
+        job.examples,
+        &job.brief,
+        job.trends,
+        job.attempts,
+    );
+    let style = router.main_model(Step::Generation).await?.prompt_style();
+    let request = draft_request(style, persona, examples, brief, attempts);
+    let routed = router.call(Step::Generation, ctx, &request, sink).await?;
+    let (provider, model) = (routed.provider.clone(), routed.model.clone());
+    let mut call_ids = vec![routed.call_id];
+    let mut tried: Vec<Attempt> = routed
+        .response
+        .choices
+        .iter()
+        .map(|c| {
+            let text = with_hook_label(style, &c.text);
+            match parse_draft(&text) {
+                Ok(d) => {
+                    let card = card_for(persona, &d.text(), brief.duration_s, trends);
+                    Attempt {
+                        text,
+                        draft: Some(d),
+                        error: None,
+                        card: Some(card),
+                    }
+                }
+                Err(e) => Attempt {
+                    text,
+                    draft: None,
+                    error: Some(e),
+                    card: None,
+                },
+            }
+        })
+        .collect();
+    let Some(winner) = best(&tried) else {
+        let reasons: Vec<String> = tried.iter().filter_map(|a| a.error.clone()).collect();
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            provider,
+            model,
+            format!(
+                "none of the {} attempts could be used: {}",
+                tried.len(),
+                reasons.join("; ")
+            ),
+        ));
+    };
+    let (mut draft, mut card) = match (&tried[winner].draft, &tried[winner].card) {
+        (Some(d), Some(c)) => (d.clone(), c.clone()),
+        _ => unreachable_winner()?,
+    };
+    let mut fit = Fit::AsWritten;
+    let mut round = 0;
+    while !card.timing.within_window && round < MAX_REWRITES {
+        round += 1;
+        let req = rewrite_request(style, persona, examples, brief, &draft, &card, attempts);
+        let r = router.call(Step::Generation, ctx, &req, None).await?;
+        call_ids.push(r.call_id);
+        for c in &r.response.choices {
+            let text = with_hook_label(style, &c.text);
+            let Ok(d) = parse_draft(&text) else { continue };
+            let c2 = card_for(persona, &d.text(), brief.duration_s, trends);
+            if miss(&c2) < miss(&card) {
+                draft = d;
+                card = c2;
+                fit = Fit::Rewritten(round);
+            }
+        }
+    }
+    if !card.timing.within_window {
+        let target = target_words(persona, brief.duration_s) as f64;
+        if card.timing.estimated_s > card.timing.target_s {
+            let max_words = (target * (1.0 + WINDOW)).floor() as usize;
+            let trimmed = trim_to_words(&draft, max_words).ok_or_else(|| {
+                LlmError::new(
+                    LlmErrorKind::Unparseable,
+                    &provider,
+                    &model,
+                    format!(
+                        "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
+                        card.timing.estimated_s, brief.duration_s
+                    ),
+                )
+            })?;
+            let c2 = card_for(persona, &trimmed.text(), brief.duration_s, trends);
+            if !c2.timing.within_window {
+                return Err(LlmError::new(
+                    LlmErrorKind::Unparseable,
+                    &provider,
+                    &model,
+                    format!(
+                        "trimming at sentence boundaries gives {:.0} s, outside ±10 % of {:.0} s",
+                        c2.timing.estimated_s, brief.duration_s
+                    ),
+                ));
+            }
+            draft = trimmed;
+            card = c2;
+            fit = Fit::Trimmed;
+        } else {
+            return Err(LlmError::new(
+                LlmErrorKind::Unparseable,
+                &provider,
+                &model,
+                format!(
+                    "after {MAX_REWRITES} rewrites the script is {:.0} s for a {:.0} s target (±10 %) — try a larger model or a shorter duration",
+                    card.timing.estimated_s, brief.duration_s
+                ),
+            ));
+        }
+    }
+    tried.shrink_to_fit();
+    let secs = sections(&draft, persona.style.pace.wpm);
+    Ok(Generated {
+        attempts: tried,
+        winner,
+        draft,
+        card,
+        sections: secs,
+        fit,
+        call_ids,
+    })
+}
+
+fn unreachable_winner<T>() -> Result<T, LlmError> {
+    Err(LlmError::new(
+        LlmErrorKind::Unparseable,
+        "",
+        "",
+        "the winning attempt has no draft",
+    ))
+}
+
+/// Base-model prompts end in `HOOK:`, so the answer starts after the label.
+fn with_hook_label(style: PromptStyle, text: &str) -> String {
+    match style {
+        PromptStyle::Base if !text.trim_start().to_uppercase().starts_with("HOOK:") => {
+            format!("HOOK:{text}")
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// The parsed attempt with the highest overall score.
+fn best(attempts: &[Attempt]) -> Option<usize> {
+    attempts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.card.as_ref().map(|c| (i, c.overall)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+/// A rewrite: instruct models are told the word count to reach; base models draft again.
+fn rewrite_request(
+    style: PromptStyle,
+    persona: &PersonaVersion,
+    examples: &[usize],
+    brief: &Brief<'_>,
+    draft: &Draft,
+    card: &ScoreCard,
+    attempts: u32,
+) -> reelsmith_core::llm::LlmRequest {
+    let mut req = draft_request(style, persona, examples, brief, attempts);
+    if let Prompt::Chat(messages) = &mut req.prompt {
+        let words = target_words(persona, brief.duration_s);
+        let now = card.words;
+        let how = if now > words { "shorter" } else { "longer" };
+        messages.push(Message::new(
+            Role::Assistant,
+            format!(
+                "HOOK: {}\nBODY: {}\nCTA: {}",
+                draft.hook,
+                draft.body.join(" "),
+                draft.cta
+            ),
+        ));
+        messages.push(Message::new(
+            Role::User,
+            format!(
+                "That is {now} words; make it {how}: about {words} words. Keep the voice, the hook's \
+                 idea and the CTA; tone: {}. Answer with the HOOK:, BODY:, CTA: lines only.",
+                tone_guidance(brief.tone)
+            ),
+        ));
+        req.n = 1;
+    }
+    req
+}

@@ -1,0 +1,177 @@
+//! The generation pipeline with the scripted test model: selection of the best attempt, dropped
+//! attempts, the duration rewrite loop and its last resort, and sections that add up.
+
+use std::sync::Arc;
+
+use reelsmith_core::llm::{LlmErrorKind, PromptStyle, ScriptedLlm};
+use reelsmith_core::persona::{CreatorProfile, ExampleScript, PersonaVersion, StoredExample};
+use reelsmith_core::prompts::Brief;
+use reelsmith_core::style::learn_style;
+use reelsmith_llm::generate::{Fit, Job, generate};
+use reelsmith_llm::{CallContext, LlmRouter};
+use reelsmith_store::Store;
+
+/// A script of exactly `n` words (n ≥ 12): a hook, 10-word body sentences, a CTA.
+fn script(n: usize) -> String {
+    let hook = "Stop scrolling, your sleep is broken.";
+    let cta = "Follow for more night fixes.";
+    let mut body = Vec::new();
+    let mut left = n - 11;
+    while left > 0 {
+        let k = left.min(10);
+        let mut s = vec!["rest"; k].join(" ");
+        s.push('.');
+        body.push(format!("{}{}", &s[..1].to_uppercase(), &s[1..]));
+        left -= k;
+    }
+    format!("HOOK: {hook}\nBODY: {}\nCTA: {cta}", body.join(" "))
+}
+
+/// A persona speaking at exactly 150 WPM (three 75-word examples of 30 s).
+fn persona() -> PersonaVersion {
+    let examples: Vec<ExampleScript> = (0..3)
+        .map(|i| ExampleScript {
+            title: Some(format!("example {i}")),
+            text: script(75)
+                .replace("HOOK: ", "")
+                .replace("BODY: ", "")
+                .replace("CTA: ", ""),
+            source: format!("e{i}.md"),
+            duration_s: Some(30.0),
+        })
+        .collect();
+    let style = learn_style(&examples, Some("en"));
+    PersonaVersion {
+        name: "nurse".into(),
+        version: 1,
+        versions: 1,
+        created_at: chrono::Utc::now(),
+        profile: CreatorProfile::default(),
+        style,
+        examples: examples
+            .into_iter()
+            .enumerate()
+            .map(|(i, example)| StoredExample {
+                id: i as i64,
+                words: 75,
+                example,
+                embedding: None,
+            })
+            .collect(),
+    }
+}
+
+async fn run(
+    model: ScriptedLlm,
+    duration_s: f64,
+) -> Result<reelsmith_llm::generate::Generated, reelsmith_core::llm::LlmError> {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let store = Store::open_sqlite(&dir.path().join("t.db"))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let router = LlmRouter::with_models(vec![Arc::new(model)], None, Arc::new(store));
+    let p = persona();
+    assert!(
+        (p.style.pace.wpm - 150.0).abs() < 1.0,
+        "{}",
+        p.style.pace.wpm
+    );
+    let job = Job {
+        persona: &p,
+        examples: &[0, 1],
+        brief: Brief {
+            topic: "sleeping after nights",
+            duration_s,
+            content_type: "educational",
+            tone: "casual",
+            requirements: &[],
+        },
+        trends: &[],
+        attempts: 3,
+    };
+    generate(&router, CallContext::default(), &job, None).await
+}
+
+#[tokio::test]
+async fn the_best_parsed_attempt_wins_and_bad_ones_are_recorded() {
+    let good = script(75);
+    let weak = script(40);
+    let model = ScriptedLlm::new(PromptStyle::Instruct).answer([
+        "I can't write that.".to_string(),
+        weak,
+        good.clone(),
+    ]);
+    let g = run(model, 30.0)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.attempts.len(), 3);
+    assert_eq!(
+        g.attempts[0].error.as_deref(),
+        Some("the answer has no HOOK: line")
+    );
+    assert_eq!(g.winner, 2);
+    assert_eq!(g.fit, Fit::AsWritten);
+    assert!(g.card.timing.within_window);
+    let end = g.sections.last().map(|s| s.end_s).unwrap_or_default();
+    assert!(
+        (end - g.card.timing.estimated_s).abs() < 0.01,
+        "{end} vs {}",
+        g.card.timing.estimated_s
+    );
+}
+
+#[tokio::test]
+async fn no_usable_attempt_is_an_error_naming_each_reason() {
+    let model = ScriptedLlm::new(PromptStyle::Instruct).answer(["nope", "HOOK: only a hook"]);
+    let err = run(model, 30.0)
+        .await
+        .err()
+        .unwrap_or_else(|| unreachable!("must fail"));
+    assert_eq!(err.kind, LlmErrorKind::Unparseable);
+    assert!(
+        err.detail.contains("none of the 2 attempts could be used"),
+        "{err}"
+    );
+    assert!(err.detail.contains("no BODY: line"), "{err}");
+}
+
+#[tokio::test]
+async fn a_short_script_is_rewritten_to_fit() {
+    let model = ScriptedLlm::new(PromptStyle::Instruct)
+        .answer([script(30)])
+        .answer([script(74)]);
+    let g = run(model, 30.0)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.fit, Fit::Rewritten(1));
+    assert_eq!(g.call_ids.len(), 2);
+    assert!(g.card.timing.within_window);
+}
+
+#[tokio::test]
+async fn a_long_script_is_trimmed_at_sentences_as_a_last_resort() {
+    let model = ScriptedLlm::new(PromptStyle::Instruct)
+        .answer([script(150)])
+        .answer([script(140)])
+        .answer([script(130)]);
+    let g = run(model, 30.0)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.fit, Fit::Trimmed);
+    assert!(g.card.timing.within_window, "{:?}", g.card.timing);
+    assert!(g.draft.cta.starts_with("Follow"));
+    assert_eq!(g.call_ids.len(), 3);
+}
+
+#[tokio::test]
+async fn a_script_still_too_short_after_rewrites_is_an_error_not_a_fit() {
+    let model = ScriptedLlm::new(PromptStyle::Instruct)
+        .answer([script(20)])
+        .answer([script(22)])
+        .answer([script(24)]);
+    let err = run(model, 60.0)
+        .await
+        .err()
+        .unwrap_or_else(|| unreachable!("must fail"));
+    assert!(err.detail.contains("after 2 rewrites"), "{err}");
+}
