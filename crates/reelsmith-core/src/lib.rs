@@ -6,6 +6,8 @@ pub mod cta;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod generation;
+pub mod hashtags;
 pub mod hooks;
 pub mod language;
 pub mod lexicon;

@@ -70,3 +70,36 @@ pub trait LedgerLinks: Send + Sync {
     /// Sets `persona_version_id` of the calls `call_ids` to version `version` of persona `name`.
     async fn link_llm_calls(&self, call_ids: &[i64], name: &str, version: u32) -> Result<()>;
 }
+
+/// Persistence of generations, their attempts, versions and approvals.
+///
+/// Unknown ids give [`crate::Error::NotFound`]; soft-deleted generations are hidden unless asked for.
+#[async_trait]
+pub trait GenerationStore: Send + Sync {
+    /// Stores a generation with its attempts in one transaction and links its LLM calls.
+    async fn save_generation(
+        &self,
+        new: &crate::generation::NewGeneration,
+    ) -> Result<crate::generation::Generation>;
+
+    /// One generation with its attempts (soft-deleted ones too).
+    async fn generation(&self, id: i64) -> Result<crate::generation::Generation>;
+
+    /// History, newest first, and the total count matching the filter.
+    async fn generations(
+        &self,
+        filter: &crate::generation::HistoryFilter,
+    ) -> Result<(Vec<crate::generation::GenerationSummary>, u64)>;
+
+    /// Sets the review state.
+    async fn set_approval(
+        &self,
+        id: i64,
+        approval: crate::generation::Approval,
+        by: Option<&str>,
+        notes: Option<&str>,
+    ) -> Result<crate::generation::Generation>;
+
+    /// Deletes a generation: soft (hidden from history, kept) or hard (gone with its attempts).
+    async fn delete_generation(&self, id: i64, hard: bool) -> Result<()>;
+}

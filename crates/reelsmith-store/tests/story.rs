@@ -240,6 +240,114 @@ async fn ledger(store: &Store) {
         .save_persona_version(&new_version("ledgered", &["One script."], None))
         .await);
     ok(store.link_llm_calls(&[a, b], &v.name, v.version).await);
+    generations(store, &v.name, v.version, a).await;
+}
+
+/// Generations: save with attempts and a ledgered call, versions, history filters, approval, soft
+/// and hard delete.
+async fn generations(store: &Store, persona: &str, version: u32, call: i64) {
+    use reelsmith_core::generation::{
+        Approval, HistoryFilter, NewAttempt, NewGeneration, ScriptOutput, ScriptRequest,
+    };
+    use reelsmith_core::store::GenerationStore;
+    let draft =
+        reelsmith_core::script::parse_draft("HOOK: Stop.\nBODY: Sleep in the dark.\nCTA: Follow.")
+            .unwrap_or_default();
+    let new = NewGeneration {
+        persona: persona.into(),
+        persona_version: version,
+        parent_id: None,
+        request: ScriptRequest {
+            persona: persona.into(),
+            topic: "blackout curtains".into(),
+            duration_s: 15.0,
+            content_type: "educational".into(),
+            style: "casual".into(),
+            language: None,
+            platform: "reels".into(),
+            attempts: 2,
+            requirements: vec![],
+        },
+        attempts: vec![
+            NewAttempt {
+                raw_text: "nope".into(),
+                draft: None,
+                error: Some("no HOOK".into()),
+                card: None,
+            },
+            NewAttempt {
+                raw_text: "HOOK: Stop.".into(),
+                draft: Some(draft.clone()),
+                error: None,
+                card: None,
+            },
+        ],
+        winner: Some(1),
+        script: Some(ScriptOutput {
+            title: "blackout curtains".into(),
+            sections: reelsmith_core::script::sections(&draft, 150.0),
+            caption: "Stop.".into(),
+            hashtags: vec!["#reels".into()],
+            duration_s: 2.4,
+            words: 6,
+            wpm: 150.0,
+            fit: "as_written".into(),
+        }),
+        card: None,
+        error: None,
+        call_ids: vec![call],
+    };
+    let g = ok(store.save_generation(&new).await);
+    assert_eq!(
+        (g.version, g.status.as_str(), g.approval),
+        (1, "completed", Approval::Draft)
+    );
+    assert_eq!(g.attempts.len(), 2);
+    assert!(g.attempts[1].winner && !g.attempts[0].winner);
+    assert!((g.cost_usd - 0.25).abs() < 1e-9, "{}", g.cost_usd);
+    let child = ok(store
+        .save_generation(&NewGeneration {
+            parent_id: Some(g.id),
+            call_ids: vec![],
+            ..new.clone()
+        })
+        .await);
+    assert_eq!((child.version, child.parent_id), (2, Some(g.id)));
+    let approved = ok(store
+        .set_approval(child.id, Approval::Approved, Some("maya"), Some("ship it"))
+        .await);
+    assert_eq!(
+        (approved.approval, approved.approval_notes.as_deref()),
+        (Approval::Approved, Some("ship it"))
+    );
+    let filter = HistoryFilter {
+        persona: Some(persona.into()),
+        limit: 10,
+        ..HistoryFilter::default()
+    };
+    let (rows, total) = ok(store.generations(&filter).await);
+    assert_eq!((rows.len(), total), (2, 2));
+    assert_eq!(rows[0].id, child.id);
+    let only_approved = HistoryFilter {
+        approval: Some(Approval::Approved),
+        ..filter.clone()
+    };
+    assert_eq!(ok(store.generations(&only_approved).await).1, 1);
+    ok(store.delete_generation(g.id, false).await);
+    assert_eq!(ok(store.generations(&filter).await).1, 1);
+    assert!(ok(store.generation(g.id).await).deleted_at.is_some());
+    ok(store.delete_generation(child.id, true).await);
+    assert!(matches!(
+        store.generation(child.id).await,
+        Err(Error::NotFound {
+            kind: "generation",
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.delete_generation(child.id, true).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[tokio::test]

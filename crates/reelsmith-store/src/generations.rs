@@ -1,0 +1,331 @@
+//! Generations, their attempts, versions and approvals.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use reelsmith_core::generation::{
+    Approval, Generation, GenerationSummary, HistoryFilter, NewGeneration, StoredAttempt,
+};
+use reelsmith_core::store::GenerationStore;
+use reelsmith_core::{Error, Result};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Store, storage};
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::Storage(format!("cannot encode: {e}")))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::Storage(format!("stored JSON is invalid: {e}")))
+}
+
+fn time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| Error::Storage(format!("stored timestamp '{s}' is invalid: {e}")))
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound {
+        kind: "generation",
+        key: id.to_string(),
+        hint: " — `reelsmith history` lists them".into(),
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+const COLUMNS: &str = "g.id, p.name AS persona, v.version AS persona_version, g.parent_id, g.version, \
+    g.request_json, g.status, g.approval_status, g.approval_by, g.approval_notes, g.script_json, \
+    g.card_json, g.error, g.created_at, g.deleted_at";
+
+fn summary(r: &AnyRow) -> Result<GenerationSummary> {
+    let request: reelsmith_core::generation::ScriptRequest =
+        parse(&r.try_get::<String, _>("request_json").map_err(storage)?)?;
+    let card: Option<String> = r.try_get("card_json").map_err(storage)?;
+    let card: Option<reelsmith_core::score::ScoreCard> = card.as_deref().map(parse).transpose()?;
+    Ok(GenerationSummary {
+        id: r.try_get("id").map_err(storage)?,
+        persona: r.try_get("persona").map_err(storage)?,
+        topic: request.topic,
+        duration_s: request.duration_s,
+        version: r.try_get::<i64, _>("version").map_err(storage)? as u32,
+        status: r.try_get("status").map_err(storage)?,
+        approval: Approval::parse(&r.try_get::<String, _>("approval_status").map_err(storage)?)?,
+        overall: card.map(|c| c.overall),
+        created_at: time(&r.try_get::<String, _>("created_at").map_err(storage)?)?,
+    })
+}
+
+#[async_trait]
+impl GenerationStore for Store {
+    async fn save_generation(&self, new: &NewGeneration) -> Result<Generation> {
+        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let pv: Option<i64> = sqlx::query(
+            "SELECT v.id FROM persona_versions v JOIN personas p ON v.persona_id = p.id \
+             WHERE p.name = $1 AND v.version = $2",
+        )
+        .bind(&new.persona)
+        .bind(i64::from(new.persona_version))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(storage)?
+        .map(|r| r.try_get("id"))
+        .transpose()
+        .map_err(storage)?;
+        let pv = pv.ok_or_else(|| Error::NotFound {
+            kind: "persona",
+            key: format!("{} version {}", new.persona, new.persona_version),
+            hint: " — `reelsmith persona list` shows them".into(),
+        })?;
+        let version: i64 = match new.parent_id {
+            Some(parent) => {
+                let row = sqlx::query("SELECT version FROM generations WHERE id = $1")
+                    .bind(parent)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(storage)?
+                    .ok_or_else(|| not_found(parent))?;
+                row.try_get::<i64, _>("version").map_err(storage)? + 1
+            }
+            None => 1,
+        };
+        let r = &new.request;
+        let created = now();
+        let id: i64 = sqlx::query(
+            "INSERT INTO generations (persona_version_id, parent_id, request_json, topic, platform, \
+             style, content_type, language, target_duration_s, status, script_json, card_json, error, \
+             created_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        )
+        .bind(pv)
+        .bind(new.parent_id)
+        .bind(json(r)?)
+        .bind(&r.topic)
+        .bind(&r.platform)
+        .bind(&r.style)
+        .bind(&r.content_type)
+        .bind(r.language.as_deref())
+        .bind(r.duration_s)
+        .bind(if new.script.is_some() { "completed" } else { "failed" })
+        .bind(new.script.as_ref().map(json).transpose()?)
+        .bind(new.card.as_ref().map(json).transpose()?)
+        .bind(new.error.as_deref())
+        .bind(&created)
+        .bind(version)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(storage)?
+        .try_get("id")
+        .map_err(storage)?;
+        for (i, a) in new.attempts.iter().enumerate() {
+            let attempt_id: i64 = sqlx::query(
+                "INSERT INTO attempts (generation_id, attempt_index, raw_text, script_json, \
+                 overall_score, score_card_json, error, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(id)
+            .bind(i as i64)
+            .bind(&a.raw_text)
+            .bind(a.draft.as_ref().map(json).transpose()?)
+            .bind(a.card.as_ref().map(|c| c.overall))
+            .bind(a.card.as_ref().map(json).transpose()?)
+            .bind(a.error.as_deref())
+            .bind(&created)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(storage)?
+            .try_get("id")
+            .map_err(storage)?;
+            if new.winner == Some(i) {
+                sqlx::query("UPDATE generations SET winner_attempt_id = $1 WHERE id = $2")
+                    .bind(attempt_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(storage)?;
+            }
+        }
+        for call in &new.call_ids {
+            sqlx::query("UPDATE llm_calls SET generation_id = $1 WHERE id = $2")
+                .bind(id)
+                .bind(call)
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+        }
+        tx.commit().await.map_err(storage)?;
+        self.generation(id).await
+    }
+
+    async fn generation(&self, id: i64) -> Result<Generation> {
+        // Built from constants only; values are bound.
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM generations g JOIN persona_versions v ON g.persona_version_id = v.id \
+             JOIN personas p ON v.persona_id = p.id WHERE g.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?
+        .ok_or_else(|| not_found(id))?;
+        let winner: Option<i64> =
+            sqlx::query("SELECT winner_attempt_id FROM generations WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(storage)?
+                .try_get("winner_attempt_id")
+                .map_err(storage)?;
+        let attempts = sqlx::query(
+            "SELECT id, attempt_index, raw_text, overall_score, error FROM attempts \
+             WHERE generation_id = $1 ORDER BY attempt_index",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?
+        .iter()
+        .map(|a| {
+            Ok(StoredAttempt {
+                index: a.try_get::<i64, _>("attempt_index").map_err(storage)? as u32,
+                raw_text: a.try_get("raw_text").map_err(storage)?,
+                overall: a.try_get("overall_score").map_err(storage)?,
+                error: a.try_get("error").map_err(storage)?,
+                winner: Some(a.try_get::<i64, _>("id").map_err(storage)?) == winner,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let cost: f64 = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS c FROM llm_calls \
+             WHERE generation_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(storage)?
+        .try_get("c")
+        .map_err(storage)?;
+        let script: Option<String> = r.try_get("script_json").map_err(storage)?;
+        let card: Option<String> = r.try_get("card_json").map_err(storage)?;
+        let deleted: Option<String> = r.try_get("deleted_at").map_err(storage)?;
+        Ok(Generation {
+            id,
+            persona: r.try_get("persona").map_err(storage)?,
+            persona_version: r.try_get::<i64, _>("persona_version").map_err(storage)? as u32,
+            parent_id: r.try_get("parent_id").map_err(storage)?,
+            version: r.try_get::<i64, _>("version").map_err(storage)? as u32,
+            request: parse(&r.try_get::<String, _>("request_json").map_err(storage)?)?,
+            status: r.try_get("status").map_err(storage)?,
+            approval: Approval::parse(
+                &r.try_get::<String, _>("approval_status").map_err(storage)?,
+            )?,
+            approval_by: r.try_get("approval_by").map_err(storage)?,
+            approval_notes: r.try_get("approval_notes").map_err(storage)?,
+            script: script.as_deref().map(parse).transpose()?,
+            card: card.as_deref().map(parse).transpose()?,
+            error: r.try_get("error").map_err(storage)?,
+            attempts,
+            cost_usd: cost,
+            created_at: time(&r.try_get::<String, _>("created_at").map_err(storage)?)?,
+            deleted_at: deleted.as_deref().map(time).transpose()?,
+        })
+    }
+
+    async fn generations(&self, f: &HistoryFilter) -> Result<(Vec<GenerationSummary>, u64)> {
+        let mut conds = vec!["1 = 1".to_string()];
+        let mut binds: Vec<String> = Vec::new();
+        if !f.include_deleted {
+            conds.push("g.deleted_at IS NULL".into());
+        }
+        if let Some(p) = &f.persona {
+            binds.push(p.clone());
+            conds.push(format!("p.name = ${}", binds.len()));
+        }
+        if let Some(a) = f.approval {
+            binds.push(a.as_str().into());
+            conds.push(format!("g.approval_status = ${}", binds.len()));
+        }
+        let from = format!(
+            "FROM generations g JOIN persona_versions v ON g.persona_version_id = v.id \
+             JOIN personas p ON v.persona_id = p.id WHERE {}",
+            conds.join(" AND ")
+        );
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
+        // Conditions are constants with numbered placeholders; values are bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let total: i64 = q
+            .fetch_one(&self.pool)
+            .await
+            .map_err(storage)?
+            .try_get("n")
+            .map_err(storage)?;
+        let list_sql = format!(
+            "SELECT {COLUMNS} {from} ORDER BY g.id DESC LIMIT {} OFFSET {}",
+            f.limit.clamp(1, 100),
+            f.offset
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(list_sql));
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(storage)?;
+        Ok((
+            rows.iter().map(summary).collect::<Result<_>>()?,
+            total as u64,
+        ))
+    }
+
+    async fn set_approval(
+        &self,
+        id: i64,
+        approval: Approval,
+        by: Option<&str>,
+        notes: Option<&str>,
+    ) -> Result<Generation> {
+        let done = sqlx::query(
+            "UPDATE generations SET approval_status = $1, approval_by = $2, approval_notes = $3, \
+             approved_at = $4 WHERE id = $5 AND deleted_at IS NULL",
+        )
+        .bind(approval.as_str())
+        .bind(by)
+        .bind(notes)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        self.generation(id).await
+    }
+
+    async fn delete_generation(&self, id: i64, hard: bool) -> Result<()> {
+        let done = if hard {
+            sqlx::query("DELETE FROM generations WHERE id = $1")
+                .bind(id)
+                .execute(&self.pool)
+                .await
+        } else {
+            sqlx::query(
+                "UPDATE generations SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+            )
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+        }
+        .map_err(storage)?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        Ok(())
+    }
+}
