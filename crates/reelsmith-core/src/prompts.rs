@@ -29,6 +29,8 @@ pub struct Brief<'a> {
     pub tone: &'a str,
     /// Things the script must do, e.g. "mention the free guide".
     pub requirements: &'a [String],
+    /// Language to write in (English name, e.g. `Spanish`).
+    pub language: &'a str,
 }
 
 /// Tone guidance for the four styles (tone, pacing, vocabulary).
@@ -152,9 +154,13 @@ pub fn draft_request(
                 tone_guidance(brief.tone)
             );
             let mut asks = format!(
-                "Write a {} script about: {}\nLength: about {words} spoken words ({:.0} seconds at \
-                 {:.0} words per minute).\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.",
-                brief.content_type, brief.topic, brief.duration_s, persona.style.pace.wpm
+                "Write a {} script in {} about: {}\nLength: about {words} spoken words ({:.0} seconds \
+                 at {:.0} words per minute).\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.",
+                brief.content_type,
+                brief.language,
+                brief.topic,
+                brief.duration_s,
+                persona.style.pace.wpm
             );
             for r in brief.requirements {
                 asks.push_str(&format!("\nThe script must: {r}"));

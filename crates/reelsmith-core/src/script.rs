@@ -128,6 +128,29 @@ pub fn parse_draft(answer: &str) -> Result<Draft, String> {
     if words(&hook).is_empty() || body.is_empty() || words(&cta).is_empty() {
         return Err("the hook, body or CTA is empty".into());
     }
+    // A hook is the first line the viewer hears: one sentence (two when the first is a fragment of
+    // under 6 words, like "Hey, night-shift people."). The rest opens the body.
+    let hook_sents = sentences(&hook);
+    let keep = if hook_sents.len() > 1 && words(hook_sents[0]).len() < 6 {
+        2
+    } else {
+        1
+    };
+    let hook = if hook_sents.len() > keep {
+        let rest = hook_sents[keep..]
+            .iter()
+            .map(|s| s.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        body.insert(0, rest);
+        hook_sents[..keep]
+            .iter()
+            .map(|s| s.trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        hook.trim().to_string()
+    };
     Ok(Draft { hook, body, cta })
 }
 
@@ -371,6 +394,16 @@ CTA: Save this for your next rotation.";
         assert_eq!(d.body.len(), 2);
         assert!(d.body[1].starts_with("So the 3am coffee"));
         assert_eq!(d.cta, "Save this for your next rotation.");
+    }
+
+    #[test]
+    fn a_long_hook_keeps_its_first_sentence_and_the_rest_opens_the_body() {
+        let d = parse_draft(
+            "HOOK: Hey, you. This is for night nurses. Really.\nBODY: Sleep.\nCTA: Follow.",
+        )
+        .unwrap_or_default();
+        assert_eq!(d.hook, "Hey, you. This is for night nurses.");
+        assert_eq!(d.body, vec!["Really.", "Sleep."]);
     }
 
     #[test]

@@ -15,6 +15,8 @@ use crate::router::{CallContext, LlmRouter};
 
 /// Rewrite rounds before the last resort.
 pub const MAX_REWRITES: u32 = 2;
+/// Body continuations a base model may add to reach the length (each up to the words missing).
+pub const MAX_CONTINUATIONS: u32 = 6;
 
 /// One attempt as the model wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +161,43 @@ pub async fn generate(
     };
     let mut fit = Fit::AsWritten;
     let mut round = 0;
+    // Base models cannot follow "make it longer"; they continue the body instead (a completion
+    // model's native skill), one sentence run at a time.
+    let mut chunk = 0;
+    while style == PromptStyle::Base
+        && !card.timing.within_window
+        && card.timing.estimated_s < card.timing.target_s
+        && chunk < MAX_CONTINUATIONS
+    {
+        chunk += 1;
+        let missing = target_words(persona, brief.duration_s).saturating_sub(card.words);
+        let req = continuation_request(persona, examples, brief, &draft, missing);
+        let r = router.call(Step::Generation, ctx, &req, None).await?;
+        call_ids.push(r.call_id);
+        let more = r
+            .response
+            .choices
+            .first()
+            .map(|c| c.text.lines().next().unwrap_or("").trim().to_string())
+            .unwrap_or_default();
+        if more.is_empty() {
+            continue;
+        }
+        let mut longer = draft.clone();
+        match longer.body.last_mut() {
+            Some(last) => {
+                last.push(' ');
+                last.push_str(&more);
+            }
+            None => longer.body.push(more),
+        }
+        let c2 = card_for(persona, &longer.text(), brief.duration_s, trends);
+        if c2.words > card.words {
+            draft = longer;
+            card = c2;
+            fit = Fit::Rewritten(chunk);
+        }
+    }
     while !card.timing.within_window && round < MAX_REWRITES {
         round += 1;
         let req = rewrite_request(style, persona, examples, brief, &draft, &card, attempts);
@@ -257,6 +296,24 @@ fn best(attempts: &[Attempt]) -> Option<usize> {
         .filter_map(|(i, a)| a.card.as_ref().map(|c| (i, c.overall)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)
+}
+
+/// A base model's continuation of the body: the draft prompt with the script so far, ending inside
+/// the body, stopped at the line's end.
+fn continuation_request(
+    persona: &PersonaVersion,
+    examples: &[usize],
+    brief: &Brief<'_>,
+    draft: &Draft,
+    missing_words: usize,
+) -> reelsmith_core::llm::LlmRequest {
+    let mut req = draft_request(PromptStyle::Base, persona, examples, brief, 1);
+    if let Prompt::Completion(text) = &mut req.prompt {
+        text.push_str(&format!(" {}\nBODY: {}", draft.hook, draft.body.join(" ")));
+    }
+    req.stop = vec!["\n".into(), "CTA:".into()];
+    req.max_tokens = ((missing_words.max(8) as f64) * 2.2).ceil() as u32 + 8;
+    req
 }
 
 /// A rewrite: instruct models are told the word count to reach; base models draft again.

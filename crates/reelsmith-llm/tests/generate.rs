@@ -85,6 +85,7 @@ async fn run(
             content_type: "educational",
             tone: "casual",
             requirements: &[],
+            language: "English",
         },
         trends: &[],
         attempts: 3,

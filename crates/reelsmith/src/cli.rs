@@ -6,8 +6,16 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
-    bench::BenchCmd, config::ConfigCmd, eval::EvalCmd, llm::LlmCmd, persona::PersonaCmd,
-    score::ScoreArgs, trends::TrendsCmd, usage::UsageArgs,
+    bench::BenchCmd,
+    config::ConfigCmd,
+    eval::EvalCmd,
+    generate::GenerateArgs,
+    history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
+    llm::LlmCmd,
+    persona::PersonaCmd,
+    score::ScoreArgs,
+    trends::TrendsCmd,
+    usage::UsageArgs,
 };
 
 /// reelsmith — learns a creator's voice and writes short-form video scripts in it.
@@ -40,6 +48,18 @@ pub enum Command {
     /// Learn, list, show and delete creator personas.
     #[command(subcommand)]
     Persona(PersonaCmd),
+    /// Write a script: the best of N scored attempts, fitted to the length, in timed sections.
+    Generate(Box<GenerateArgs>),
+    /// List stored generations (filter by persona and review state; paginate).
+    History(HistoryArgs),
+    /// Show one generation (Markdown, JSON, SRT or teleprompter).
+    Show(ShowArgs),
+    /// Export one generation to a format (same as show; use -o FILE to write a file).
+    Export(ShowArgs),
+    /// Set a generation's review state: approved, rejected or needs_revision.
+    Approve(ApproveArgs),
+    /// Delete a generation (hidden from history; --hard removes it).
+    Delete(DeleteArgs),
     /// Score a draft: timing, quality, nine viral dimensions and voice match, with reasons.
     Score(Box<ScoreArgs>),
     /// Keep the list of trends the score card looks for.

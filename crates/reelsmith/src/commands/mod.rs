@@ -4,6 +4,8 @@ pub mod bench;
 pub mod bench_llm;
 pub mod config;
 pub mod eval;
+pub mod generate;
+pub mod history;
 pub mod llm;
 pub mod persona;
 pub mod score;
@@ -32,6 +34,21 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Trends(cmd) => with_store(&loaded, async |s| trends::run(cmd, s).await).await,
         Command::Llm(cmd) => with_store(&loaded, async |s| llm::run(cmd, s, &loaded).await).await,
         Command::Usage(args) => with_store(&loaded, async |s| usage::run(args, s).await).await,
+        Command::Generate(args) => {
+            with_store(&loaded, async |s| generate::run(*args, s, &loaded).await).await
+        }
+        Command::History(args) => {
+            with_store(&loaded, async |s| history::history(args, s).await).await
+        }
+        Command::Show(args) | Command::Export(args) => {
+            with_store(&loaded, async |s| history::show(args, s).await).await
+        }
+        Command::Approve(args) => {
+            with_store(&loaded, async |s| history::approve(args, s).await).await
+        }
+        Command::Delete(args) => {
+            with_store(&loaded, async |s| history::delete(args, s).await).await
+        }
     }
 }
 
