@@ -352,3 +352,132 @@ fn rewrite_request(
     }
     req
 }
+
+/// A rewritten section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revised {
+    /// The model's raw answer.
+    pub raw: String,
+    /// The new draft.
+    pub draft: Draft,
+    /// Its score card.
+    pub card: ScoreCard,
+    /// Its timed sections.
+    pub sections: Vec<Section>,
+    /// Whether it had to be trimmed to fit.
+    pub trimmed: bool,
+    /// Ledger id of the call.
+    pub call_id: i64,
+}
+
+/// Rewrites section `index` (0 = hook, last = CTA) of `draft` following `instructions`, keeping the
+/// rest, then checks the length as [`generate`] does (trimming a too-long result at sentence
+/// boundaries).
+///
+/// # Errors
+/// [`LlmErrorKind::Unparseable`] for an empty answer, an index out of range, or a result that cannot
+/// be brought within ±10 % of the target.
+pub async fn regenerate_section(
+    router: &LlmRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    draft: &Draft,
+    index: usize,
+    instructions: &str,
+) -> Result<Revised, LlmError> {
+    let mut parts: Vec<String> = vec![draft.hook.clone()];
+    parts.extend(draft.body.iter().cloned());
+    parts.push(draft.cta.clone());
+    let err = |d: String| LlmError::new(LlmErrorKind::Unparseable, "", "", d);
+    let Some(old) = parts.get(index).cloned() else {
+        return Err(err(format!(
+            "there is no section {} — the script has {} (1 is the hook, {} the CTA)",
+            index + 1,
+            parts.len(),
+            parts.len()
+        )));
+    };
+    let style = router.main_model(Step::Generation).await?.prompt_style();
+    let words_now = reelsmith_core::text::words(&old).len();
+    let mut req = draft_request(style, job.persona, job.examples, &job.brief, 1);
+    match &mut req.prompt {
+        Prompt::Chat(messages) => {
+            messages.push(Message::new(
+                Role::User,
+                format!(
+                    "Here is the script:\n{}\n\nRewrite only this part: \"{old}\" — {instructions}. \
+                     Keep about {words_now} words and the same voice. Answer with the new text only.",
+                    draft.text()
+                ),
+            ));
+        }
+        Prompt::Completion(text) => {
+            *text = format!(
+                "Lines rewritten as asked, same length.\n\nOriginal: Sleep is important for everyone.\n\
+                 Rewritten (more energetic): Sleep is your secret weapon, so guard it!\n\n\
+                 Original: {old}\nRewritten ({instructions}):"
+            );
+            req.stop = vec!["\n".into()];
+        }
+    }
+    req.max_tokens = ((words_now.max(8) as f64) * 2.5).ceil() as u32 + 16;
+    let routed = router.call(Step::Generation, ctx, &req, None).await?;
+    let raw = routed
+        .response
+        .choices
+        .first()
+        .map(|c| c.text.clone())
+        .unwrap_or_default();
+    let new_text = raw
+        .trim()
+        .trim_start_matches(|c: char| c == '"' || c.is_whitespace())
+        .trim_end_matches('"')
+        .trim()
+        .to_string();
+    if reelsmith_core::text::words(&new_text).is_empty() {
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            routed.provider,
+            routed.model,
+            "the model returned no text for the section",
+        ));
+    }
+    parts[index] = new_text;
+    let last = parts.len() - 1;
+    let mut revised = Draft {
+        hook: parts[0].clone(),
+        body: parts[1..last].to_vec(),
+        cta: parts[last].clone(),
+    };
+    let target = job.brief.duration_s;
+    let mut card = card_for(job.persona, &revised.text(), target, job.trends);
+    let mut trimmed = false;
+    if !card.timing.within_window && card.timing.estimated_s > target {
+        let max_words =
+            (target_words(job.persona, target) as f64 * (1.0 + WINDOW)).floor() as usize;
+        if let Some(t) = trim_to_words(&revised, max_words) {
+            revised = t;
+            card = card_for(job.persona, &revised.text(), target, job.trends);
+            trimmed = true;
+        }
+    }
+    if !card.timing.within_window {
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            routed.provider,
+            routed.model,
+            format!(
+                "with the rewritten section the script is {:.0} s for a {target:.0} s target (±10 %) — try other instructions",
+                card.timing.estimated_s
+            ),
+        ));
+    }
+    Ok(Revised {
+        raw,
+        sections: sections(&revised, job.persona.style.pace.wpm),
+        draft: revised,
+        card,
+        trimmed,
+        call_id: routed.call_id,
+    })
+}

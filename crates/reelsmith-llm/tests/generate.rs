@@ -176,3 +176,81 @@ async fn a_script_still_too_short_after_rewrites_is_an_error_not_a_fit() {
         .unwrap_or_else(|| unreachable!("must fail"));
     assert!(err.detail.contains("after 2 rewrites"), "{err}");
 }
+
+#[tokio::test]
+async fn one_section_is_rewritten_and_the_rest_kept() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let store = Store::open_sqlite(&dir.path().join("t.db"))
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let model = Arc::new(
+        ScriptedLlm::new(PromptStyle::Instruct)
+            .answer(["\"Wake up, your sleep is sabotaged tonight!\""])
+            .answer(["   "]),
+    );
+    let router = LlmRouter::with_models(vec![model.clone()], None, Arc::new(store));
+    let p = persona();
+    let job = Job {
+        persona: &p,
+        examples: &[0],
+        brief: Brief {
+            topic: "sleep",
+            duration_s: 30.0,
+            content_type: "educational",
+            tone: "casual",
+            requirements: &[],
+            language: "English",
+        },
+        trends: &[],
+        attempts: 1,
+    };
+    let draft = reelsmith_core::script::parse_draft(&script(75)).unwrap_or_default();
+    let r = reelsmith_llm::generate::regenerate_section(
+        &router,
+        CallContext::default(),
+        &job,
+        &draft,
+        0,
+        "more energetic",
+    )
+    .await
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(r.draft.hook, "Wake up, your sleep is sabotaged tonight!");
+    assert_eq!(r.draft.body, draft.body);
+    assert_eq!(r.draft.cta, draft.cta);
+    assert!(r.card.timing.within_window);
+    let asked = model.requests();
+    let reelsmith_core::llm::Prompt::Chat(m) = &asked[0].prompt else {
+        unreachable!("chat")
+    };
+    assert!(
+        m.last()
+            .is_some_and(|m| m.content.contains("more energetic"))
+    );
+    // An empty answer is an error, and a section out of range is named.
+    assert!(
+        reelsmith_llm::generate::regenerate_section(
+            &router,
+            CallContext::default(),
+            &job,
+            &draft,
+            0,
+            "x"
+        )
+        .await
+        .is_err()
+    );
+    let err = reelsmith_llm::generate::regenerate_section(
+        &router,
+        CallContext::default(),
+        &job,
+        &draft,
+        9,
+        "x",
+    )
+    .await
+    .err()
+    .map(|e| e.detail)
+    .unwrap_or_default();
+    assert!(err.contains("there is no section 10"), "{err}");
+}

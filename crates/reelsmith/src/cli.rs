@@ -9,7 +9,7 @@ use crate::commands::{
     bench::BenchCmd,
     config::ConfigCmd,
     eval::EvalCmd,
-    generate::GenerateArgs,
+    generate::{GenerateArgs, RegenerateArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
     llm::LlmCmd,
     persona::PersonaCmd,
@@ -50,6 +50,8 @@ pub enum Command {
     Persona(PersonaCmd),
     /// Write a script: the best of N scored attempts, fitted to the length, in timed sections.
     Generate(Box<GenerateArgs>),
+    /// Rewrite one section of a generation with instructions (a new version; the original is kept).
+    Regenerate(RegenerateArgs),
     /// List stored generations (filter by persona and review state; paginate).
     History(HistoryArgs),
     /// Show one generation (Markdown, JSON, SRT or teleprompter).

@@ -120,6 +120,47 @@ fn generate_in_english_and_spanish_then_manage_the_history() {
     assert_eq!(es["request"]["language"], "es");
     assert_eq!(es["script"]["hashtags"][0], "#fyp");
 
+    // Regenerating a section makes version 2 with the original as its parent. The 270M model may
+    // write a line that breaks the ±10 % window; that must then be the clear length error.
+    let es_id = es["id"].as_i64().unwrap_or_default().to_string();
+    let (code, err) = u.fails(&[
+        "regenerate",
+        &es_id,
+        "--section",
+        "9",
+        "--instructions",
+        "x",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("has sections 1 to"), "{err}");
+    let out = run(
+        &u,
+        &[
+            "regenerate",
+            &es_id,
+            "--section",
+            "2",
+            "--instructions",
+            "más directo",
+            "--json",
+        ],
+    );
+    if out.status.success() {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        assert_eq!(
+            (v["version"].as_u64(), v["parent_id"].as_i64()),
+            (Some(2), es["id"].as_i64())
+        );
+        within_window(&v);
+        u.ok(&["delete", &v["id"].to_string(), "--hard"]);
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("(±10 %)") || err.contains("no text for the section"),
+            "{err}"
+        );
+    }
+
     let id = en["id"].as_i64().unwrap_or_default().to_string();
     let history = u.json(&["history", "--json"]);
     assert_eq!(history["total"], 2);

@@ -101,6 +101,159 @@ fn retrieve(p: &PersonaVersion, topic: &str, loaded: &Loaded) -> Vec<usize> {
     }
 }
 
+/// The stored script: sections, a caption (hook and CTA) and hashtags for the request's platform.
+fn script_output(
+    persona: &PersonaVersion,
+    request: &ScriptRequest,
+    draft: &reelsmith_core::script::Draft,
+    card: &reelsmith_core::score::ScoreCard,
+    sections: Vec<reelsmith_core::script::Section>,
+    fit: String,
+) -> ScriptOutput {
+    let texts: Vec<&str> = persona
+        .examples
+        .iter()
+        .map(|e| e.example.text.as_str())
+        .collect();
+    let language = request
+        .language
+        .clone()
+        .unwrap_or_else(|| persona.style.language.code.clone());
+    ScriptOutput {
+        title: request.topic.clone(),
+        caption: format!("{} {}", draft.hook, draft.cta),
+        hashtags: hashtags(
+            &request.topic,
+            persona.profile.niche.as_deref(),
+            &used_tags(&texts),
+            &language,
+            &request.platform,
+        ),
+        duration_s: card.timing.estimated_s,
+        words: card.words,
+        wpm: card.timing.wpm,
+        fit,
+        sections,
+    }
+}
+
+/// Arguments of `regenerate`.
+#[derive(Debug, Args)]
+pub struct RegenerateArgs {
+    /// The generation to revise (from `reelsmith history`).
+    pub id: i64,
+    /// The section to rewrite, as numbered by `reelsmith show` (1 is the hook).
+    #[arg(long)]
+    pub section: usize,
+    /// What to change, e.g. "more energetic".
+    #[arg(long)]
+    pub instructions: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Print the new generation as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `regenerate`: a new version of the generation with one section rewritten; the original is kept
+/// as its parent.
+pub async fn regenerate(args: RegenerateArgs, store: &Store, loaded: &Loaded) -> Result<()> {
+    if args.instructions.trim().is_empty() {
+        return Err(UserError("--instructions is empty: say what to change".into()).into());
+    }
+    let parent = store.generation(args.id).await?;
+    let script = parent.script.clone().ok_or_else(|| {
+        UserError(format!(
+            "generation {} failed and has no script to revise",
+            parent.id
+        ))
+    })?;
+    if args.section == 0 || args.section > script.sections.len() {
+        return Err(UserError(format!(
+            "--section {} is out of range: generation {} has sections 1 to {}",
+            args.section,
+            parent.id,
+            script.sections.len()
+        ))
+        .into());
+    }
+    let persona = store
+        .persona(&parent.persona, Some(parent.persona_version))
+        .await?;
+    let n = script.sections.len();
+    let draft = reelsmith_core::script::Draft {
+        hook: script.sections[0].voiceover.clone(),
+        body: script.sections[1..n - 1]
+            .iter()
+            .map(|s| s.voiceover.clone())
+            .collect(),
+        cta: script.sections[n - 1].voiceover.clone(),
+    };
+    let request = parent.request.clone();
+    let examples = retrieve(&persona, &request.topic, loaded);
+    let lang_name = language_name(request.language.as_deref().unwrap_or("en"));
+    let trends: Vec<String> = reelsmith_core::store::TrendStore::trends(store)
+        .await?
+        .into_iter()
+        .map(|t| t.phrase)
+        .collect();
+    let job = Job {
+        persona: &persona,
+        examples: &examples,
+        brief: Brief {
+            topic: &request.topic,
+            duration_s: request.duration_s,
+            content_type: &request.content_type,
+            tone: &request.style,
+            requirements: &request.requirements,
+            language: &lang_name,
+        },
+        trends: &trends,
+        attempts: 1,
+    };
+    let router = super::llm::router(loaded, store);
+    let r = reelsmith_llm::generate::regenerate_section(
+        &router,
+        CallContext::default(),
+        &job,
+        &draft,
+        args.section - 1,
+        args.instructions.trim(),
+    )
+    .await?;
+    let fit = if r.trimmed { "trimmed" } else { "as_written" }.to_string();
+    let out = script_output(&persona, &request, &r.draft, &r.card, r.sections, fit);
+    let stored = store
+        .save_generation(&NewGeneration {
+            persona: persona.name.clone(),
+            persona_version: persona.version,
+            parent_id: Some(parent.id),
+            request,
+            attempts: vec![NewAttempt {
+                raw_text: r.raw,
+                draft: Some(r.draft),
+                error: None,
+                card: Some(r.card.clone()),
+            }],
+            winner: Some(0),
+            script: Some(out),
+            card: Some(r.card),
+            error: None,
+            call_ids: vec![r.call_id],
+        })
+        .await?;
+    let format = if args.json { Format::Json } else { args.format };
+    super::history::emit(&stored, format, None)?;
+    if !args.json {
+        eprintln!(
+            "Saved as generation {} (version {}, revising {}).",
+            stored.id, stored.version, parent.id
+        );
+    }
+    Ok(())
+}
+
 /// Runs `generate`.
 pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     if !(MIN_DURATION_S..=MAX_DURATION_S).contains(&args.duration) {
@@ -175,33 +328,12 @@ pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<(
     }
     let new = match result {
         Ok(g) => {
-            let tags = hashtags(
-                &request.topic,
-                persona.profile.niche.as_deref(),
-                &used_tags(
-                    &persona
-                        .examples
-                        .iter()
-                        .map(|e| e.example.text.as_str())
-                        .collect::<Vec<_>>(),
-                ),
-                &language,
-                &request.platform,
-            );
-            let script = ScriptOutput {
-                title: request.topic.clone(),
-                caption: format!("{} {}", g.draft.hook, g.draft.cta),
-                hashtags: tags,
-                duration_s: g.card.timing.estimated_s,
-                words: g.card.words,
-                wpm: g.card.timing.wpm,
-                fit: match g.fit {
-                    Fit::AsWritten => "as_written".into(),
-                    Fit::Rewritten(n) => format!("rewritten_{n}"),
-                    Fit::Trimmed => "trimmed".into(),
-                },
-                sections: g.sections,
+            let fit = match g.fit {
+                Fit::AsWritten => "as_written".to_string(),
+                Fit::Rewritten(n) => format!("rewritten_{n}"),
+                Fit::Trimmed => "trimmed".to_string(),
             };
+            let script = script_output(&persona, &request, &g.draft, &g.card, g.sections, fit);
             NewGeneration {
                 persona: persona.name.clone(),
                 persona_version: persona.version,

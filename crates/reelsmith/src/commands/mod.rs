@@ -37,6 +37,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => {
             with_store(&loaded, async |s| generate::run(*args, s, &loaded).await).await
         }
+        Command::Regenerate(args) => {
+            with_store(&loaded, async |s| {
+                generate::regenerate(args, s, &loaded).await
+            })
+            .await
+        }
         Command::History(args) => {
             with_store(&loaded, async |s| history::history(args, s).await).await
         }
