@@ -33,6 +33,9 @@ pub enum BenchCmd {
     /// The local model's prompt and decode tokens/s, and reelsmith's overhead per call against the
     /// raw llama-cpp-2 loop on the same prompt.
     Llm(super::bench_llm::LlmBenchArgs),
+    /// A 3-attempt generation against a fixed-latency local OpenAI-compatible server vs one bare
+    /// call (ratio and overhead), then the same generation on the local model.
+    Generate(super::bench_generate::GenerateBenchArgs),
 }
 
 /// Rounds and their length.
@@ -123,6 +126,7 @@ fn print(r: &BenchResult, unit: &str, json: bool) -> Result<()> {
 pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
     match cmd {
         BenchCmd::Llm(args) => super::bench_llm::run(args, loaded).await,
+        BenchCmd::Generate(args) => super::bench_generate::run(args, loaded).await,
         BenchCmd::Score(args) => {
             let n = words(SCRIPT_30S).len();
             let req = ScoreRequest {

@@ -1,6 +1,7 @@
 //! One module per subcommand; each has its clap arguments and a `run` function.
 
 pub mod bench;
+pub mod bench_generate;
 pub mod bench_llm;
 pub mod config;
 pub mod eval;
