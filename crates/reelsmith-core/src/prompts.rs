@@ -43,9 +43,23 @@ pub fn tone_guidance(tone: &str) -> &'static str {
     }
 }
 
+/// Words of the hook and of the CTA taken from an unpunctuated example.
+const UNPUNCTUATED_PART_WORDS: usize = 12;
+
 /// Splits an example script into a draft: first sentence the hook, last the CTA, the rest the body.
+/// Unpunctuated text (speech-to-text transcripts: one "sentence" of 40+ words) is split by words
+/// instead: the first 12 the hook, the last 12 the CTA.
 pub fn example_as_draft(text: &str) -> Draft {
     let s: Vec<&str> = sentences(text).into_iter().map(str::trim).collect();
+    let w = crate::text::words(text);
+    if s.len() <= 2 && w.len() as f64 > crate::style::UNPUNCTUATED_SENTENCE_WORDS {
+        let k = UNPUNCTUATED_PART_WORDS;
+        return Draft {
+            hook: w[..k].join(" "),
+            body: vec![w[k..w.len() - k].join(" ")],
+            cta: w[w.len() - k..].join(" "),
+        };
+    }
     match s.len() {
         0 => Draft::default(),
         1 => Draft {
@@ -190,6 +204,18 @@ mod tests {
         assert_eq!(d.hook, "Stop it.");
         assert_eq!(d.body, vec!["First this. Then that."]);
         assert_eq!(d.cta, "Follow me.");
+    }
+
+    #[test]
+    fn unpunctuated_transcripts_split_by_words() {
+        let text = (0..60)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let d = example_as_draft(&text);
+        assert_eq!(d.hook.split(' ').count(), 12);
+        assert_eq!(d.cta.split(' ').count(), 12);
+        assert!(d.cta.ends_with("w59"));
     }
 
     #[test]

@@ -136,7 +136,12 @@ pub fn parse_draft(answer: &str) -> Result<Draft, String> {
     } else {
         1
     };
-    let hook = if hook_sents.len() > keep {
+    // An unpunctuated hook (a transcript's run-on line) keeps its first 12 words.
+    let hook_words = words(&hook);
+    let hook = if hook_sents.len() <= 1 && hook_words.len() > crate::analysis::HOOK_MAX_WORDS {
+        body.insert(0, hook_words[12..].join(" "));
+        hook_words[..12].join(" ")
+    } else if hook_sents.len() > keep {
         let rest = hook_sents[keep..]
             .iter()
             .map(|s| s.trim())
@@ -172,6 +177,11 @@ pub fn trim_to_words(draft: &Draft, max_words: usize) -> Option<Draft> {
             kept.push(s.trim());
         }
         if kept.is_empty() {
+            // An unpunctuated beat has no sentence boundary to cut at: cut at a word boundary.
+            if all.len() == 1 && words(beat).len() > budget && budget >= 8 && body.is_empty() {
+                let w = words(beat);
+                body.push(format!("{}.", w[..budget].join(" ")));
+            }
             break;
         }
         let complete = kept.len() == all.len();
@@ -404,6 +414,20 @@ CTA: Save this for your next rotation.";
         .unwrap_or_default();
         assert_eq!(d.hook, "Hey, you. This is for night nurses.");
         assert_eq!(d.body, vec!["Really.", "Sleep."]);
+    }
+
+    #[test]
+    fn unpunctuated_scripts_still_parse_and_trim() {
+        let run_on = (0..80)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let d = parse_draft(&format!("HOOK: {run_on}\nBODY: {run_on}\nCTA: follow me"))
+            .unwrap_or_default();
+        assert_eq!(words(&d.hook).len(), 12);
+        let t = trim_to_words(&d, 40).unwrap_or_default();
+        assert!(words(&t.text()).len() <= 40, "{}", t.text());
+        assert_eq!(t.cta, "follow me");
     }
 
     #[test]

@@ -99,7 +99,8 @@ pub fn parse_lines(text: &str, keys: &[&str]) -> BTreeMap<String, String> {
                 return None;
             }
             let rest = bare[k.len()..].trim_start_matches('*').trim_start();
-            rest.strip_prefix(':').map(|v| (*k, v.trim()))
+            rest.strip_prefix(':')
+                .map(|v| (*k, v.trim_start_matches('*').trim()))
         });
         match found {
             Some((k, v)) => {
