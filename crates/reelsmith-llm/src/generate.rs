@@ -117,6 +117,7 @@ pub async fn generate(
     let routed = router.call(Step::Generation, ctx, &request, sink).await?;
     let (provider, model) = (routed.provider.clone(), routed.model.clone());
     let mut call_ids = vec![routed.call_id];
+    const NO_CTA: &str = "the answer has no CTA: line";
     let mut tried: Vec<Attempt> = routed
         .response
         .choices
@@ -142,6 +143,40 @@ pub async fn generate(
             }
         })
         .collect();
+    // A base model that ran out of tokens before its CTA gets the CTA line completed.
+    if style == PromptStyle::Base {
+        for a in tried
+            .iter_mut()
+            .filter(|a| a.error.as_deref() == Some(NO_CTA))
+        {
+            let mut req = draft_request(style, persona, examples, brief, 1);
+            if let Prompt::Completion(text) = &mut req.prompt {
+                let so_far = a.text.trim_start().strip_prefix("HOOK:").unwrap_or(&a.text);
+                text.push_str(so_far.trim_end());
+                text.push_str("\nCTA:");
+            }
+            req.stop = vec!["\n".into()];
+            req.max_tokens = 40;
+            let r = router.call(Step::Generation, ctx, &req, None).await?;
+            call_ids.push(r.call_id);
+            let cta = r
+                .response
+                .choices
+                .first()
+                .map(|c| c.text.trim().to_string())
+                .unwrap_or_default();
+            let text = format!("{}\nCTA: {cta}", a.text.trim_end());
+            if let Ok(d) = parse_draft(&text) {
+                let card = card_for(persona, &d.text(), brief.duration_s, trends);
+                *a = Attempt {
+                    text,
+                    draft: Some(d),
+                    error: None,
+                    card: Some(card),
+                };
+            }
+        }
+    }
     let Some(winner) = best(&tried) else {
         let reasons: Vec<String> = tried.iter().filter_map(|a| a.error.clone()).collect();
         return Err(LlmError::new(

@@ -254,3 +254,23 @@ async fn one_section_is_rewritten_and_the_rest_kept() {
     .unwrap_or_default();
     assert!(err.contains("there is no section 10"), "{err}");
 }
+
+#[tokio::test]
+async fn a_base_model_that_ran_out_before_its_cta_gets_it_completed() {
+    let full = script(75);
+    let no_cta = full
+        .split("\nCTA:")
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("HOOK:")
+        .to_string();
+    let model = ScriptedLlm::new(PromptStyle::Base)
+        .answer([no_cta])
+        .answer([" Follow for more night fixes."]);
+    let g = run(model, 30.0)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.draft.cta, "Follow for more night fixes.");
+    assert_eq!(g.call_ids.len(), 2);
+    assert!(g.card.timing.within_window);
+}
