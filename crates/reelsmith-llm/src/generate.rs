@@ -348,6 +348,10 @@ fn continuation_request(
     }
     req.stop = vec!["\n".into(), "CTA:".into()];
     req.max_tokens = ((missing_words.max(8) as f64) * 2.2).ceil() as u32 + 8;
+    // On the local engine a grammar keeps the model on the body's line for at least the missing
+    // words (about 5 characters a word), instead of jumping to the CTA at once.
+    let lo = (missing_words * 5).clamp(20, 600);
+    req.grammar = Some(format!("root ::= [^\\n]{{{lo},{}}}", lo * 2));
     req
 }
 
