@@ -6,6 +6,7 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{Protocol, SpanExporter, WithExportConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -32,8 +33,16 @@ impl Telemetry {
             .with_resource(Resource::builder().with_service_name("reelsmith").build())
             .build();
         let tracer = provider.tracer("reelsmith");
+        // Only reelsmith's own spans (libraries such as llama-cpp-2 have spans of their own).
+        let only_reelsmith = tracing_subscriber::filter::Targets::new()
+            .with_target("reelsmith_llm", tracing::Level::INFO)
+            .with_target("reelsmith", tracing::Level::INFO);
         tracing_subscriber::registry()
-            .with(tracing_opentelemetry::layer().with_tracer(tracer))
+            .with(
+                tracing_opentelemetry::layer()
+                    .with_tracer(tracer)
+                    .with_filter(only_reelsmith),
+            )
             .try_init()
             .map_err(|e| e.to_string())?;
         Ok(Self { provider })

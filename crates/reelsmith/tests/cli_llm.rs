@@ -239,9 +239,13 @@ fn each_llm_call_is_exported_as_an_opentelemetry_span() {
     ];
     let out = run_with(&u, &env, &["llm", "test"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let body = bodies
+    // The process has exited, so the exporter has flushed every batch it had.
+    let mut body = bodies
         .recv_timeout(std::time::Duration::from_secs(10))
         .unwrap_or_else(|e| unreachable!("no span exported: {e}"));
+    while let Ok(more) = bodies.recv_timeout(std::time::Duration::from_millis(300)) {
+        body.push_str(&more);
+    }
     assert!(body.contains("\"llm.call\""), "{body}");
     assert!(body.contains("gemma-3-270m-q4_k_m.gguf"), "{body}");
     assert!(body.contains("\"reelsmith\""), "{body}");
