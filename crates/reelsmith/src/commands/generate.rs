@@ -137,6 +137,27 @@ fn script_output(
     }
 }
 
+/// The user's trend phrases, for the score card.
+async fn trend_phrases(store: &Store) -> Result<Vec<String>> {
+    Ok(reelsmith_core::store::TrendStore::trends(store)
+        .await?
+        .into_iter()
+        .map(|t| t.phrase)
+        .collect())
+}
+
+/// The brief of a stored or new request.
+fn brief<'a>(request: &'a ScriptRequest, language_name: &'a str) -> Brief<'a> {
+    Brief {
+        topic: &request.topic,
+        duration_s: request.duration_s,
+        content_type: &request.content_type,
+        tone: &request.style,
+        requirements: &request.requirements,
+        language: language_name,
+    }
+}
+
 /// Arguments of `regenerate`.
 #[derive(Debug, Args)]
 pub struct RegenerateArgs {
@@ -193,22 +214,11 @@ pub async fn regenerate(args: RegenerateArgs, store: &Store, loaded: &Loaded) ->
     let request = parent.request.clone();
     let examples = retrieve(&persona, &request.topic, loaded);
     let lang_name = language_name(request.language.as_deref().unwrap_or("en"));
-    let trends: Vec<String> = reelsmith_core::store::TrendStore::trends(store)
-        .await?
-        .into_iter()
-        .map(|t| t.phrase)
-        .collect();
+    let trends = trend_phrases(store).await?;
     let job = Job {
         persona: &persona,
         examples: &examples,
-        brief: Brief {
-            topic: &request.topic,
-            duration_s: request.duration_s,
-            content_type: &request.content_type,
-            tone: &request.style,
-            requirements: &request.requirements,
-            language: &lang_name,
-        },
+        brief: brief(&request, &lang_name),
         trends: &trends,
         attempts: 1,
     };
@@ -284,23 +294,12 @@ pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<(
     };
     let examples = retrieve(&persona, &request.topic, loaded);
     let router = super::llm::router(loaded, store);
-    let trends: Vec<String> = reelsmith_core::store::TrendStore::trends(store)
-        .await?
-        .into_iter()
-        .map(|t| t.phrase)
-        .collect();
+    let trends = trend_phrases(store).await?;
     let lang_name = language_name(&language);
     let job = Job {
         persona: &persona,
         examples: &examples,
-        brief: Brief {
-            topic: &request.topic,
-            duration_s: request.duration_s,
-            content_type: &request.content_type,
-            tone: &request.style,
-            requirements: &request.requirements,
-            language: &lang_name,
-        },
+        brief: brief(&request, &lang_name),
         trends: &trends,
         attempts: args.attempts,
     };
