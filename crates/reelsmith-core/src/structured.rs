@@ -19,24 +19,43 @@ pub fn extract_json(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(&cleaned).map_err(|e| format!("the answer's JSON is invalid: {e}"))
 }
 
+/// Tracks whether a scan over JSON text is inside a string literal (escapes respected).
+#[derive(Default)]
+struct StringScan {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl StringScan {
+    /// Feeds one character; true when it belongs to a string literal (its quotes included).
+    fn inside(&mut self, c: char) -> bool {
+        if self.in_string {
+            match c {
+                _ if self.escaped => self.escaped = false,
+                '\\' => self.escaped = true,
+                '"' => self.in_string = false,
+                _ => {}
+            }
+            return true;
+        }
+        if c == '"' {
+            self.in_string = true;
+            return true;
+        }
+        false
+    }
+}
+
 /// The prefix of `text` (starting at an opening bracket) up to its matching closing bracket; all of
 /// `text` when it never closes (the parser then reports where it broke).
 fn balanced(text: &str) -> &str {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut scan = StringScan::default();
     for (i, c) in text.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
+        if scan.inside(c) {
             continue;
         }
         match c {
-            '"' => in_string = true,
             '{' | '[' => depth += 1,
             '}' | ']' => {
                 depth = depth.saturating_sub(1);
@@ -54,23 +73,9 @@ fn balanced(text: &str) -> &str {
 fn strip_trailing_commas(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut scan = StringScan::default();
     for (i, &c) in chars.iter().enumerate() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            out.push(c);
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        }
-        if c == ',' {
+        if !scan.inside(c) && c == ',' {
             let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
             if matches!(next, Some('}' | ']')) {
                 continue;
