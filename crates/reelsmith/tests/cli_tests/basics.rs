@@ -1,9 +1,7 @@
 //! The binary as a user runs it: real SQLite files in a temporary data folder, the bundled examples and
 //! real LibreOffice documents.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn learn_show_version_and_delete_the_bundled_persona() {

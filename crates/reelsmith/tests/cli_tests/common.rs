@@ -1,5 +1,4 @@
 //! Helpers shared by the CLI tests: a user with an empty home running the real binary.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

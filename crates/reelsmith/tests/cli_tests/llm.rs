@@ -1,9 +1,7 @@
 //! The LLM commands as a user runs them: `llm test` offline with the real local model and against an
 //! unreachable remote provider, `usage`, `llm providers`, and persona analysis on `persona learn`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// The real local model, found with the test process's own HOME (the user's HOME is empty).
 fn gguf() -> String {

@@ -1,8 +1,6 @@
 //! Scoring, evaluation and retrieval through the CLI.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn unusable_data_folder_is_a_storage_error() {

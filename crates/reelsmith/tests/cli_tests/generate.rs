@@ -2,9 +2,7 @@
 //! script within ±10 % of the target in English and Spanish; then history, show, every export,
 //! approve and delete.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn gguf() -> String {
     reelsmith_llm::local::locate_gguf(None, std::path::Path::new("/nonexistent"))

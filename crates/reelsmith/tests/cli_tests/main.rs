@@ -1,0 +1,8 @@
+//! The CLI tried as a user would, linked into one test binary (each binary links llama.cpp, candle
+//! and the TLS stack, so one link instead of four keeps CI's disk and time down).
+
+mod basics;
+mod common;
+mod generate;
+mod llm;
+mod scoring;
