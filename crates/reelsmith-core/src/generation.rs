@@ -31,6 +31,115 @@ pub struct ScriptRequest {
     pub requirements: Vec<String>,
 }
 
+/// Content types a request may ask for.
+pub const CONTENT_TYPES: [&str; 5] = [
+    "educational",
+    "inspirational",
+    "entertaining",
+    "promotional",
+    "storytelling",
+];
+/// Writing styles (each sets tone, pacing and vocabulary in the prompt).
+pub const STYLES: [&str; 4] = ["casual", "professional", "technical", "sales"];
+/// Short-form platforms a script is written for.
+pub const PLATFORMS: [&str; 3] = ["reels", "tiktok", "shorts"];
+/// Most attempts per request (each is a full draft; 8 keeps a local run under a few minutes).
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// A request field that is wrong, and why: the API answers 422 with both, the CLI exits 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct FieldError {
+    /// The field's name as in [`ScriptRequest`], e.g. `duration_s`.
+    pub field: &'static str,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+impl FieldError {
+    /// A new field error.
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<FieldError> for crate::Error {
+    fn from(e: FieldError) -> Self {
+        crate::Error::InvalidInput(e.to_string())
+    }
+}
+
+fn one_of(field: &'static str, value: &str, allowed: &[&str]) -> Result<(), FieldError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("'{value}' is not one of {}", allowed.join(", ")),
+        ))
+    }
+}
+
+impl ScriptRequest {
+    /// Checks every field a user sets; trims the topic and requirements and drops empty ones.
+    ///
+    /// # Errors
+    /// The first wrong field: empty persona or topic, a duration outside
+    /// [`crate::persona::MIN_DURATION_S`]–[`crate::persona::MAX_DURATION_S`] seconds, an unknown
+    /// content type, style or platform, attempts outside 1–[`MAX_ATTEMPTS`], or a language code that
+    /// is not two or three letters.
+    pub fn validate(&mut self) -> Result<(), FieldError> {
+        use crate::persona::{MAX_DURATION_S, MIN_DURATION_S};
+        self.topic = self.topic.trim().to_string();
+        self.requirements = self
+            .requirements
+            .iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if self.persona.trim().is_empty() {
+            return Err(FieldError::new("persona", "is empty: name a learned persona"));
+        }
+        if self.topic.is_empty() {
+            return Err(FieldError::new("topic", "is empty: say what the video is about"));
+        }
+        if self.topic.chars().count() > 300 {
+            return Err(FieldError::new("topic", "is over 300 characters: keep it to a line"));
+        }
+        let (lo, hi) = (f64::from(MIN_DURATION_S), f64::from(MAX_DURATION_S));
+        if !(lo..=hi).contains(&self.duration_s) {
+            return Err(FieldError::new(
+                "duration_s",
+                format!(
+                    "{} is out of range: use {MIN_DURATION_S} to {MAX_DURATION_S} seconds",
+                    self.duration_s
+                ),
+            ));
+        }
+        one_of("content_type", &self.content_type, &CONTENT_TYPES)?;
+        one_of("style", &self.style, &STYLES)?;
+        one_of("platform", &self.platform, &PLATFORMS)?;
+        if !(1..=MAX_ATTEMPTS).contains(&self.attempts) {
+            return Err(FieldError::new(
+                "attempts",
+                format!("{} is out of range: use 1 to {MAX_ATTEMPTS}", self.attempts),
+            ));
+        }
+        if let Some(l) = &self.language
+            && !(2..=3).contains(&l.len())
+        {
+            return Err(FieldError::new(
+                "language",
+                format!("'{l}' is not an ISO 639-1 code such as en or es"),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The final script.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScriptOutput {
@@ -242,5 +351,52 @@ pub fn hashtag_count(platform: &str) -> usize {
         "shorts" => 3,
         "tiktok" => 4,
         _ => 5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> ScriptRequest {
+        ScriptRequest {
+            persona: "maya".into(),
+            topic: "  sleep after nights ".into(),
+            duration_s: 30.0,
+            content_type: "educational".into(),
+            style: "casual".into(),
+            language: Some("en".into()),
+            platform: "reels".into(),
+            attempts: 3,
+            requirements: vec![" mention the guide ".into(), "  ".into()],
+        }
+    }
+
+    #[test]
+    fn a_valid_request_is_trimmed() {
+        let mut r = request();
+        assert_eq!(r.validate(), Ok(()));
+        assert_eq!(r.topic, "sleep after nights");
+        assert_eq!(r.requirements, vec!["mention the guide".to_string()]);
+    }
+
+    #[test]
+    fn each_wrong_field_is_named() {
+        type Breaker = fn(&mut ScriptRequest);
+        let cases: [(Breaker, &str); 7] = [
+            (|r| r.topic = " ".into(), "topic"),
+            (|r| r.duration_s = 10.0, "duration_s"),
+            (|r| r.duration_s = 91.0, "duration_s"),
+            (|r| r.content_type = "rant".into(), "content_type"),
+            (|r| r.style = "loud".into(), "style"),
+            (|r| r.platform = "vine".into(), "platform"),
+            (|r| r.attempts = 0, "attempts"),
+        ];
+        for (break_it, field) in cases {
+            let mut r = request();
+            break_it(&mut r);
+            let err = r.validate().err().map(|e| e.field);
+            assert_eq!(err, Some(field));
+        }
     }
 }

@@ -311,6 +311,21 @@ fn stem(w: &str) -> String {
     w.chars().take(4).collect()
 }
 
+/// Whether `field` (one of [`ALL_FIELDS`]) is empty in `p`, i.e. left for the analysis to fill.
+pub fn field_is_empty(p: &CreatorProfile, field: &str) -> bool {
+    match field {
+        "expertise" => p.expertise.is_empty(),
+        "unique_voice" => p.unique_voice.is_none(),
+        "personality_traits" => p.personality_traits.is_empty(),
+        "storytelling_style" => p.storytelling_style.is_none(),
+        "target_audience" => p.target_audience.is_none(),
+        "pain_points" => p.pain_points.is_empty(),
+        "desires" => p.desires.is_empty(),
+        "successful_topics" => p.successful_topics.is_empty(),
+        _ => false,
+    }
+}
+
 /// Fills the fields of `user` the user left empty from `analysis`; the user's statements win.
 pub fn fill_gaps(user: &CreatorProfile, analysis: &CreatorProfile) -> CreatorProfile {
     analysis.clone().overlay(user.clone())

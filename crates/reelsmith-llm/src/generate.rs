@@ -6,7 +6,10 @@
 use reelsmith_core::llm::{
     LlmError, LlmErrorKind, Message, Prompt, PromptStyle, Role, Step, TokenSink,
 };
+use std::sync::Arc;
+
 use reelsmith_core::persona::PersonaVersion;
+use reelsmith_core::progress::{FitStep, Progress, ProgressSink, emit};
 use reelsmith_core::prompts::{Brief, draft_request, target_words, tone_guidance};
 use reelsmith_core::score::{ScoreCard, ScoreRequest, WINDOW, score};
 use reelsmith_core::script::{Draft, Section, parse_draft, sections, trim_to_words};
@@ -94,7 +97,8 @@ pub struct Job<'a> {
 }
 
 /// Writes a script: `job.attempts` drafts, the best by overall score, then fitted to the target
-/// length. With a `sink`, the first request's text streams to it.
+/// length. With a `progress` sink, every step is reported: the first request's tokens as they
+/// stream, each attempt's score, and each length-fitting round.
 ///
 /// # Errors
 /// The router's error when no model answers; [`LlmErrorKind::Unparseable`] when no attempt parses
@@ -103,7 +107,7 @@ pub async fn generate(
     router: &LlmRouter,
     ctx: CallContext,
     job: &Job<'_>,
-    sink: Option<&TokenSink>,
+    progress: Option<&ProgressSink>,
 ) -> Result<Generated, LlmError> {
     let (persona, examples, brief, trends, attempts) = (
         job.persona,
@@ -114,7 +118,19 @@ pub async fn generate(
     );
     let style = router.main_model(Step::Generation).await?.prompt_style();
     let request = draft_request(style, persona, examples, brief, attempts);
-    let routed = router.call(Step::Generation, ctx, &request, sink).await?;
+    emit(progress, Progress::Started { attempts });
+    let sink: Option<TokenSink> = progress.map(|p| {
+        let p = Arc::clone(p);
+        Arc::new(move |attempt: usize, piece: &str| {
+            p(Progress::Token {
+                attempt,
+                text: piece.to_string(),
+            });
+        }) as TokenSink
+    });
+    let routed = router
+        .call(Step::Generation, ctx, &request, sink.as_ref())
+        .await?;
     let (provider, model) = (routed.provider.clone(), routed.model.clone());
     let mut call_ids = vec![routed.call_id];
     const NO_CTA: &str = "the answer has no CTA: line";
@@ -177,6 +193,17 @@ pub async fn generate(
             }
         }
     }
+    for (attempt, a) in tried.iter().enumerate() {
+        emit(
+            progress,
+            Progress::Scored {
+                attempt,
+                overall: a.card.as_ref().map(|c| c.overall),
+                estimated_s: a.card.as_ref().map(|c| c.timing.estimated_s),
+                error: a.error.clone(),
+            },
+        );
+    }
     let Some(winner) = best(&tried) else {
         let reasons: Vec<String> = tried.iter().filter_map(|a| a.error.clone()).collect();
         return Err(LlmError::new(
@@ -205,6 +232,7 @@ pub async fn generate(
         && chunk < MAX_CONTINUATIONS
     {
         chunk += 1;
+        emit(progress, fitting(FitStep::Continuation, chunk, &card));
         let missing = target_words(persona, brief.duration_s).saturating_sub(card.words);
         let req = continuation_request(persona, examples, brief, &draft, missing);
         let r = router.call(Step::Generation, ctx, &req, None).await?;
@@ -235,6 +263,7 @@ pub async fn generate(
     }
     while !card.timing.within_window && round < MAX_REWRITES {
         round += 1;
+        emit(progress, fitting(FitStep::Rewrite, round, &card));
         let req = rewrite_request(style, persona, examples, brief, &draft, &card, attempts);
         let r = router.call(Step::Generation, ctx, &req, None).await?;
         call_ids.push(r.call_id);
@@ -252,6 +281,7 @@ pub async fn generate(
     if !card.timing.within_window {
         let target = target_words(persona, brief.duration_s) as f64;
         if card.timing.estimated_s > card.timing.target_s {
+            emit(progress, fitting(FitStep::Trim, 1, &card));
             let max_words = (target * (1.0 + WINDOW)).floor() as usize;
             let trimmed = trim_to_words(&draft, max_words).ok_or_else(|| {
                 LlmError::new(
@@ -302,6 +332,15 @@ pub async fn generate(
         fit,
         call_ids,
     })
+}
+
+fn fitting(how: FitStep, round: u32, card: &ScoreCard) -> Progress {
+    Progress::Fitting {
+        how,
+        round,
+        estimated_s: card.timing.estimated_s,
+        target_s: card.timing.target_s,
+    }
 }
 
 fn unreachable_winner<T>() -> Result<T, LlmError> {

@@ -9,10 +9,12 @@ pub mod analysis;
 pub mod config;
 pub mod embed;
 pub mod generate;
+pub mod learn;
 pub mod local;
 pub mod openai;
 pub mod providers;
 pub mod router;
+pub mod service;
 
 pub use config::LlmConfig;
 pub use embed::{

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use reelsmith_core::Error;
 use reelsmith_ingest::IngestError;
+use reelsmith_llm::service::ServiceError;
 
 /// Marks an error as the user's input (exit code 2) when it has no typed cause.
 #[derive(Debug, thiserror::Error)]
@@ -21,13 +22,21 @@ pub struct UserError(pub String);
 
 /// The exit code for an error, from the first typed cause in its chain.
 pub fn code(err: &anyhow::Error) -> ExitCode {
+    let of = |e: &Error| match e {
+        Error::InvalidInput(_) => 2,
+        Error::NotFound { .. } => 3,
+        Error::Storage(_) => 4,
+        Error::Model(_) => 5,
+    };
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Error>() {
+            return ExitCode::from(of(e));
+        }
+        if let Some(e) = cause.downcast_ref::<ServiceError>() {
             return ExitCode::from(match e {
-                Error::InvalidInput(_) => 2,
-                Error::NotFound { .. } => 3,
-                Error::Storage(_) => 4,
-                Error::Model(_) => 5,
+                ServiceError::Invalid(_) => 2,
+                ServiceError::Store(e) => of(e),
+                ServiceError::Llm { .. } => 5,
             });
         }
         if cause.is::<reelsmith_core::llm::LlmError>() {

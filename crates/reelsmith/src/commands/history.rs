@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use reelsmith_core::generation::{Approval, Generation, HistoryFilter};
-use reelsmith_core::script::{to_markdown, to_srt, to_teleprompter};
+use reelsmith_core::export::export;
 use reelsmith_core::store::GenerationStore;
 
 use super::generate::Format;
@@ -78,75 +78,7 @@ pub struct DeleteArgs {
 /// # Errors
 /// A failed generation has no script to export.
 pub fn render(g: &Generation, format: Format) -> Result<String> {
-    if format == Format::Json {
-        return Ok(serde_json::to_string_pretty(g)?);
-    }
-    let script = g.script.as_ref().ok_or_else(|| {
-        UserError(format!(
-            "generation {} failed ({}) and has no script — `reelsmith show {} --format json` shows the record",
-            g.id,
-            g.error.as_deref().unwrap_or("no reason recorded"),
-            g.id
-        ))
-    })?;
-    Ok(match format {
-        Format::Srt => to_srt(&script.sections),
-        Format::Teleprompter => to_teleprompter(&script.sections),
-        _ => {
-            let mut md = to_markdown(
-                &script.title,
-                &script.sections,
-                &script.caption,
-                &script.hashtags,
-            );
-            md.push_str(&format!(
-                "\n## Numbers\n\n{:.1} s spoken ({} words at {:.0} WPM; target {:.0} s; fit: {}) · generation {} v{} · persona {} v{} · {} · LLM cost ${:.4}\n",
-                script.duration_s,
-                script.words,
-                script.wpm,
-                g.request.duration_s,
-                script.fit,
-                g.id,
-                g.version,
-                g.persona,
-                g.persona_version,
-                g.approval.as_str(),
-                g.cost_usd
-            ));
-            if let Some(card) = &g.card {
-                md.push_str(&format!(
-                    "\nScore {:.0}/100 · quality {:.0} · viral {:.0}{}\n",
-                    card.overall,
-                    card.quality.score,
-                    card.viral.overall,
-                    card.voice
-                        .as_ref()
-                        .map(|v| format!(" · voice match {:.0}", v.score))
-                        .unwrap_or_default()
-                ));
-            }
-            if g.attempts.len() > 1 {
-                md.push_str("\nAttempts: ");
-                let parts: Vec<String> = g
-                    .attempts
-                    .iter()
-                    .map(|a| match (a.overall, &a.error) {
-                        (Some(s), _) => format!(
-                            "#{} {:.0}{}",
-                            a.index + 1,
-                            s,
-                            if a.winner { " (kept)" } else { "" }
-                        ),
-                        (None, Some(e)) => format!("#{} dropped: {e}", a.index + 1),
-                        _ => format!("#{}", a.index + 1),
-                    })
-                    .collect();
-                md.push_str(&parts.join(" · "));
-                md.push('\n');
-            }
-            md
-        }
-    })
+    export(g, format.into()).map_err(|e| UserError(e.reason).into())
 }
 
 /// Prints or writes a generation.

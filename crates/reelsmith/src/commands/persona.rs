@@ -5,15 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use reelsmith_core::Error;
 use reelsmith_core::embed::{Embedder, nearest_examples};
-use reelsmith_core::persona::{
-    CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion, PersonaVersion,
-    validate_name,
-};
-use reelsmith_core::persona_analysis;
-use reelsmith_core::store::{LedgerLinks, PersonaStore};
-use reelsmith_core::style::learn_style;
+use reelsmith_core::persona::{CreatorProfile, ExampleScript, PersonaVersion, validate_name};
+use reelsmith_core::store::PersonaStore;
+use reelsmith_llm::learn::{LearnInput, learn_persona};
 use reelsmith_store::Store;
 
 use crate::config::Loaded;
@@ -200,161 +195,77 @@ impl LearnArgs {
 /// Reads every input first and stores only when all of it is good: bad input stores nothing.
 async fn learn(args: LearnArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     validate_name(&args.name)?;
-    let previous = match store.persona(&args.name, None).await {
-        Ok(p) => Some(p),
-        Err(Error::NotFound { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
     let story = args
         .story
         .as_deref()
         .map(reelsmith_ingest::load_story)
         .transpose()?;
-    let mut new_examples = Vec::new();
+    let mut examples = Vec::new();
     if !args.examples.is_empty() {
-        let loaded = reelsmith_ingest::load_examples(&args.examples)?;
-        for skipped in &loaded.skipped {
+        let read = reelsmith_ingest::load_examples(&args.examples)?;
+        for skipped in &read.skipped {
             eprintln!(
                 "warning: skipped {} (not .txt, .md, .pdf or .docx)",
                 skipped.display()
             );
         }
-        new_examples = loaded.examples;
+        examples = read.examples;
     }
-    apply_durations(&mut new_examples, &args.durations)?;
-    let examples = combine_examples(previous.as_ref(), new_examples, args.append, &args.name)?;
-
-    let mut profile = previous
-        .as_ref()
-        .map(|p| p.profile.clone())
-        .unwrap_or_default();
+    apply_durations(&mut examples, &args.durations)?;
+    let mut profile = CreatorProfile::default();
     if let Some(story) = story {
-        profile = profile.overlay(story.profile);
+        profile = story.profile;
         if !story.text.is_empty() {
             profile.story = Some(story.text);
         }
     }
-    profile = profile.overlay(args.profile());
-    profile.validate()?;
-    let wanted = persona_analysis::ALL_FIELDS
-        .iter()
-        .any(|f| profile_field_is_empty(&profile, f));
-    let analysis = if args.no_llm || !loaded.config.llm.analyze_persona || !wanted {
-        None
-    } else {
-        analyze(&profile, &examples, store, loaded, args.json).await
-    };
-    if let Some(run) = &analysis {
-        profile = persona_analysis::fill_gaps(&profile, &run.analysis.profile);
+    let profile = profile.overlay(args.profile());
+    let router = (!args.no_llm && loaded.config.llm.analyze_persona)
+        .then(|| super::llm::router(loaded, store));
+    let embedder = super::embedder(loaded);
+    if let Err(e) = &embedder {
+        eprintln!("warning: {e}");
     }
-
-    let style = learn_style(&examples, profile.language.as_deref());
-    let embeddings = match super::embedder(loaded) {
-        Ok(model) => {
-            let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-            Some(ExampleEmbeddings {
-                model: model.model().to_string(),
-                vectors: model.embed(&texts)?,
-            })
-        }
-        Err(e) => {
-            eprintln!(
-                "warning: {e}\nwarning: learning without embeddings: `persona similar` and the embedding half of voice match need them"
-            );
-            None
-        }
-    };
-    let stored = store
-        .save_persona_version(&NewPersonaVersion {
+    let learned = learn_persona(
+        store,
+        router.as_ref(),
+        embedder.as_ref().ok().map(|e| e as &dyn Embedder),
+        LearnInput {
             name: args.name.clone(),
             profile,
-            style,
             examples,
-            embeddings,
-        })
-        .await?;
-    if let Some(run) = &analysis {
-        store
-            .link_llm_calls(&run.call_ids, &stored.name, stored.version)
-            .await?;
+            append: args.append,
+        },
+    )
+    .await?;
+    for w in &learned.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let (Some(run), false) = (&learned.analysis, args.json) {
+        let (filled, left) = (learned.filled(), learned.left());
+        eprintln!(
+            "LLM analysis ({} {}, {:.1} s): {}; left to you: {} — state them in the story's front matter or with flags.",
+            run.provider,
+            run.model,
+            run.latency_ms as f64 / 1000.0,
+            if filled.is_empty() {
+                "nothing new filled".to_string()
+            } else {
+                format!("filled {}", filled.join(", "))
+            },
+            if left.is_empty() {
+                "nothing".to_string()
+            } else {
+                left.join(", ")
+            }
+        );
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&stored)?);
+        println!("{}", serde_json::to_string_pretty(&learned.persona)?);
     } else {
-        print_learned(&stored);
+        print_learned(&learned.persona);
     }
     Ok(())
-}
-
-/// Asks the analysis model for the persona fields the user left empty. A failure is reported and
-/// learning goes on without them: nothing is made up.
-async fn analyze(
-    profile: &CreatorProfile,
-    examples: &[ExampleScript],
-    store: &Store,
-    loaded: &Loaded,
-    quiet: bool,
-) -> Option<reelsmith_llm::analysis::AnalysisRun> {
-    let router = super::llm::router(loaded, store);
-    match reelsmith_llm::analysis::analyze_persona(&router, profile, examples).await {
-        Ok(run) => {
-            if !quiet {
-                let a = &run.analysis;
-                let filled: Vec<&str> = a
-                    .filled
-                    .iter()
-                    .copied()
-                    .filter(|f| profile_field_is_empty(profile, f))
-                    .collect();
-                eprintln!(
-                    "LLM analysis ({} {}, {:.1} s): {}; left to you: {} — state them in the story's front matter or with flags.",
-                    run.provider,
-                    run.model,
-                    run.latency_ms as f64 / 1000.0,
-                    if filled.is_empty() {
-                        "nothing new filled".to_string()
-                    } else {
-                        format!("filled {}", filled.join(", "))
-                    },
-                    {
-                        let left: Vec<&str> = a
-                            .left
-                            .iter()
-                            .copied()
-                            .filter(|f| profile_field_is_empty(profile, f))
-                            .collect();
-                        if left.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            left.join(", ")
-                        }
-                    }
-                );
-            }
-            Some(run)
-        }
-        Err(e) => {
-            eprintln!(
-                "warning: persona analysis skipped: {e}\nwarning: the semantic persona fields are left to you (or pass --no-llm to skip the analysis)"
-            );
-            None
-        }
-    }
-}
-
-/// Whether the user left `field` (a [`persona_analysis::ALL_FIELDS`] name) empty.
-fn profile_field_is_empty(p: &CreatorProfile, field: &str) -> bool {
-    match field {
-        "expertise" => p.expertise.is_empty(),
-        "unique_voice" => p.unique_voice.is_none(),
-        "personality_traits" => p.personality_traits.is_empty(),
-        "storytelling_style" => p.storytelling_style.is_none(),
-        "target_audience" => p.target_audience.is_none(),
-        "pain_points" => p.pain_points.is_empty(),
-        "desires" => p.desires.is_empty(),
-        "successful_topics" => p.successful_topics.is_empty(),
-        _ => false,
-    }
 }
 
 /// Sets each example's duration from `--durations`, which must give one per example.
@@ -380,33 +291,6 @@ fn apply_durations(examples: &mut [ExampleScript], durations: &[f64]) -> Result<
         ex.duration_s = Some(*d);
     }
     Ok(())
-}
-
-/// The examples of the new version: the new ones, with the previous version's first when appending, or
-/// the previous version's alone when none are given (a profile-only update).
-fn combine_examples(
-    previous: Option<&PersonaVersion>,
-    new: Vec<ExampleScript>,
-    append: bool,
-    name: &str,
-) -> Result<Vec<ExampleScript>> {
-    let old = || -> Vec<ExampleScript> {
-        previous
-            .map(|p| p.examples.iter().map(|e| e.example.clone()).collect())
-            .unwrap_or_default()
-    };
-    let examples = match (new.is_empty(), append) {
-        (true, _) => old(),
-        (false, true) => old().into_iter().chain(new).collect(),
-        (false, false) => new,
-    };
-    if examples.is_empty() {
-        return Err(UserError(format!(
-            "persona '{name}' has no example scripts yet — pass --examples FILE_OR_FOLDER (txt, md, pdf or docx)"
-        ))
-        .into());
-    }
-    Ok(examples)
 }
 
 fn print_learned(p: &PersonaVersion) {
