@@ -336,6 +336,16 @@ pub struct HistoryFilter {
     pub persona: Option<String>,
     /// Only this review state.
     pub approval: Option<Approval>,
+    /// Only this writing style.
+    pub style: Option<String>,
+    /// Only this platform.
+    pub platform: Option<String>,
+    /// Only those made at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Only those made before this instant.
+    pub until: Option<DateTime<Utc>>,
+    /// Only topics containing this text (case-insensitive).
+    pub query: Option<String>,
     /// Include soft-deleted ones.
     pub include_deleted: bool,
     /// Rows to return, 1–100.

@@ -10,6 +10,7 @@ use reelsmith_core::{Error, Result};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::ledger::stamp;
 use crate::{Store, storage};
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
@@ -35,7 +36,7 @@ fn not_found(id: i64) -> Error {
 }
 
 fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    stamp(Utc::now())
 }
 
 const COLUMNS: &str = "g.id, p.name AS persona, v.version AS persona_version, g.parent_id, g.version, \
@@ -248,6 +249,32 @@ impl GenerationStore for Store {
         if let Some(a) = f.approval {
             binds.push(a.as_str().into());
             conds.push(format!("g.approval_status = ${}", binds.len()));
+        }
+        if let Some(s) = &f.style {
+            binds.push(s.clone());
+            conds.push(format!("g.style = ${}", binds.len()));
+        }
+        if let Some(p) = &f.platform {
+            binds.push(p.clone());
+            conds.push(format!("g.platform = ${}", binds.len()));
+        }
+        // created_at is stored as RFC 3339 UTC text of one fixed shape, so text order is time order.
+        if let Some(t) = f.since {
+            binds.push(stamp(t));
+            conds.push(format!("g.created_at >= ${}", binds.len()));
+        }
+        if let Some(t) = f.until {
+            binds.push(stamp(t));
+            conds.push(format!("g.created_at < ${}", binds.len()));
+        }
+        if let Some(q) = f.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            binds.push(format!("%{escaped}%"));
+            conds.push(format!("LOWER(g.topic) LIKE ${} ESCAPE '\\'", binds.len()));
         }
         let from = format!(
             "FROM generations g JOIN persona_versions v ON g.persona_version_id = v.id \

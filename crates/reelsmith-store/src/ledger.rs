@@ -11,7 +11,7 @@ use crate::{Store, storage};
 
 /// Timestamps are stored as RFC 3339 UTC text with a fixed width, so text order is time order and
 /// the first ten characters are the UTC day on both backends.
-fn stamp(t: DateTime<Utc>) -> String {
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 

@@ -333,6 +333,27 @@ async fn generations(store: &Store, persona: &str, version: u32, call: i64) {
         ..filter.clone()
     };
     assert_eq!(ok(store.generations(&only_approved).await).1, 1);
+    // Style, platform, topic search (case-insensitive, LIKE wildcards taken literally) and dates.
+    let hour = chrono::Duration::hours(1);
+    let now = chrono::Utc::now();
+    let count = async |f: HistoryFilter| ok(store.generations(&f).await).1;
+    let with = |edit: fn(&mut HistoryFilter)| {
+        let mut f = filter.clone();
+        edit(&mut f);
+        f
+    };
+    assert_eq!(count(with(|f| f.style = Some("casual".into()))).await, 2);
+    assert_eq!(count(with(|f| f.style = Some("sales".into()))).await, 0);
+    assert_eq!(count(with(|f| f.platform = Some("tiktok".into()))).await, 0);
+    assert_eq!(count(with(|f| f.query = Some("CURTAIN".into()))).await, 2);
+    assert_eq!(count(with(|f| f.query = Some("black%".into()))).await, 0);
+    assert_eq!(count(with(|f| f.query = Some("_lackout".into()))).await, 0);
+    let mut recent = filter.clone();
+    recent.since = Some(now - hour);
+    recent.until = Some(now + hour);
+    assert_eq!(count(recent.clone()).await, 2);
+    recent.since = Some(now + hour);
+    assert_eq!(count(recent).await, 0);
     ok(store.delete_generation(g.id, false).await);
     assert_eq!(ok(store.generations(&filter).await).1, 1);
     assert!(ok(store.generation(g.id).await).deleted_at.is_some());

@@ -20,6 +20,15 @@ pub struct HistoryArgs {
     /// Only this review state: draft, approved, rejected or needs_revision.
     #[arg(long)]
     pub status: Option<String>,
+    /// Only this writing style: casual, professional, technical or sales.
+    #[arg(long)]
+    pub style: Option<String>,
+    /// Only this platform: reels, tiktok or shorts.
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Only topics containing this text (case-insensitive).
+    #[arg(long)]
+    pub search: Option<String>,
     /// Include deleted generations.
     #[arg(long)]
     pub deleted: bool,
@@ -104,6 +113,11 @@ pub async fn history(args: HistoryArgs, store: &dyn GenerationStore) -> Result<(
     let filter = HistoryFilter {
         persona: args.persona.clone(),
         approval: args.status.as_deref().map(Approval::parse).transpose()?,
+        style: args.style.clone(),
+        platform: args.platform.clone(),
+        since: None,
+        until: None,
+        query: args.search.clone(),
         include_deleted: args.deleted,
         limit: args.limit,
         offset: args.offset,

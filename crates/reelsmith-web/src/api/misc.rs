@@ -1,0 +1,143 @@
+//! `/api/v1/score`, `/api/v1/usage`, `/api/v1/health` and `/api/v1/ready`.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use reelsmith_core::embed::nearest_examples;
+use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
+use reelsmith_core::store::{LedgerStore, PersonaStore, TrendStore};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{ApiError, ApiResult, AppState};
+
+/// Text to score.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreInput {
+    /// The script as spoken.
+    pub text: String,
+    /// Score voice match and timing against this persona.
+    pub persona: Option<String>,
+    /// Target length, seconds (15–90).
+    pub duration_s: Option<f64>,
+    /// Language (ISO 639-1) when not detected.
+    pub language: Option<String>,
+}
+
+/// Score any text: timing, quality, nine viral dimensions and voice match, each with reasons.
+#[utoipa::path(post, path = "/score", tag = "scoring", request_body = ScoreInput,
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn score_text(
+    State(state): State<AppState>,
+    Json(input): Json<ScoreInput>,
+) -> ApiResult<Json<ScoreCard>> {
+    if input.text.trim().is_empty() {
+        return Err(ApiError::invalid("text", "is empty: send the script to score"));
+    }
+    if input.text.len() > 100_000 {
+        return Err(ApiError::invalid("text", "is over 100,000 bytes: send one script"));
+    }
+    if let Some(d) = input.duration_s
+        && !(15.0..=90.0).contains(&d)
+    {
+        return Err(ApiError::invalid("duration_s", format!("{d} is out of range: use 15 to 90 seconds")));
+    }
+    let persona = match &input.persona {
+        Some(name) => Some(state.store.persona(name, None).await?),
+        None => None,
+    };
+    let trends: Vec<String> = state.store.trends().await?.into_iter().map(|t| t.phrase).collect();
+    let evidence = match (&persona, state.embedder.as_deref()) {
+        (Some(p), Some(m)) => nearest_examples(p, m, &input.text, 3)
+            .ok()
+            .map(|hits| EmbeddingEvidence::from_hits(p, &hits)),
+        _ => None,
+    };
+    Ok(Json(score(&ScoreRequest {
+        text: &input.text,
+        target_s: input.duration_s,
+        style: persona.as_ref().map(|p| &p.style),
+        profile: persona.as_ref().map(|p| &p.profile),
+        trends: &trends,
+        language: input.language.as_deref(),
+        embedding: evidence.as_ref(),
+    })))
+}
+
+/// Days of usage.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UsageQuery {
+    /// The last N days (UTC), today included; 1–366, default 30.
+    pub days: Option<u32>,
+}
+
+/// Usage rows and totals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsageBody {
+    /// First UTC day counted, `YYYY-MM-DD`.
+    pub since: String,
+    /// Calls, tokens, cost and mean latency per day, step, provider and model.
+    #[schema(value_type = Vec<Object>)]
+    pub rows: Vec<reelsmith_core::llm::UsageRow>,
+    /// All calls.
+    pub calls: u64,
+    /// Prompt plus completion tokens.
+    pub tokens: u64,
+    /// Total cost, USD.
+    pub cost_usd: f64,
+}
+
+/// LLM calls, tokens and cost per day, step, provider and model, with totals.
+#[utoipa::path(get, path = "/usage", tag = "usage", params(UsageQuery),
+    responses((status = 200, body = UsageBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn usage(State(state): State<AppState>, Query(q): Query<UsageQuery>) -> ApiResult<Json<UsageBody>> {
+    let days = q.days.unwrap_or(30);
+    if !(1..=366).contains(&days) {
+        return Err(ApiError::invalid("days", format!("{days} is out of range: use 1 to 366")));
+    }
+    let first = Utc::now().date_naive() - Duration::days(i64::from(days) - 1);
+    let since = first.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let rows = state.store.llm_usage(since).await?;
+    Ok(Json(UsageBody {
+        since: first.to_string(),
+        calls: rows.iter().map(|r| r.calls).sum(),
+        tokens: rows.iter().map(|r| r.prompt_tokens + r.completion_tokens).sum(),
+        cost_usd: rows.iter().map(|r| r.cost_usd).sum(),
+        rows,
+    }))
+}
+
+/// Liveness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+    /// reelsmith's version.
+    pub version: &'static str,
+    /// Generations running now.
+    pub generations_running: usize,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        generations_running: state.inflight.len(),
+    })
+}
+
+/// The store answers (503 when it does not).
+#[utoipa::path(get, path = "/ready", tag = "health",
+    responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn ready(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Health>)> {
+    state.store.personas().await.map_err(|e| {
+        let mut err = ApiError::from(e);
+        err.status = StatusCode::SERVICE_UNAVAILABLE;
+        err
+    })?;
+    Ok((StatusCode::OK, health(State(state)).await))
+}

@@ -1,0 +1,121 @@
+//! The REST API under `/api/v1`, built with utoipa-axum so every route is registered in the
+//! router and in the OpenAPI 3.1 document by the same call; the document is served at
+//! `/api/openapi.json` and as a readable page at `/api/docs`.
+
+pub mod misc;
+pub mod personas;
+pub mod scripts;
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use maud::{Markup, html};
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Document;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// The document's fixed parts; paths come from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "reelsmith API",
+        description = "Learn a creator's persona, write short-form video scripts in that voice, score them, keep the history. Errors are `{error, field, message}` with 422 for a wrong field, 404 for an unknown id, 401 without the token, 502/503 when the language model failed or is unavailable. Send `Authorization: Bearer TOKEN` when the server has a token.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    tags(
+        (name = "personas", description = "Creator personas learned from a story and example scripts"),
+        (name = "scripts", description = "Generated scripts: generate, history, versions, approval, exports"),
+        (name = "scoring", description = "Score cards for any text"),
+        (name = "usage", description = "LLM calls, tokens and cost"),
+        (name = "health", description = "Liveness and readiness")
+    )
+)]
+struct ApiDoc;
+
+/// The API router (paths relative to `/api/v1`) and its OpenAPI document (paths absolute).
+pub fn router() -> (Router<AppState>, Document) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(personas::list, personas::create))
+        .routes(routes!(personas::upload))
+        .routes(routes!(personas::get, personas::update, personas::delete))
+        .routes(routes!(personas::similar))
+        .routes(routes!(scripts::generate))
+        .routes(routes!(scripts::list))
+        .routes(routes!(scripts::get, scripts::delete))
+        .routes(routes!(scripts::export_script))
+        .routes(routes!(scripts::regenerate_section))
+        .routes(routes!(scripts::approval))
+        .routes(routes!(misc::score_text))
+        .routes(routes!(misc::usage))
+        .routes(routes!(misc::health))
+        .routes(routes!(misc::ready))
+        .split_for_parts();
+    doc.servers = Some(vec![utoipa::openapi::server::Server::new("/api/v1")]);
+    (router, doc)
+}
+
+/// `/api/openapi.json` and `/api/docs`.
+pub fn docs_router(doc: Arc<Document>) -> Router<AppState> {
+    let json = Arc::clone(&doc);
+    Router::new()
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let d = Arc::clone(&json);
+                async move { Json(d.as_ref().clone()) }
+            }),
+        )
+        .route(
+            "/api/docs",
+            get(move |State(_): State<AppState>| {
+                let d = Arc::clone(&doc);
+                async move { docs_page(&d) }
+            }),
+        )
+}
+
+/// Every operation of the document with its parameters and answers, as one readable page.
+fn docs_page(doc: &Document) -> Markup {
+    let value = serde_json::to_value(doc).unwrap_or_default();
+    let empty = serde_json::Map::new();
+    let paths = value["paths"].as_object().unwrap_or(&empty);
+    html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "reelsmith API" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                main {
+                    h1 { "reelsmith API" }
+                    p { (value["info"]["description"].as_str().unwrap_or("")) }
+                    p { "Base path " code { "/api/v1" } " · machine-readable: " a href="/api/openapi.json" { "openapi.json" } " (OpenAPI " (value["openapi"].as_str().unwrap_or("")) ")" }
+                    @for (path, ops) in paths {
+                        @for (method, op) in ops.as_object().unwrap_or(&empty) {
+                            section.op {
+                                h2 { code { (method.to_uppercase()) " " (path) } }
+                                p { (op["summary"].as_str().or(op["description"].as_str()).unwrap_or("")) }
+                                @if let Some(params) = op["parameters"].as_array() {
+                                    ul { @for p in params {
+                                        li { code { (p["name"].as_str().unwrap_or("")) } " (" (p["in"].as_str().unwrap_or("")) ") " (p["description"].as_str().unwrap_or("")) }
+                                    } }
+                                }
+                                p { "Answers: " @for (code, r) in op["responses"].as_object().unwrap_or(&empty) {
+                                    code { (code) } " " (r["description"].as_str().unwrap_or("")) " · "
+                                } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

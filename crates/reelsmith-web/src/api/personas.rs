@@ -1,0 +1,338 @@
+//! `/api/v1/personas`: create (JSON or a multipart upload of story and example documents), list,
+//! get with style profile and versions, update fields (a new version), delete, and the examples most
+//! similar to a topic.
+
+use std::path::PathBuf;
+
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use reelsmith_core::embed::nearest_examples;
+use reelsmith_core::persona::{CreatorProfile, ExampleScript};
+use reelsmith_core::store::PersonaStore;
+use reelsmith_llm::learn::{LearnInput, Learned, learn_persona};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{ApiError, ApiResult, AppState};
+
+/// One example script given as text.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ExampleInput {
+    /// The script as spoken.
+    pub text: String,
+    /// A title.
+    pub title: Option<String>,
+    /// Its spoken length, seconds (lets reelsmith learn the speaking rate).
+    pub duration_s: Option<f64>,
+}
+
+/// A persona to learn (or a new version of one), as JSON.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonaInput {
+    /// Short name: letters, digits, '-', '_', '.'.
+    pub name: String,
+    /// The creator's story.
+    pub story: Option<String>,
+    /// Profile fields (display_name, niche, expertise, unique_voice, personality_traits,
+    /// storytelling_style, target_audience, pain_points, desires, optimal_length_s,
+    /// successful_topics, language); all optional.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub profile: CreatorProfile,
+    /// Example scripts (at least one for a new persona).
+    #[serde(default)]
+    pub examples: Vec<ExampleInput>,
+    /// Keep the previous version's examples and add these.
+    #[serde(default)]
+    pub append: bool,
+    /// Ask the analysis model for the semantic fields left empty (default: the server's setting).
+    pub analyze: Option<bool>,
+}
+
+/// A learned persona version and what the analysis did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LearnedBody {
+    /// The stored version: profile, style profile with its evidence, examples.
+    #[schema(value_type = Object)]
+    pub persona: reelsmith_core::persona::PersonaVersion,
+    /// Fields the analysis model filled.
+    pub filled: Vec<&'static str>,
+    /// Semantic fields still empty.
+    pub left: Vec<&'static str>,
+    /// What was skipped and why.
+    pub warnings: Vec<String>,
+}
+
+impl From<Learned> for LearnedBody {
+    fn from(l: Learned) -> Self {
+        Self {
+            filled: l.filled(),
+            left: l.left(),
+            warnings: l.warnings.clone(),
+            persona: l.persona,
+        }
+    }
+}
+
+async fn learn(state: &AppState, input: LearnInput, analyze: Option<bool>) -> ApiResult<LearnedBody> {
+    let analyzer = analyze
+        .unwrap_or(state.analyze_persona)
+        .then_some(state.router.as_ref());
+    Ok(learn_persona(&state.store, analyzer, state.embedder.as_deref(), input)
+        .await?
+        .into())
+}
+
+/// Learn a persona from JSON.
+#[utoipa::path(post, path = "/personas", tag = "personas", request_body = PersonaInput,
+    responses((status = 201, body = LearnedBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Json(body): Json<PersonaInput>,
+) -> ApiResult<(StatusCode, Json<LearnedBody>)> {
+    let mut profile = body.profile;
+    if let Some(story) = body.story.filter(|s| !s.trim().is_empty()) {
+        profile.story = Some(story.trim().to_string());
+    }
+    let examples = body
+        .examples
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            if e.text.trim().is_empty() {
+                return Err(ApiError::invalid(format!("examples[{i}].text"), "is empty"));
+            }
+            if e.duration_s.is_some_and(|d| !(d.is_finite() && d > 0.0)) {
+                return Err(ApiError::invalid(
+                    format!("examples[{i}].duration_s"),
+                    "must be a positive number of seconds",
+                ));
+            }
+            Ok(ExampleScript {
+                title: e.title,
+                text: e.text.trim().to_string(),
+                source: format!("api#{}", i + 1),
+                duration_s: e.duration_s,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let input = LearnInput {
+        name: body.name,
+        profile,
+        examples,
+        append: body.append,
+    };
+    Ok((StatusCode::CREATED, Json(learn(&state, input, body.analyze).await?)))
+}
+
+/// Keeps a file name's last component and safe characters only.
+fn safe_name(name: &str, i: usize) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .collect();
+    let clean = clean.trim().trim_start_matches('.');
+    if clean.is_empty() {
+        format!("upload-{i}.txt")
+    } else {
+        format!("{i:03}-{clean}")
+    }
+}
+
+/// Learn a persona from uploaded documents: multipart fields `name`, optional `story` (a file: txt,
+/// md, pdf or docx, with optional TOML front matter), one or more `examples` files (a file may hold
+/// several scripts separated by `---` lines), optional `append` and `analyze` (`true`/`false`).
+#[utoipa::path(post, path = "/personas/upload", tag = "personas",
+    request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, body = LearnedBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    mut form: Multipart,
+) -> ApiResult<(StatusCode, Json<LearnedBody>)> {
+    let dir = tempfile::tempdir().map_err(|e| ApiError::invalid("files", e.to_string()))?;
+    let (mut name, mut story, mut examples) = (String::new(), None::<PathBuf>, Vec::new());
+    let (mut append, mut analyze) = (false, None);
+    let mut i = 0;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::invalid("body", format!("not a valid multipart form: {e}")))?
+    {
+        let field_name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::invalid(field_name.clone(), e.to_string()))?;
+        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
+        match (field_name.as_str(), file_name) {
+            ("name", _) => name = text(),
+            ("append", _) => append = text() == "true",
+            ("analyze", _) => analyze = Some(text() == "true"),
+            ("story" | "examples", Some(f)) if bytes.is_empty() && f.is_empty() => {}
+            (kind @ ("story" | "examples"), file) => {
+                i += 1;
+                let path = dir
+                    .path()
+                    .join(safe_name(file.as_deref().unwrap_or("pasted.txt"), i));
+                std::fs::write(&path, &bytes)
+                    .map_err(|e| ApiError::invalid(kind.to_string(), e.to_string()))?;
+                if kind == "story" {
+                    story = Some(path);
+                } else {
+                    examples.push(path);
+                }
+            }
+            (other, _) => {
+                return Err(ApiError::invalid(
+                    other.to_string(),
+                    "unknown field: use name, story, examples, append, analyze",
+                ));
+            }
+        }
+    }
+    let mut profile = CreatorProfile::default();
+    if let Some(path) = &story {
+        let s = reelsmith_ingest::load_story(path)?;
+        profile = s.profile;
+        if !s.text.is_empty() {
+            profile.story = Some(s.text);
+        }
+    }
+    let examples = if examples.is_empty() {
+        Vec::new()
+    } else {
+        reelsmith_ingest::load_examples(&examples)?.examples
+    };
+    let input = LearnInput {
+        name,
+        profile,
+        examples,
+        append,
+    };
+    Ok((StatusCode::CREATED, Json(learn(&state, input, analyze).await?)))
+}
+
+/// Update profile fields: a new version with the same examples.
+#[utoipa::path(patch, path = "/personas/{name}", tag = "personas",
+    params(("name" = String, Path, description = "Persona name")),
+    request_body(content = Object, description = "Profile fields to set (see PersonaInput.profile)"),
+    responses((status = 200, body = LearnedBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Json(profile): Json<serde_json::Value>,
+) -> ApiResult<Json<LearnedBody>> {
+    state.store.persona(&name, None).await?;
+    let profile: CreatorProfile = serde_json::from_value(profile)
+        .map_err(|e| ApiError::invalid("profile", e.to_string()))?;
+    let input = LearnInput {
+        name,
+        profile,
+        examples: Vec::new(),
+        append: false,
+    };
+    Ok(Json(learn(&state, input, Some(false)).await?))
+}
+
+/// List personas.
+#[utoipa::path(get, path = "/personas", tag = "personas",
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(serde_json::to_value(state.store.personas().await?).unwrap_or_default()))
+}
+
+/// Which version to read.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VersionQuery {
+    /// A version (from 1); default: the latest.
+    pub version: Option<u32>,
+}
+
+/// One persona version: profile, style profile with evidence, examples, version count.
+#[utoipa::path(get, path = "/personas/{name}", tag = "personas",
+    params(("name" = String, Path, description = "Persona name"), VersionQuery),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> ApiResult<Json<reelsmith_core::persona::PersonaVersion>> {
+    Ok(Json(state.store.persona(&name, q.version).await?))
+}
+
+/// Delete a persona with every version and example.
+#[utoipa::path(delete, path = "/personas/{name}", tag = "personas",
+    params(("name" = String, Path, description = "Persona name")),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let d = state.store.delete_persona(&name).await?;
+    Ok(Json(serde_json::json!({
+        "name": name, "versions": d.versions, "examples": d.examples
+    })))
+}
+
+/// Query of `similar`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SimilarQuery {
+    /// The topic or draft to compare with.
+    pub topic: String,
+    /// How many examples, 1–100 (default 3).
+    pub k: Option<usize>,
+}
+
+/// A similar example.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarExample {
+    /// 1 for the closest.
+    pub rank: usize,
+    /// Cosine similarity, −1 to 1.
+    pub similarity: f32,
+    /// The example's title.
+    pub title: Option<String>,
+    /// Its text.
+    pub text: String,
+}
+
+/// The persona's examples closest in meaning to a topic (embedding cosine, exact top-k).
+#[utoipa::path(get, path = "/personas/{name}/similar", tag = "personas",
+    params(("name" = String, Path, description = "Persona name"), SimilarQuery),
+    responses((status = 200, body = Vec<SimilarExample>), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn similar(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<SimilarQuery>,
+) -> ApiResult<Json<Vec<SimilarExample>>> {
+    let k = q.k.unwrap_or(3);
+    if !(1..=100).contains(&k) {
+        return Err(ApiError::invalid("k", format!("{k} is out of range: use 1 to 100")));
+    }
+    if q.topic.trim().is_empty() {
+        return Err(ApiError::invalid("topic", "is empty"));
+    }
+    let p = state.store.persona(&name, None).await?;
+    let model = state.embedder.as_deref().ok_or_else(|| {
+        ApiError::from(reelsmith_core::Error::Model(
+            "no sentence-embedding model is installed: run scripts/install-deps.sh".into(),
+        ))
+    })?;
+    let hits = nearest_examples(&p, model, &q.topic, k)?;
+    Ok(Json(
+        hits.into_iter()
+            .enumerate()
+            .map(|(rank, (i, similarity))| SimilarExample {
+                rank: rank + 1,
+                similarity,
+                title: p.examples[i].example.title.clone(),
+                text: p.examples[i].example.text.clone(),
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,348 @@
+//! `/api/v1/scripts`: generate (the stored generation as JSON, or progress as server-sent events),
+//! get, list with filters and pagination, export, regenerate a section, approve, delete.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+use reelsmith_core::export::{ExportFormat, export};
+use reelsmith_core::generation::{Approval, Generation, HistoryFilter, ScriptRequest};
+use reelsmith_core::progress::{Progress, ProgressSink};
+use reelsmith_core::store::GenerationStore;
+use reelsmith_llm::service::{ServiceError, revise_section, write_script};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{ApiError, ApiResult, AppState};
+
+/// A script request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateInput {
+    /// Persona name.
+    pub persona: String,
+    /// What the video is about.
+    pub topic: String,
+    /// Target length, seconds (15–90; default 30).
+    pub duration_s: Option<f64>,
+    /// educational, inspirational, entertaining, promotional or storytelling (default educational).
+    pub content_type: Option<String>,
+    /// casual, professional, technical or sales (default casual).
+    pub style: Option<String>,
+    /// ISO 639-1 language (default: the persona's).
+    pub language: Option<String>,
+    /// reels, tiktok or shorts (default reels).
+    pub platform: Option<String>,
+    /// Attempts to write and score, 1–8 (default 3).
+    pub attempts: Option<u32>,
+    /// Things the script must do, e.g. "mention the free guide".
+    #[serde(default)]
+    pub requirements: Vec<String>,
+}
+
+impl From<GenerateInput> for ScriptRequest {
+    fn from(i: GenerateInput) -> Self {
+        ScriptRequest {
+            persona: i.persona,
+            topic: i.topic,
+            duration_s: i.duration_s.unwrap_or(30.0),
+            content_type: i.content_type.unwrap_or_else(|| "educational".into()),
+            style: i.style.unwrap_or_else(|| "casual".into()),
+            language: i.language.filter(|l| !l.trim().is_empty()),
+            platform: i.platform.unwrap_or_else(|| "reels".into()),
+            attempts: i.attempts.unwrap_or(3),
+            requirements: i.requirements,
+        }
+    }
+}
+
+/// Runs a generation in its own task (so a dropped connection neither cancels nor half-writes it),
+/// registered as in flight until it is stored.
+pub fn spawn_generation(
+    state: &AppState,
+    request: ScriptRequest,
+    progress: Option<ProgressSink>,
+) -> tokio::task::JoinHandle<Result<Generation, ServiceError>> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let _ticket = state.inflight.start(&request);
+        write_script(&state.store, state.models(), request, progress.as_ref()).await
+    })
+}
+
+fn join_error(e: tokio::task::JoinError) -> ApiError {
+    ApiError::from(reelsmith_core::Error::Storage(format!(
+        "the generation task stopped: {e}"
+    )))
+}
+
+fn wants_events(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
+}
+
+/// Server-sent events of one generation: `started`, `token`, `scored`, `fitting` as it runs, then
+/// `done` with the stored generation or `error` with the error body.
+pub fn event_stream(
+    state: &AppState,
+    request: ScriptRequest,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    let (tx, rx) = mpsc::unbounded_channel::<Event>();
+    let progress_tx = tx.clone();
+    let sink: ProgressSink = std::sync::Arc::new(move |p: Progress| {
+        let name = match &p {
+            Progress::Started { .. } => "started",
+            Progress::Token { .. } => "token",
+            Progress::Scored { .. } => "scored",
+            Progress::Fitting { .. } => "fitting",
+        };
+        if let Ok(e) = Event::default().event(name).json_data(&p) {
+            let _ = progress_tx.send(e);
+        }
+    });
+    let task = spawn_generation(state, request, Some(sink));
+    tokio::spawn(async move {
+        let last = match task.await.map_err(join_error) {
+            Ok(Ok(g)) => Event::default().event("done").json_data(&g),
+            Ok(Err(e)) => Event::default()
+                .event("error")
+                .json_data(ApiError::from(e).body),
+            Err(e) => Event::default().event("error").json_data(e.body),
+        };
+        if let Ok(e) = last {
+            let _ = tx.send(e);
+        }
+    });
+    let stream = tokio_stream::wrappers::UnboundedReceiverStream::new(rx).map(Ok);
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+use futures_util::StreamExt;
+
+/// Write a script: the best of N scored attempts, fitted to the length, stored with every attempt.
+/// With `Accept: text/event-stream` the answer is a stream of progress events ending in `done`
+/// (the stored generation) or `error`.
+#[utoipa::path(post, path = "/scripts/generate", tag = "scripts", request_body = GenerateInput,
+    responses((status = 201, description = "The stored generation", body = Object),
+        (status = 200, description = "With Accept: text/event-stream: events started, token, scored, fitting, then done or error", content_type = "text/event-stream", body = String),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 502, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn generate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(input): Json<GenerateInput>,
+) -> ApiResult<Response> {
+    let mut request = ScriptRequest::from(input);
+    // Wrong fields are answered before any stream starts.
+    request.validate()?;
+    if wants_events(&headers) {
+        return Ok(event_stream(&state, request).into_response());
+    }
+    let g = spawn_generation(&state, request, None)
+        .await
+        .map_err(join_error)??;
+    Ok((StatusCode::CREATED, Json(g)).into_response())
+}
+
+/// One generation with its attempts, score card and script.
+#[utoipa::path(get, path = "/scripts/{id}", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id")),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Generation>> {
+    Ok(Json(state.store.generation(id).await?))
+}
+
+/// Filters and page of the list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Only this persona.
+    pub persona: Option<String>,
+    /// Only this writing style.
+    pub style: Option<String>,
+    /// Only this review state: draft, approved, rejected, needs_revision.
+    pub status: Option<String>,
+    /// Only this platform.
+    pub platform: Option<String>,
+    /// Made at or after (RFC 3339, e.g. 2026-11-01T00:00:00Z).
+    pub since: Option<DateTime<Utc>>,
+    /// Made before (RFC 3339).
+    pub until: Option<DateTime<Utc>>,
+    /// Topic contains (case-insensitive).
+    pub q: Option<String>,
+    /// Rows, 1–100 (default 20).
+    pub limit: Option<u32>,
+    /// Rows to skip (default 0).
+    pub offset: Option<u32>,
+}
+
+impl ListQuery {
+    /// The store filter.
+    ///
+    /// # Errors
+    /// 422 for a limit outside 1–100 or an unknown status.
+    pub fn filter(&self) -> ApiResult<HistoryFilter> {
+        let limit = self.limit.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            return Err(ApiError::invalid("limit", format!("{limit} is out of range: use 1 to 100")));
+        }
+        let approval = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => Some(Approval::parse(s).map_err(|e| ApiError::invalid("status", e.to_string()))?),
+            None => None,
+        };
+        let nonempty = |o: &Option<String>| o.clone().filter(|s| !s.trim().is_empty());
+        Ok(HistoryFilter {
+            persona: nonempty(&self.persona),
+            approval,
+            style: nonempty(&self.style),
+            platform: nonempty(&self.platform),
+            since: self.since,
+            until: self.until,
+            query: nonempty(&self.q),
+            include_deleted: false,
+            limit,
+            offset: self.offset.unwrap_or(0),
+        })
+    }
+}
+
+/// A page of the history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page {
+    /// Rows, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<reelsmith_core::generation::GenerationSummary>,
+    /// Rows matching the filters.
+    pub total: u64,
+    /// Page size.
+    pub limit: u32,
+    /// Rows skipped.
+    pub offset: u32,
+}
+
+/// List generations, newest first, with filters and pagination.
+#[utoipa::path(get, path = "/scripts", tag = "scripts", params(ListQuery),
+    responses((status = 200, body = Page), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult<Json<Page>> {
+    let f = q.filter()?;
+    let (items, total) = state.store.generations(&f).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        limit: f.limit,
+        offset: f.offset,
+    }))
+}
+
+/// Export format.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// md, json, srt or teleprompter.
+    pub format: String,
+}
+
+/// Export a generation: Markdown, JSON, SRT captions or teleprompter text, as a download.
+#[utoipa::path(get, path = "/scripts/{id}/export", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id"), ExportQuery),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn export_script(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let format = ExportFormat::parse(&q.format)?;
+    let g = state.store.generation(id).await?;
+    let text = export(&g, format)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"script-{id}.{}\"", format.extension()),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// What to change in a section.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SectionInput {
+    /// e.g. "more energetic".
+    pub instructions: String,
+}
+
+/// Regenerate one section (1 = the hook) with instructions: a new version whose parent is kept.
+#[utoipa::path(put, path = "/scripts/{id}/sections/{index}", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id"), ("index" = usize, Path, description = "Section, from 1 (the hook)")),
+    request_body = SectionInput,
+    responses((status = 201, description = "The new version", body = Object), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody), (status = 502, body = crate::error::ErrorBody)))]
+pub async fn regenerate_section(
+    State(state): State<AppState>,
+    Path((id, index)): Path<(i64, usize)>,
+    Json(input): Json<SectionInput>,
+) -> ApiResult<(StatusCode, Json<Generation>)> {
+    let g = revise_section(&state.store, state.models(), id, index, &input.instructions).await?;
+    Ok((StatusCode::CREATED, Json(g)))
+}
+
+/// A review.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApprovalInput {
+    /// approved, rejected, needs_revision (or draft to reset).
+    pub status: String,
+    /// Who reviewed.
+    pub by: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// Set the review state.
+#[utoipa::path(put, path = "/scripts/{id}/approval", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id")), request_body = ApprovalInput,
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn approval(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<ApprovalInput>,
+) -> ApiResult<Json<Generation>> {
+    let status = Approval::parse(&input.status).map_err(|e| ApiError::invalid("status", e.to_string()))?;
+    let trim = |o: Option<String>| o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let (by, notes) = (trim(input.by), trim(input.notes));
+    Ok(Json(
+        state
+            .store
+            .set_approval(id, status, by.as_deref(), notes.as_deref())
+            .await?,
+    ))
+}
+
+/// Hard or soft delete.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeleteQuery {
+    /// Remove it for good (default false: hide it from the history).
+    pub hard: Option<bool>,
+}
+
+/// Delete a generation (soft by default).
+#[utoipa::path(delete, path = "/scripts/{id}", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id"), DeleteQuery),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<DeleteQuery>,
+) -> ApiResult<StatusCode> {
+    state.store.delete_generation(id, q.hard.unwrap_or(false)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

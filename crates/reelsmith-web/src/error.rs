@@ -1,0 +1,142 @@
+//! The API's one error type and its mapping to HTTP status codes, in one place:
+//! 422 for a wrong field, 404 for an unknown id or name, 401 without a valid token, 502/503 when the
+//! language model failed or is unavailable, 500 for storage failures. The body is always
+//! `{"error": KIND, "field": FIELD|null, "message": TEXT}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use reelsmith_core::Error;
+use reelsmith_core::generation::FieldError;
+use reelsmith_core::llm::{LlmError, LlmErrorKind};
+use reelsmith_llm::service::ServiceError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An error response body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `invalid_input`, `not_found`, `unauthorized`, `llm_failed`, `llm_unavailable` or `storage`.
+    pub error: &'static str,
+    /// The request field that is wrong (for `invalid_input`).
+    pub field: Option<String>,
+    /// What went wrong and how to fix it.
+    pub message: String,
+}
+
+/// An API error: a status and a body.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// JSON body.
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    /// 422 on `field`.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
+            .with_field(field.into())
+    }
+
+    /// 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 401.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid API token is required: send `Authorization: Bearer TOKEN` (or the reelsmith_token cookie set by /login)",
+        )
+    }
+
+    fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                error,
+                field: None,
+                message: message.into(),
+            },
+        }
+    }
+
+    fn with_field(mut self, field: String) -> Self {
+        self.body.field = Some(field);
+        self
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self::invalid(e.field, e.reason)
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        match &e {
+            Error::InvalidInput(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", m),
+            Error::NotFound { .. } => Self::not_found(e.to_string()),
+            Error::Storage(_) => {
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", e.to_string())
+            }
+            Error::Model(m) => Self::new(StatusCode::SERVICE_UNAVAILABLE, "llm_unavailable", m),
+        }
+    }
+}
+
+impl From<LlmError> for ApiError {
+    /// 503 when the model is unavailable (unreachable, timed out, rate-limited, over budget, not
+    /// configured); 502 when it answered badly (errors, refusals, unusable text).
+    fn from(e: LlmError) -> Self {
+        use LlmErrorKind as K;
+        let unavailable = matches!(
+            e.kind,
+            K::Unreachable | K::Timeout | K::RateLimited | K::Budget | K::Config | K::Local
+        );
+        if unavailable {
+            Self::new(StatusCode::SERVICE_UNAVAILABLE, "llm_unavailable", e.to_string())
+        } else {
+            Self::new(StatusCode::BAD_GATEWAY, "llm_failed", e.to_string())
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(f) => f.into(),
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Llm {
+                error,
+                generation_id,
+            } => {
+                let mut api: ApiError = error.into();
+                if let Some(id) = generation_id {
+                    api.body.message.push_str(&format!(" (recorded as failed generation {id})"));
+                }
+                api
+            }
+        }
+    }
+}
+
+impl From<reelsmith_ingest::IngestError> for ApiError {
+    fn from(e: reelsmith_ingest::IngestError) -> Self {
+        Self::invalid("files", e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Result of an API handler.
+pub type ApiResult<T> = Result<T, ApiError>;

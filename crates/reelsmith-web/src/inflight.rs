@@ -1,0 +1,94 @@
+//! Generations in progress, so a shutdown can wait for them and record any that cannot finish as
+//! interrupted (a failed generation with that reason) instead of losing them or storing half.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reelsmith_core::generation::{NewGeneration, ScriptRequest};
+use reelsmith_core::store::{GenerationStore, PersonaStore};
+
+/// The reason stored for a generation cut off by a shutdown.
+pub const INTERRUPTED: &str = "interrupted: the server shut down before the generation finished";
+
+/// Registry of running generations.
+#[derive(Clone, Default)]
+pub struct Inflight {
+    running: Arc<Mutex<HashMap<u64, ScriptRequest>>>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Removes its generation from the registry when dropped (finished, failed or cancelled).
+pub struct Ticket {
+    id: u64,
+    running: Arc<Mutex<HashMap<u64, ScriptRequest>>>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.running.lock() {
+            m.remove(&self.id);
+        }
+    }
+}
+
+impl Inflight {
+    /// Registers a generation for `request` until the ticket is dropped.
+    pub fn start(&self, request: &ScriptRequest) -> Ticket {
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut m) = self.running.lock() {
+            m.insert(id, request.clone());
+        }
+        Ticket {
+            id,
+            running: Arc::clone(&self.running),
+        }
+    }
+
+    /// Generations running now.
+    pub fn len(&self) -> usize {
+        self.running.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Whether none is running.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Waits up to `grace` for running generations, then stores each one still running as a failed
+    /// generation with [`INTERRUPTED`] as its reason. Returns how many were recorded.
+    pub async fn finish<S: GenerationStore + PersonaStore>(&self, store: &S, grace: Duration) -> usize {
+        let deadline = tokio::time::Instant::now() + grace;
+        while !self.is_empty() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let left: Vec<ScriptRequest> = self
+            .running
+            .lock()
+            .map(|mut m| m.drain().map(|(_, r)| r).collect())
+            .unwrap_or_default();
+        let mut recorded = 0;
+        for request in left {
+            let version = match store.persona(&request.persona, None).await {
+                Ok(p) => p.version,
+                Err(_) => continue,
+            };
+            let failed = NewGeneration {
+                persona: request.persona.clone(),
+                persona_version: version,
+                parent_id: None,
+                request,
+                attempts: Vec::new(),
+                winner: None,
+                script: None,
+                card: None,
+                error: Some(INTERRUPTED.to_string()),
+                call_ids: Vec::new(),
+            };
+            if store.save_generation(&failed).await.is_ok() {
+                recorded += 1;
+            }
+        }
+        recorded
+    }
+}

@@ -1,0 +1,109 @@
+//! `reelsmith serve`: one axum server for the REST API under `/api/v1` (documented by the OpenAPI
+//! 3.1 document at `/api/openapi.json` and a readable page at `/api/docs`) and the server-rendered
+//! web UI at `/`. Generations stream progress as server-sent events; shutdown is graceful (in-flight
+//! generations finish, or are recorded as interrupted after the grace period).
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod inflight;
+pub mod ui;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use reelsmith_core::embed::Embedder;
+use reelsmith_llm::LlmRouter;
+use reelsmith_llm::service::Models;
+use reelsmith_store::Store;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub use error::{ApiError, ApiResult};
+pub use inflight::Inflight;
+
+/// Largest request body, bytes (uploads of a story and example documents included): 16 MiB.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store (SQLite or PostgreSQL).
+    pub store: Store,
+    /// Routes every LLM call (generation, judging, persona analysis).
+    pub router: Arc<LlmRouter>,
+    /// Ranks examples for retrieval and embeds new ones; None when the model is not installed.
+    pub embedder: Option<Arc<dyn Embedder>>,
+    /// Whether `persona` creation asks the analysis model for the fields left empty.
+    pub analyze_persona: bool,
+    /// The API token every request must carry; None on localhost without one.
+    pub token: Option<Arc<str>>,
+    /// Generations in progress (for graceful shutdown).
+    pub inflight: Inflight,
+}
+
+impl AppState {
+    /// The models a generation uses.
+    pub fn models(&self) -> Models<'_> {
+        Models {
+            router: &self.router,
+            embedder: self.embedder.as_deref(),
+        }
+    }
+}
+
+/// The whole application: API, OpenAPI document, docs page and UI, behind the token check and the
+/// body size limit.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = api::router();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(api::docs_router(openapi))
+        .merge(ui::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Whether `addr` is a loopback address (binding elsewhere needs a token).
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves; then stops accepting, lets requests
+/// finish, waits up to `grace` for generations still running and records the rest as interrupted.
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let inflight = state.inflight.clone();
+    let store = state.store.clone();
+    let app = app(state);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    // In-flight requests get the grace period too; then the server future is dropped.
+    let mut stop = stop_rx.clone();
+    tokio::select! {
+        r = served => r?,
+        () = async move {
+            let _ = stop.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        } => {}
+    }
+    inflight.finish(&store, grace).await;
+    Ok(())
+}
