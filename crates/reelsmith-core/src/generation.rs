@@ -101,13 +101,22 @@ impl ScriptRequest {
             .filter(|r| !r.is_empty())
             .collect();
         if self.persona.trim().is_empty() {
-            return Err(FieldError::new("persona", "is empty: name a learned persona"));
+            return Err(FieldError::new(
+                "persona",
+                "is empty: name a learned persona",
+            ));
         }
         if self.topic.is_empty() {
-            return Err(FieldError::new("topic", "is empty: say what the video is about"));
+            return Err(FieldError::new(
+                "topic",
+                "is empty: say what the video is about",
+            ));
         }
         if self.topic.chars().count() > 300 {
-            return Err(FieldError::new("topic", "is over 300 characters: keep it to a line"));
+            return Err(FieldError::new(
+                "topic",
+                "is over 300 characters: keep it to a line",
+            ));
         }
         let (lo, hi) = (f64::from(MIN_DURATION_S), f64::from(MAX_DURATION_S));
         if !(lo..=hi).contains(&self.duration_s) {

@@ -121,12 +121,7 @@ pub async fn learn_persona(
         Err(Error::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };
-    let examples = combine_examples(
-        previous.as_ref(),
-        input.examples,
-        input.append,
-        &input.name,
-    )?;
+    let examples = combine_examples(previous.as_ref(), input.examples, input.append, &input.name)?;
     let mut profile = previous
         .as_ref()
         .map(|p| p.profile.clone())

@@ -121,7 +121,12 @@ pub fn fit_name(fit: Fit) -> String {
 }
 
 async fn trend_phrases(store: &dyn ScriptStore) -> Result<Vec<String>, reelsmith_core::Error> {
-    Ok(store.trends().await?.into_iter().map(|t| t.phrase).collect())
+    Ok(store
+        .trends()
+        .await?
+        .into_iter()
+        .map(|t| t.phrase)
+        .collect())
 }
 
 fn brief<'a>(request: &'a ScriptRequest, language_name: &'a str) -> Brief<'a> {

@@ -13,7 +13,12 @@ use crate::{ApiError, AppState};
 pub const COOKIE: &str = "reelsmith_token";
 
 /// Paths served without a token.
-const OPEN: [&str; 4] = ["/api/v1/health", "/api/v1/ready", "/login", "/static/app.css"];
+const OPEN: [&str; 4] = [
+    "/api/v1/health",
+    "/api/v1/ready",
+    "/login",
+    "/static/app.css",
+];
 
 fn presented(req: &Request) -> Option<String> {
     let headers = req.headers();
@@ -36,7 +41,11 @@ fn presented(req: &Request) -> Option<String> {
 
 /// Compares in constant time for equal lengths (the token is a secret).
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Middleware: lets the request through when no token is configured, the path is open, or the

@@ -4,6 +4,8 @@
 //! `{"error": KIND, "field": FIELD|null, "message": TEXT}`.
 
 use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use reelsmith_core::Error;
@@ -80,7 +82,9 @@ impl From<FieldError> for ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match &e {
-            Error::InvalidInput(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", m),
+            Error::InvalidInput(m) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", m)
+            }
             Error::NotFound { .. } => Self::not_found(e.to_string()),
             Error::Storage(_) => {
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", e.to_string())
@@ -100,7 +104,11 @@ impl From<LlmError> for ApiError {
             K::Unreachable | K::Timeout | K::RateLimited | K::Budget | K::Config | K::Local
         );
         if unavailable {
-            Self::new(StatusCode::SERVICE_UNAVAILABLE, "llm_unavailable", e.to_string())
+            Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "llm_unavailable",
+                e.to_string(),
+            )
         } else {
             Self::new(StatusCode::BAD_GATEWAY, "llm_failed", e.to_string())
         }
@@ -118,7 +126,9 @@ impl From<ServiceError> for ApiError {
             } => {
                 let mut api: ApiError = error.into();
                 if let Some(id) = generation_id {
-                    api.body.message.push_str(&format!(" (recorded as failed generation {id})"));
+                    api.body
+                        .message
+                        .push_str(&format!(" (recorded as failed generation {id})"));
                 }
                 api
             }
@@ -140,3 +150,67 @@ impl IntoResponse for ApiError {
 
 /// Result of an API handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The field a serde message names (`unknown field `x``, `missing field `x``), else `fallback`.
+fn named_field(message: &str, fallback: &str) -> String {
+    message
+        .split_once("field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(f, _)| f.to_string())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+impl From<JsonRejection> for ApiError {
+    /// Malformed JSON is 400, a wrong content type 415, JSON of the wrong shape 422 on its field.
+    fn from(r: JsonRejection) -> Self {
+        let text = r.body_text();
+        match r {
+            JsonRejection::JsonSyntaxError(_) => {
+                Self::new(StatusCode::BAD_REQUEST, "bad_request", text)
+            }
+            JsonRejection::MissingJsonContentType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "bad_request",
+                "send the body as JSON with `Content-Type: application/json`",
+            ),
+            _ => Self::invalid(named_field(&text, "body"), text),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        let text = r.body_text();
+        let field = text
+            .rsplit_once(": ")
+            .map(|(_, m)| m)
+            .and_then(|m| m.split_whitespace().next())
+            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .map(str::to_string);
+        Self::invalid(
+            field.map_or_else(|| named_field(&text, "query"), |f| named_field(&text, &f)),
+            text,
+        )
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        Self::invalid("path", r.body_text())
+    }
+}
+
+/// `Json` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `Query` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `Path` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);

@@ -11,17 +11,19 @@ use reelsmith_core::store::{GenerationStore, PersonaStore};
 /// The reason stored for a generation cut off by a shutdown.
 pub const INTERRUPTED: &str = "interrupted: the server shut down before the generation finished";
 
+type Running = Arc<Mutex<HashMap<u64, (ScriptRequest, Option<tokio::task::AbortHandle>)>>>;
+
 /// Registry of running generations.
 #[derive(Clone, Default)]
 pub struct Inflight {
-    running: Arc<Mutex<HashMap<u64, ScriptRequest>>>,
+    running: Running,
     next: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Removes its generation from the registry when dropped (finished, failed or cancelled).
 pub struct Ticket {
     id: u64,
-    running: Arc<Mutex<HashMap<u64, ScriptRequest>>>,
+    running: Running,
 }
 
 impl Drop for Ticket {
@@ -33,16 +35,32 @@ impl Drop for Ticket {
 }
 
 impl Inflight {
-    /// Registers a generation for `request` until the ticket is dropped.
-    pub fn start(&self, request: &ScriptRequest) -> Ticket {
+    /// Runs `work` for `request` in its own task, registered until it ends, so that a dropped
+    /// connection neither cancels it nor half-writes it and a shutdown can wait for it.
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        request: &ScriptRequest,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<T> {
         let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut m) = self.running.lock() {
-            m.insert(id, request.clone());
+            m.insert(id, (request.clone(), None));
         }
-        Ticket {
+        let ticket = Ticket {
             id,
             running: Arc::clone(&self.running),
+        };
+        let handle = tokio::spawn(async move {
+            let out = work.await;
+            drop(ticket);
+            out
+        });
+        if let Ok(mut m) = self.running.lock()
+            && let Some(entry) = m.get_mut(&id)
+        {
+            entry.1 = Some(handle.abort_handle());
         }
+        handle
     }
 
     /// Generations running now.
@@ -55,20 +73,28 @@ impl Inflight {
         self.len() == 0
     }
 
-    /// Waits up to `grace` for running generations, then stores each one still running as a failed
-    /// generation with [`INTERRUPTED`] as its reason. Returns how many were recorded.
-    pub async fn finish<S: GenerationStore + PersonaStore>(&self, store: &S, grace: Duration) -> usize {
+    /// Waits up to `grace` for running generations, then stops each one still running (its store
+    /// transaction is rolled back, never half-written) and stores it as a failed generation with
+    /// [`INTERRUPTED`] as its reason. Returns how many were recorded.
+    pub async fn finish<S: GenerationStore + PersonaStore>(
+        &self,
+        store: &S,
+        grace: Duration,
+    ) -> usize {
         let deadline = tokio::time::Instant::now() + grace;
         while !self.is_empty() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let left: Vec<ScriptRequest> = self
+        let left: Vec<(ScriptRequest, Option<tokio::task::AbortHandle>)> = self
             .running
             .lock()
             .map(|mut m| m.drain().map(|(_, r)| r).collect())
             .unwrap_or_default();
         let mut recorded = 0;
-        for request in left {
+        for (request, handle) in left {
+            if let Some(h) = handle {
+                h.abort();
+            }
             let version = match store.persona(&request.persona, None).await {
                 Ok(p) => p.version,
                 Err(_) => continue,

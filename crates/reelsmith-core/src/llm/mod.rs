@@ -450,7 +450,7 @@ pub struct UsageRow {
 }
 
 #[cfg(any(test, feature = "test-utils"))]
-pub use scripted::ScriptedLlm;
+pub use scripted::{ScriptedLlm, WriterLlm};
 
 #[cfg(any(test, feature = "test-utils"))]
 mod scripted;

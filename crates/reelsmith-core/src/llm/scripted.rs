@@ -110,3 +110,130 @@ impl Llm for ScriptedLlm {
         })
     }
 }
+
+/// A test model that always writes to length: a draft request ("about N spoken words") gets `n`
+/// well-formed HOOK/BODY/CTA scripts of exactly N words, and a section rewrite ("Keep about N
+/// words") gets N words of new text; after an optional fixed latency. For server tests, UI tests
+/// and benchmarks, where the answer must fit whatever the request asks.
+pub struct WriterLlm {
+    latency: std::time::Duration,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl WriterLlm {
+    /// A writer answering after `latency`.
+    pub fn new(latency: std::time::Duration) -> Self {
+        Self {
+            latency,
+            calls: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Calls answered so far.
+    pub fn calls(&self) -> usize {
+        self.calls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The number after `marker` in `text` ("about 75 spoken words" → 75).
+fn number_after(text: &str, marker: &str) -> Option<usize> {
+    let rest = &text[text.find(marker)? + marker.len()..];
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+/// Exactly `words` words of plain sentences, varied by `seed`.
+fn filler(words: usize, seed: usize) -> String {
+    const POOL: [&str; 4] = [
+        "Your body keeps a clock that light sets every single morning",
+        "Most people fight that clock and then blame their own willpower",
+        "Try one small change tonight and watch how tomorrow feels different",
+        "Write down what worked so the habit sticks after this week",
+    ];
+    let pool: Vec<&str> = POOL.iter().flat_map(|s| s.split(' ')).collect();
+    let mut out = String::new();
+    for i in 0..words {
+        let w = pool[(i + seed * 7) % pool.len()];
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+        if (i + 1) % 11 == 0 || i + 1 == words {
+            out.push('.');
+        }
+    }
+    let mut c = out.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+#[async_trait]
+impl Llm for WriterLlm {
+    fn provider(&self) -> &str {
+        "scripted"
+    }
+    fn model(&self) -> &str {
+        "writer"
+    }
+    fn prompt_style(&self) -> PromptStyle {
+        PromptStyle::Instruct
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            json_schema: true,
+            n: true,
+            grammar: false,
+        }
+    }
+    async fn complete(
+        &self,
+        request: &LlmRequest,
+        sink: Option<&TokenSink>,
+    ) -> Result<LlmResponse, LlmError> {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        let prompt = request.prompt.flattened();
+        let last = prompt.rsplit("\n\n").next().unwrap_or(&prompt).to_string();
+        let texts: Vec<String> = if let Some(n) = number_after(&last, "Keep about ") {
+            vec![filler(n.max(3), 3)]
+        } else {
+            let words = number_after(&prompt, "about ").unwrap_or(60).max(12);
+            (0..request.n.max(1) as usize)
+                .map(|i| {
+                    let hook = "Stop scrolling, your mornings are not the problem.";
+                    let cta = "Follow for more fixes like this.";
+                    format!("HOOK: {hook}\nBODY: {}\nCTA: {cta}", filler(words - 14, i))
+                })
+                .collect()
+        };
+        if let Some(sink) = sink {
+            for (i, t) in texts.iter().enumerate() {
+                for piece in t.split_inclusive(' ') {
+                    sink(i, piece);
+                }
+            }
+        }
+        let completion_tokens = texts
+            .iter()
+            .map(|t| t.split_whitespace().count() as u64)
+            .sum();
+        Ok(LlmResponse {
+            choices: texts
+                .into_iter()
+                .map(|text| Choice {
+                    text,
+                    finish_reason: FinishReason::Stop,
+                })
+                .collect(),
+            usage: Usage {
+                prompt_tokens: request.estimated_prompt_tokens(),
+                completion_tokens,
+            },
+            model: "writer".into(),
+            retries: 0,
+        })
+    }
+}

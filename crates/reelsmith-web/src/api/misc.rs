@@ -1,7 +1,7 @@
 //! `/api/v1/score`, `/api/v1/usage`, `/api/v1/health` and `/api/v1/ready`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use reelsmith_core::embed::nearest_examples;
@@ -10,6 +10,7 @@ use reelsmith_core::store::{LedgerStore, PersonaStore, TrendStore};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::error::{ApiJson, ApiQuery};
 use crate::{ApiError, ApiResult, AppState};
 
 /// Text to score.
@@ -31,24 +32,39 @@ pub struct ScoreInput {
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn score_text(
     State(state): State<AppState>,
-    Json(input): Json<ScoreInput>,
+    ApiJson(input): ApiJson<ScoreInput>,
 ) -> ApiResult<Json<ScoreCard>> {
     if input.text.trim().is_empty() {
-        return Err(ApiError::invalid("text", "is empty: send the script to score"));
+        return Err(ApiError::invalid(
+            "text",
+            "is empty: send the script to score",
+        ));
     }
     if input.text.len() > 100_000 {
-        return Err(ApiError::invalid("text", "is over 100,000 bytes: send one script"));
+        return Err(ApiError::invalid(
+            "text",
+            "is over 100,000 bytes: send one script",
+        ));
     }
     if let Some(d) = input.duration_s
         && !(15.0..=90.0).contains(&d)
     {
-        return Err(ApiError::invalid("duration_s", format!("{d} is out of range: use 15 to 90 seconds")));
+        return Err(ApiError::invalid(
+            "duration_s",
+            format!("{d} is out of range: use 15 to 90 seconds"),
+        ));
     }
     let persona = match &input.persona {
         Some(name) => Some(state.store.persona(name, None).await?),
         None => None,
     };
-    let trends: Vec<String> = state.store.trends().await?.into_iter().map(|t| t.phrase).collect();
+    let trends: Vec<String> = state
+        .store
+        .trends()
+        .await?
+        .into_iter()
+        .map(|t| t.phrase)
+        .collect();
     let evidence = match (&persona, state.embedder.as_deref()) {
         (Some(p), Some(m)) => nearest_examples(p, m, &input.text, 3)
             .ok()
@@ -92,10 +108,16 @@ pub struct UsageBody {
 /// LLM calls, tokens and cost per day, step, provider and model, with totals.
 #[utoipa::path(get, path = "/usage", tag = "usage", params(UsageQuery),
     responses((status = 200, body = UsageBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn usage(State(state): State<AppState>, Query(q): Query<UsageQuery>) -> ApiResult<Json<UsageBody>> {
+pub async fn usage(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<UsageQuery>,
+) -> ApiResult<Json<UsageBody>> {
     let days = q.days.unwrap_or(30);
     if !(1..=366).contains(&days) {
-        return Err(ApiError::invalid("days", format!("{days} is out of range: use 1 to 366")));
+        return Err(ApiError::invalid(
+            "days",
+            format!("{days} is out of range: use 1 to 366"),
+        ));
     }
     let first = Utc::now().date_naive() - Duration::days(i64::from(days) - 1);
     let since = first.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
@@ -103,7 +125,10 @@ pub async fn usage(State(state): State<AppState>, Query(q): Query<UsageQuery>) -
     Ok(Json(UsageBody {
         since: first.to_string(),
         calls: rows.iter().map(|r| r.calls).sum(),
-        tokens: rows.iter().map(|r| r.prompt_tokens + r.completion_tokens).sum(),
+        tokens: rows
+            .iter()
+            .map(|r| r.prompt_tokens + r.completion_tokens)
+            .sum(),
         cost_usd: rows.iter().map(|r| r.cost_usd).sum(),
         rows,
     }))

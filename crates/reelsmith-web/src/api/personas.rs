@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use reelsmith_core::embed::nearest_examples;
 use reelsmith_core::persona::{CreatorProfile, ExampleScript};
@@ -14,6 +14,7 @@ use reelsmith_llm::learn::{LearnInput, Learned, learn_persona};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::error::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, ApiResult, AppState};
 
 /// One example script given as text.
@@ -76,13 +77,19 @@ impl From<Learned> for LearnedBody {
     }
 }
 
-async fn learn(state: &AppState, input: LearnInput, analyze: Option<bool>) -> ApiResult<LearnedBody> {
+async fn learn(
+    state: &AppState,
+    input: LearnInput,
+    analyze: Option<bool>,
+) -> ApiResult<LearnedBody> {
     let analyzer = analyze
         .unwrap_or(state.analyze_persona)
         .then_some(state.router.as_ref());
-    Ok(learn_persona(&state.store, analyzer, state.embedder.as_deref(), input)
-        .await?
-        .into())
+    Ok(
+        learn_persona(&state.store, analyzer, state.embedder.as_deref(), input)
+            .await?
+            .into(),
+    )
 }
 
 /// Learn a persona from JSON.
@@ -90,7 +97,7 @@ async fn learn(state: &AppState, input: LearnInput, analyze: Option<bool>) -> Ap
     responses((status = 201, body = LearnedBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    Json(body): Json<PersonaInput>,
+    ApiJson(body): ApiJson<PersonaInput>,
 ) -> ApiResult<(StatusCode, Json<LearnedBody>)> {
     let mut profile = body.profile;
     if let Some(story) = body.story.filter(|s| !s.trim().is_empty()) {
@@ -124,7 +131,10 @@ pub async fn create(
         examples,
         append: body.append,
     };
-    Ok((StatusCode::CREATED, Json(learn(&state, input, body.analyze).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(learn(&state, input, body.analyze).await?),
+    ))
 }
 
 /// Keeps a file name's last component and safe characters only.
@@ -213,7 +223,10 @@ pub async fn upload(
         examples,
         append,
     };
-    Ok((StatusCode::CREATED, Json(learn(&state, input, analyze).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(learn(&state, input, analyze).await?),
+    ))
 }
 
 /// Update profile fields: a new version with the same examples.
@@ -223,12 +236,12 @@ pub async fn upload(
     responses((status = 200, body = LearnedBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Json(profile): Json<serde_json::Value>,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(profile): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<LearnedBody>> {
     state.store.persona(&name, None).await?;
-    let profile: CreatorProfile = serde_json::from_value(profile)
-        .map_err(|e| ApiError::invalid("profile", e.to_string()))?;
+    let profile: CreatorProfile =
+        serde_json::from_value(profile).map_err(|e| ApiError::invalid("profile", e.to_string()))?;
     let input = LearnInput {
         name,
         profile,
@@ -242,7 +255,9 @@ pub async fn update(
 #[utoipa::path(get, path = "/personas", tag = "personas",
     responses((status = 200, body = Vec<Object>)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(serde_json::to_value(state.store.personas().await?).unwrap_or_default()))
+    Ok(Json(
+        serde_json::to_value(state.store.personas().await?).unwrap_or_default(),
+    ))
 }
 
 /// Which version to read.
@@ -258,8 +273,8 @@ pub struct VersionQuery {
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(q): Query<VersionQuery>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> ApiResult<Json<reelsmith_core::persona::PersonaVersion>> {
     Ok(Json(state.store.persona(&name, q.version).await?))
 }
@@ -270,7 +285,7 @@ pub async fn get(
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let d = state.store.delete_persona(&name).await?;
     Ok(Json(serde_json::json!({
@@ -307,12 +322,15 @@ pub struct SimilarExample {
         (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn similar(
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(q): Query<SimilarQuery>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<SimilarQuery>,
 ) -> ApiResult<Json<Vec<SimilarExample>>> {
     let k = q.k.unwrap_or(3);
     if !(1..=100).contains(&k) {
-        return Err(ApiError::invalid("k", format!("{k} is out of range: use 1 to 100")));
+        return Err(ApiError::invalid(
+            "k",
+            format!("{k} is out of range: use 1 to 100"),
+        ));
     }
     if q.topic.trim().is_empty() {
         return Err(ApiError::invalid("topic", "is empty"));

@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::error::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, ApiResult, AppState};
 
 /// A script request.
@@ -69,9 +70,10 @@ pub fn spawn_generation(
     request: ScriptRequest,
     progress: Option<ProgressSink>,
 ) -> tokio::task::JoinHandle<Result<Generation, ServiceError>> {
+    let inflight = state.inflight.clone();
     let state = state.clone();
-    tokio::spawn(async move {
-        let _ticket = state.inflight.start(&request);
+    let r = request.clone();
+    inflight.spawn(&r, async move {
         write_script(&state.store, state.models(), request, progress.as_ref()).await
     })
 }
@@ -138,7 +140,7 @@ use futures_util::StreamExt;
 pub async fn generate(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(input): Json<GenerateInput>,
+    ApiJson(input): ApiJson<GenerateInput>,
 ) -> ApiResult<Response> {
     let mut request = ScriptRequest::from(input);
     // Wrong fields are answered before any stream starts.
@@ -156,7 +158,10 @@ pub async fn generate(
 #[utoipa::path(get, path = "/scripts/{id}", tag = "scripts",
     params(("id" = i64, Path, description = "Generation id")),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Generation>> {
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Generation>> {
     Ok(Json(state.store.generation(id).await?))
 }
 
@@ -191,10 +196,15 @@ impl ListQuery {
     pub fn filter(&self) -> ApiResult<HistoryFilter> {
         let limit = self.limit.unwrap_or(20);
         if !(1..=100).contains(&limit) {
-            return Err(ApiError::invalid("limit", format!("{limit} is out of range: use 1 to 100")));
+            return Err(ApiError::invalid(
+                "limit",
+                format!("{limit} is out of range: use 1 to 100"),
+            ));
         }
         let approval = match self.status.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => Some(Approval::parse(s).map_err(|e| ApiError::invalid("status", e.to_string()))?),
+            Some(s) => {
+                Some(Approval::parse(s).map_err(|e| ApiError::invalid("status", e.to_string()))?)
+            }
             None => None,
         };
         let nonempty = |o: &Option<String>| o.clone().filter(|s| !s.trim().is_empty());
@@ -230,7 +240,10 @@ pub struct Page {
 /// List generations, newest first, with filters and pagination.
 #[utoipa::path(get, path = "/scripts", tag = "scripts", params(ListQuery),
     responses((status = 200, body = Page), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult<Json<Page>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page>> {
     let f = q.filter()?;
     let (items, total) = state.store.generations(&f).await?;
     Ok(Json(Page {
@@ -255,8 +268,8 @@ pub struct ExportQuery {
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn export_script(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(q): Query<ExportQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let format = ExportFormat::parse(&q.format)?;
     let g = state.store.generation(id).await?;
@@ -266,7 +279,10 @@ pub async fn export_script(
             (header::CONTENT_TYPE, format.content_type().to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"script-{id}.{}\"", format.extension()),
+                format!(
+                    "attachment; filename=\"script-{id}.{}\"",
+                    format.extension()
+                ),
             ),
         ],
         text,
@@ -289,8 +305,8 @@ pub struct SectionInput {
         (status = 422, body = crate::error::ErrorBody), (status = 502, body = crate::error::ErrorBody)))]
 pub async fn regenerate_section(
     State(state): State<AppState>,
-    Path((id, index)): Path<(i64, usize)>,
-    Json(input): Json<SectionInput>,
+    ApiPath((id, index)): ApiPath<(i64, usize)>,
+    ApiJson(input): ApiJson<SectionInput>,
 ) -> ApiResult<(StatusCode, Json<Generation>)> {
     let g = revise_section(&state.store, state.models(), id, index, &input.instructions).await?;
     Ok((StatusCode::CREATED, Json(g)))
@@ -313,10 +329,11 @@ pub struct ApprovalInput {
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn approval(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Json(input): Json<ApprovalInput>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ApprovalInput>,
 ) -> ApiResult<Json<Generation>> {
-    let status = Approval::parse(&input.status).map_err(|e| ApiError::invalid("status", e.to_string()))?;
+    let status =
+        Approval::parse(&input.status).map_err(|e| ApiError::invalid("status", e.to_string()))?;
     let trim = |o: Option<String>| o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (by, notes) = (trim(input.by), trim(input.notes));
     Ok(Json(
@@ -340,9 +357,12 @@ pub struct DeleteQuery {
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(q): Query<DeleteQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DeleteQuery>,
 ) -> ApiResult<StatusCode> {
-    state.store.delete_generation(id, q.hard.unwrap_or(false)).await?;
+    state
+        .store
+        .delete_generation(id, q.hard.unwrap_or(false))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use reelsmith_core::generation::{Approval, Generation, HistoryFilter};
 use reelsmith_core::export::export;
+use reelsmith_core::generation::{Approval, Generation, HistoryFilter};
 use reelsmith_core::store::GenerationStore;
 
 use super::generate::Format;

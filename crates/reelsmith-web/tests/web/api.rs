@@ -1,0 +1,381 @@
+//! The API's routes, its OpenAPI document, personas, scoring, usage, the token and the body limit.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reelsmith_core::llm::WriterLlm;
+use serde_json::{Value, json};
+
+use crate::common::{Server, must};
+
+fn writer() -> Arc<WriterLlm> {
+    Arc::new(WriterLlm::new(Duration::ZERO))
+}
+
+/// Every route the server has, as (method, path under /api/v1). The document must list exactly
+/// these, and each must be served.
+const ROUTES: [(&str, &str); 18] = [
+    ("get", "/personas"),
+    ("post", "/personas"),
+    ("post", "/personas/upload"),
+    ("get", "/personas/{name}"),
+    ("patch", "/personas/{name}"),
+    ("delete", "/personas/{name}"),
+    ("get", "/personas/{name}/similar"),
+    ("post", "/scripts/generate"),
+    ("get", "/scripts"),
+    ("get", "/scripts/{id}"),
+    ("delete", "/scripts/{id}"),
+    ("get", "/scripts/{id}/export"),
+    ("put", "/scripts/{id}/sections/{index}"),
+    ("put", "/scripts/{id}/approval"),
+    ("post", "/score"),
+    ("get", "/usage"),
+    ("get", "/health"),
+    ("get", "/ready"),
+];
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_served_route() {
+    let s = Server::start(writer()).await;
+    let (status, doc) = s.get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .map(|paths| {
+            paths
+                .iter()
+                .flat_map(|(p, ops)| {
+                    ops.as_object()
+                        .into_iter()
+                        .flat_map(|o| o.keys())
+                        .map(move |m| (m.clone(), p.clone()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let served: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        documented, served,
+        "the OpenAPI document and the served routes differ"
+    );
+    // Each route answers from a handler: the router's own miss is an empty 404 or a 405, a
+    // handler's 404 carries a JSON error body.
+    for (method, path) in &ROUTES {
+        let concrete = path
+            .replace("{name}", "nobody")
+            .replace("{id}", "999999")
+            .replace("{index}", "1");
+        let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+            .unwrap_or(reqwest::Method::GET);
+        let resp = must(
+            s.req(m, &format!("/api/v1{concrete}"))
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await,
+        );
+        let code = resp.status().as_u16();
+        let body = must(resp.text().await);
+        assert_ne!(code, 405, "{method} {path} is not served");
+        assert!(
+            code != 404 || body.contains("not_found"),
+            "{method} {path} is not served: {code} {body}"
+        );
+    }
+    // The readable page names every path.
+    let page = must(
+        must(s.req(reqwest::Method::GET, "/api/docs").send().await)
+            .text()
+            .await,
+    );
+    for (_, path) in &ROUTES {
+        assert!(page.contains(path), "/api/docs lacks {path}");
+    }
+}
+
+#[tokio::test]
+async fn personas_are_created_read_updated_searched_and_deleted() {
+    let s = Server::start(writer()).await;
+    let learned = s.learn_nurse().await;
+    let p = &learned["persona"];
+    assert_eq!(
+        (p["name"].as_str(), p["version"].as_u64()),
+        (Some("nurse"), Some(1))
+    );
+    let wpm = p["style"]["pace"]["wpm"].as_f64().unwrap_or(0.0);
+    assert!((wpm - 150.0).abs() < 5.0, "{wpm}");
+    assert_eq!(p["examples"].as_array().map(Vec::len), Some(3));
+    assert!(
+        learned["warnings"]
+            .to_string()
+            .contains("without embeddings")
+    );
+
+    // Wrong input names its field and stores nothing.
+    let (status, body) = s
+        .post(
+            "/api/v1/personas",
+            json!({"name": "bad name!", "examples": [{"text": "hi there"}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = s.post("/api/v1/personas", json!({"name": "empty"})).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("examples")),
+        "{body}"
+    );
+    let (status, body) = s
+        .post(
+            "/api/v1/personas",
+            json!({"name": "x", "examples": [{"text": " "}]}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("examples[0].text")),
+        "{body}"
+    );
+    let (status, body) = s
+        .post("/api/v1/personas", json!({"name": "x", "colour": "red"}))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (_, list) = s.get("/api/v1/personas").await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+
+    // Update a field: a new version with the same examples.
+    let (status, body) = s
+        .send(
+            s.req(reqwest::Method::PATCH, "/api/v1/personas/nurse")
+                .json(&json!({"target_audience": "night-shift nurses"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["persona"]["version"], 2);
+    assert_eq!(
+        body["persona"]["profile"]["niche"],
+        "sleep for shift workers"
+    );
+    assert_eq!(
+        body["persona"]["profile"]["target_audience"],
+        "night-shift nurses"
+    );
+    let (status, v1) = s.get("/api/v1/personas/nurse?version=1").await;
+    assert_eq!((status, v1["version"].as_u64()), (200, Some(1)));
+    assert!(v1["profile"]["target_audience"].is_null());
+    let (status, _) = s
+        .send(
+            s.req(reqwest::Method::PATCH, "/api/v1/personas/nurse")
+                .json(&json!({"optimal_length_s": 500})),
+        )
+        .await;
+    assert_eq!(status, 422);
+
+    // Similar needs the embedding model, which this server does not have.
+    let (status, body) = s.get("/api/v1/personas/nurse/similar?topic=sleep").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (503, Some("llm_unavailable")),
+        "{body}"
+    );
+    let (status, body) = s
+        .get("/api/v1/personas/nurse/similar?topic=sleep&k=0")
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("k")));
+
+    let (status, body) = s.delete("/api/v1/personas/nurse").await;
+    assert_eq!(
+        (status, body["versions"].as_u64()),
+        (200, Some(2)),
+        "{body}"
+    );
+    let (status, body) = s.get("/api/v1/personas/nurse").await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../reelsmith-ingest/tests/fixtures")
+        .join(name);
+    must(std::fs::read(path))
+}
+
+#[tokio::test]
+async fn a_persona_is_learned_from_uploaded_documents() {
+    let s = Server::start(writer()).await;
+    let story = "+++\nniche = \"money for students\"\n+++\n# About me\nI paid off my loans at 24 and now I teach students to budget.";
+    let form = reqwest::multipart::Form::new()
+        .text("name", "lucia")
+        .part(
+            "story",
+            reqwest::multipart::Part::bytes(story.as_bytes().to_vec()).file_name("story.md"),
+        )
+        .part(
+            "examples",
+            reqwest::multipart::Part::bytes(fixture("scripts.docx")).file_name("scripts.docx"),
+        )
+        .part(
+            "examples",
+            reqwest::multipart::Part::bytes(fixture("scripts.pdf")).file_name("../../scripts.pdf"),
+        );
+    let (status, body) = s
+        .send(
+            s.req(reqwest::Method::POST, "/api/v1/personas/upload")
+                .multipart(form),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["persona"]["profile"]["niche"], "money for students");
+    assert!(
+        body["persona"]["profile"]["story"]
+            .as_str()
+            .is_some_and(|t| t.contains("paid off my loans"))
+    );
+    let n = body["persona"]["examples"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
+    assert!(n >= 2, "{n} examples from a docx and a pdf");
+
+    // A corrupt document is refused with the file named, and nothing is stored.
+    let form = reqwest::multipart::Form::new().text("name", "broken").part(
+        "examples",
+        reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("talk.pdf"),
+    );
+    let (status, body) = s
+        .send(
+            s.req(reqwest::Method::POST, "/api/v1/personas/upload")
+                .multipart(form),
+        )
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("files")),
+        "{body}"
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("talk.pdf")),
+        "{body}"
+    );
+    let (status, _) = s.get("/api/v1/personas/broken").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn score_usage_health_and_limits() {
+    let s = Server::start(writer()).await;
+    s.learn_nurse().await;
+    let text = "Stop scrolling. Your sleep is broken because light hits you at 8am. Wear dark glasses home. Follow for more.";
+    let (status, card) = s
+        .post(
+            "/api/v1/score",
+            json!({"text": text, "persona": "nurse", "duration_s": 15}),
+        )
+        .await;
+    assert_eq!(status, 200, "{card}");
+    assert!(
+        card["overall"]
+            .as_f64()
+            .is_some_and(|o| (0.0..=100.0).contains(&o))
+    );
+    assert_eq!(card["timing"]["target_s"], 15.0);
+    assert!(
+        card["voice"].is_object(),
+        "voice match against the persona: {card}"
+    );
+    let (status, body) = s.post("/api/v1/score", json!({"text": "  "})).await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("text")));
+    let (status, body) = s
+        .post("/api/v1/score", json!({"text": text, "duration_s": 5}))
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("duration_s")));
+    let (status, _) = s
+        .post("/api/v1/score", json!({"text": text, "persona": "nobody"}))
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, usage) = s.get("/api/v1/usage?days=7").await;
+    assert_eq!((status, usage["calls"].as_u64()), (200, Some(0)), "{usage}");
+    let (status, _) = s.get("/api/v1/usage?days=0").await;
+    assert_eq!(status, 422);
+
+    let (status, h) = s.get("/api/v1/health").await;
+    assert_eq!((status, h["status"].as_str()), (200, Some("ok")));
+    let (status, _) = s.get("/api/v1/ready").await;
+    assert_eq!(status, 200);
+
+    // A body over the limit is refused before it is read.
+    let big = "a ".repeat(9 * 1024 * 1024);
+    let resp = must(
+        s.req(reqwest::Method::POST, "/api/v1/score")
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 413);
+    // Malformed JSON is a client error, not a crash.
+    let resp = must(
+        s.req(reqwest::Method::POST, "/api/v1/score")
+            .header("content-type", "application/json")
+            .body("{")
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_token_guards_every_request_but_health() {
+    let s = Server::start_with(writer(), Some("s3cret-token"), Duration::from_secs(1)).await;
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build();
+    let bare = must(bare);
+    let resp = must(bare.get(s.url("/api/v1/personas")).send().await);
+    assert_eq!(resp.status().as_u16(), 401);
+    let body: Value = must(resp.json().await);
+    assert_eq!(body["error"], "unauthorized");
+    assert!(!body.to_string().contains("s3cret"));
+    let resp = must(
+        bare.get(s.url("/api/v1/personas"))
+            .bearer_auth("wrong")
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 401);
+    let resp = must(
+        bare.get(s.url("/api/v1/personas"))
+            .header("cookie", "reelsmith_token=s3cret-token")
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 200);
+    let (status, _) = s.get("/api/v1/personas").await;
+    assert_eq!(status, 200);
+    let resp = must(bare.get(s.url("/api/v1/health")).send().await);
+    assert_eq!(resp.status().as_u16(), 200);
+    let resp = must(bare.get(s.url("/api/openapi.json")).send().await);
+    assert_eq!(resp.status().as_u16(), 401);
+    let resp = must(bare.get(s.url("/")).send().await);
+    assert_eq!(resp.status().as_u16(), 303);
+    assert_eq!(
+        resp.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+}
