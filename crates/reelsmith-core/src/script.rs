@@ -160,8 +160,23 @@ pub fn parse_draft(answer: &str) -> Result<Draft, String> {
 }
 
 /// Cuts `draft` to at most `max_words` at sentence boundaries, keeping the hook and the CTA and
-/// dropping body sentences from the end. `None` when even hook + CTA + one body sentence is too long.
+/// dropping body sentences from the end. When hook + CTA leave no room for a body sentence, the hook
+/// is cut to its first sentence and the CTA to its last (where the ask usually is) and the body is
+/// trimmed again. `None` when even that is too long.
 pub fn trim_to_words(draft: &Draft, max_words: usize) -> Option<Draft> {
+    trim_body(draft, max_words).or_else(|| {
+        let hook = sentences(&draft.hook).first().map(|s| s.trim().to_string())?;
+        let cta = sentences(&draft.cta).last().map(|s| s.trim().to_string())?;
+        let tight = Draft {
+            hook,
+            body: draft.body.clone(),
+            cta,
+        };
+        (tight != *draft).then(|| trim_body(&tight, max_words)).flatten()
+    })
+}
+
+fn trim_body(draft: &Draft, max_words: usize) -> Option<Draft> {
     let fixed = words(&draft.hook).len() + words(&draft.cta).len();
     let mut budget = max_words.checked_sub(fixed)?;
     let mut body = Vec::new();
@@ -463,6 +478,20 @@ CTA: Save this for your next rotation.";
         assert_eq!(t.cta, d.cta);
         assert!(t.body[0].ends_with('.'));
         assert!(trim_to_words(&d, 10).is_none());
+    }
+
+    #[test]
+    fn a_long_hook_and_cta_are_cut_to_one_sentence_each_when_nothing_else_fits() {
+        let d = Draft {
+            hook: "Stop scrolling right now. I have something about sleep that nobody on this app tells you, and it matters more than your coffee.".into(),
+            body: vec!["Light sets your clock. Dark glasses on the drive home help a lot. Keep the room cold.".into()],
+            cta: "I post every single day about shift work and sleep and energy. Follow for more.".into(),
+        };
+        let t = trim_to_words(&d, 20).unwrap_or_default();
+        assert_eq!(t.hook, "Stop scrolling right now.");
+        assert_eq!(t.cta, "Follow for more.");
+        assert!(t.word_count() <= 20 && !t.body.is_empty(), "{t:?}");
+        assert!(trim_to_words(&d, 7).is_none());
     }
 
     #[test]
