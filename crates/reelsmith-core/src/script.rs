@@ -165,14 +165,18 @@ pub fn parse_draft(answer: &str) -> Result<Draft, String> {
 /// trimmed again. `None` when even that is too long.
 pub fn trim_to_words(draft: &Draft, max_words: usize) -> Option<Draft> {
     trim_body(draft, max_words).or_else(|| {
-        let hook = sentences(&draft.hook).first().map(|s| s.trim().to_string())?;
+        let hook = sentences(&draft.hook)
+            .first()
+            .map(|s| s.trim().to_string())?;
         let cta = sentences(&draft.cta).last().map(|s| s.trim().to_string())?;
         let tight = Draft {
             hook,
             body: draft.body.clone(),
             cta,
         };
-        (tight != *draft).then(|| trim_body(&tight, max_words)).flatten()
+        (tight != *draft)
+            .then(|| trim_body(&tight, max_words))
+            .flatten()
     })
 }
 

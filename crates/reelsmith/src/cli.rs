@@ -14,6 +14,7 @@ use crate::commands::{
     llm::LlmCmd,
     persona::PersonaCmd,
     score::ScoreArgs,
+    serve::ServeArgs,
     trends::TrendsCmd,
     usage::UsageArgs,
 };
@@ -62,6 +63,8 @@ pub enum Command {
     Approve(ApproveArgs),
     /// Delete a generation (hidden from history; --hard removes it).
     Delete(DeleteArgs),
+    /// Serve the REST API and the web UI (default http://127.0.0.1:8505).
+    Serve(ServeArgs),
     /// Score a draft: timing, quality, nine viral dimensions and voice match, with reasons.
     Score(Box<ScoreArgs>),
     /// Keep the list of trends the score card looks for.

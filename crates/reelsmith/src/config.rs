@@ -30,6 +30,30 @@ pub struct Config {
     pub embedding: EmbeddingConfig,
     /// Language models: providers, per-step choices, fallbacks, budget, the local model.
     pub llm: reelsmith_llm::LlmConfig,
+    /// `reelsmith serve`.
+    pub server: ServerConfig,
+}
+
+/// `[server]` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on, `IP:PORT`.
+    pub bind: String,
+    /// API token every request must carry (required to bind beyond localhost).
+    pub token: Option<Secret>,
+    /// Seconds a shutdown waits for running generations before recording them as interrupted.
+    pub grace_s: f64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8505".into(),
+            token: None,
+            grace_s: 120.0,
+        }
+    }
 }
 
 /// `[embedding]` settings.

@@ -10,6 +10,7 @@ pub mod history;
 pub mod llm;
 pub mod persona;
 pub mod score;
+pub mod serve;
 pub mod trends;
 pub mod usage;
 
@@ -52,6 +53,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Approve(args) => {
             with_store(&loaded, async |s| history::approve(args, s).await).await
+        }
+        Command::Serve(args) => {
+            with_store(&loaded, async |s| serve::run(args, s, &loaded).await).await
         }
         Command::Delete(args) => {
             with_store(&loaded, async |s| history::delete(args, s).await).await
