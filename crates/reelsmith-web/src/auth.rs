@@ -40,7 +40,7 @@ fn presented(req: &Request) -> Option<String> {
 }
 
 /// Compares in constant time for equal lengths (the token is a secret).
-fn same(a: &str, b: &str) -> bool {
+pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

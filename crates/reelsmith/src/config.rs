@@ -195,6 +195,10 @@ mod tests {
                 model_dir: Some("z".into()),
             },
             llm: every_llm_key(),
+            server: ServerConfig {
+                token: Some(Secret("t".into())),
+                ..ServerConfig::default()
+            },
         })
         .unwrap_or_default();
         for line in keys.lines().filter(|l| l.contains('=')) {

@@ -77,7 +77,12 @@ impl From<Learned> for LearnedBody {
     }
 }
 
-async fn learn(
+/// Learns `input` with the server's models (the analysis when `analyze`, else the server's
+/// setting, says so).
+///
+/// # Errors
+/// As [`learn_persona`].
+pub async fn learn(
     state: &AppState,
     input: LearnInput,
     analyze: Option<bool>,
@@ -152,16 +157,13 @@ fn safe_name(name: &str, i: usize) -> String {
     }
 }
 
-/// Learn a persona from uploaded documents: multipart fields `name`, optional `story` (a file: txt,
-/// md, pdf or docx, with optional TOML front matter), one or more `examples` files (a file may hold
-/// several scripts separated by `---` lines), optional `append` and `analyze` (`true`/`false`).
-#[utoipa::path(post, path = "/personas/upload", tag = "personas",
-    request_body(content_type = "multipart/form-data", content = Object),
-    responses((status = 201, body = LearnedBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn upload(
-    State(state): State<AppState>,
-    mut form: Multipart,
-) -> ApiResult<(StatusCode, Json<LearnedBody>)> {
+/// Reads a persona upload: fields `name`, `story` (a file) or `story_text`, `examples` (files) or
+/// `examples_text` (pasted scripts separated by `---` lines), `append` and `analyze`. Files are
+/// read by the same loaders as the CLI (txt, md, pdf, docx, with front matter).
+///
+/// # Errors
+/// 422 naming the field or file that is wrong.
+pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<bool>)> {
     let dir = tempfile::tempdir().map_err(|e| ApiError::invalid("files", e.to_string()))?;
     let (mut name, mut story, mut examples) = (String::new(), None::<PathBuf>, Vec::new());
     let (mut append, mut analyze) = (false, None);
@@ -178,30 +180,44 @@ pub async fn upload(
             .await
             .map_err(|e| ApiError::invalid(field_name.clone(), e.to_string()))?;
         let text = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match (field_name.as_str(), file_name) {
-            ("name", _) => name = text(),
-            ("append", _) => append = text() == "true",
-            ("analyze", _) => analyze = Some(text() == "true"),
-            ("story" | "examples", Some(f)) if bytes.is_empty() && f.is_empty() => {}
-            (kind @ ("story" | "examples"), file) => {
-                i += 1;
-                let path = dir
-                    .path()
-                    .join(safe_name(file.as_deref().unwrap_or("pasted.txt"), i));
-                std::fs::write(&path, &bytes)
-                    .map_err(|e| ApiError::invalid(kind.to_string(), e.to_string()))?;
-                if kind == "story" {
-                    story = Some(path);
-                } else {
-                    examples.push(path);
-                }
+        let (kind, file) = match field_name.as_str() {
+            "name" => {
+                name = text();
+                continue;
             }
-            (other, _) => {
+            "append" => {
+                append = matches!(text().as_str(), "true" | "on");
+                continue;
+            }
+            "analyze" => {
+                analyze = Some(matches!(text().as_str(), "true" | "on"));
+                continue;
+            }
+            "story" | "examples" => (
+                field_name.clone(),
+                file_name.unwrap_or_else(|| "pasted.txt".into()),
+            ),
+            "story_text" => ("story".to_string(), "story.md".to_string()),
+            "examples_text" => ("examples".to_string(), "pasted.md".to_string()),
+            other => {
                 return Err(ApiError::invalid(
                     other.to_string(),
-                    "unknown field: use name, story, examples, append, analyze",
+                    "unknown field: use name, story, story_text, examples, examples_text, append, analyze",
                 ));
             }
+        };
+        // Empty file inputs and empty text areas are simply not given.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        i += 1;
+        let path = dir.path().join(safe_name(&file, i));
+        std::fs::write(&path, &bytes)
+            .map_err(|e| ApiError::invalid(kind.clone(), e.to_string()))?;
+        if kind == "story" {
+            story = Some(path);
+        } else {
+            examples.push(path);
         }
     }
     let mut profile = CreatorProfile::default();
@@ -217,12 +233,29 @@ pub async fn upload(
     } else {
         reelsmith_ingest::load_examples(&examples)?.examples
     };
-    let input = LearnInput {
-        name,
-        profile,
-        examples,
-        append,
-    };
+    Ok((
+        LearnInput {
+            name,
+            profile,
+            examples,
+            append,
+        },
+        analyze,
+    ))
+}
+
+/// Learn a persona from uploaded documents: multipart fields `name`, `story` (a file: txt, md,
+/// pdf or docx, with optional TOML front matter) or `story_text`, one or more `examples` files (a
+/// file may hold several scripts separated by `---` lines) or `examples_text`, and optional
+/// `append` and `analyze` (`true`/`false`).
+#[utoipa::path(post, path = "/personas/upload", tag = "personas",
+    request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, body = LearnedBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    form: Multipart,
+) -> ApiResult<(StatusCode, Json<LearnedBody>)> {
+    let (input, analyze) = read_upload(form).await?;
     Ok((
         StatusCode::CREATED,
         Json(learn(&state, input, analyze).await?),

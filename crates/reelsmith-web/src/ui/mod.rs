@@ -1,10 +1,161 @@
-//! The server-rendered web UI (maud templates, a small vendored script, no build step).
+//! The server-rendered web UI: maud templates, one stylesheet and one small script served from the
+//! binary (no build step, nothing fetched at run time), usable on a phone. Pages read and write
+//! through the same services as the API.
 
+pub mod analytics;
+pub mod personas;
+pub mod scripts;
+
+use axum::Form;
 use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
 
-use crate::AppState;
+use crate::{ApiError, AppState};
+
+const CSS: &str = include_str!("../../static/app.css");
+const JS: &str = include_str!("../../static/app.js");
 
 /// The UI's routes.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(|| async { Redirect::to("/generate") }))
+        .route("/login", get(login_page).post(login))
+        .route(
+            "/static/app.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    JS,
+                )
+            }),
+        )
+        .route("/personas", get(personas::list).post(personas::create))
+        .route("/personas/{name}", get(personas::show))
+        .route("/generate", get(scripts::form).post(scripts::generate))
+        .route("/scripts/{id}", get(scripts::show))
+        .route("/scripts/{id}/sections", post(scripts::regenerate))
+        .route("/scripts/{id}/approval", post(scripts::approve))
+        .route("/history", get(scripts::history))
+        .route("/analytics", get(analytics::page))
+}
+
+/// A page: header with navigation, then `body`.
+pub fn page(title: &str, active: &str, body: Markup) -> Markup {
+    let nav = [
+        ("/generate", "Generate"),
+        ("/personas", "Personas"),
+        ("/history", "History"),
+        ("/analytics", "Analytics"),
+        ("/api/docs", "API"),
+    ];
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · reelsmith" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                header {
+                    a.brand href="/" { "reelsmith" }
+                    nav { @for (href, label) in nav {
+                        a href=(href) class=[(label == active).then_some("on")] { (label) }
+                    } }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// An error shown as a page with the API's status and message.
+pub struct UiError(pub ApiError);
+
+impl From<ApiError> for UiError {
+    fn from(e: ApiError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let body = page(
+            "Problem",
+            "",
+            html! {
+                h1 { "That did not work" }
+                div.card.error {
+                    p { strong { (e.status.as_u16()) " " (e.status.canonical_reason().unwrap_or("")) } }
+                    p { @if let Some(f) = &e.body.field { code { (f) } ": " } (e.body.message) }
+                }
+                p { a href="javascript:history.back()" { "Go back" } " and fix it; nothing was changed." }
+            },
+        );
+        (e.status, body).into_response()
+    }
+}
+
+/// Result of a UI handler.
+pub type UiResult<T> = Result<T, UiError>;
+
+/// Maps any API-mappable error into a page.
+pub fn ui<E: Into<ApiError>>(e: E) -> UiError {
+    UiError(e.into())
+}
+
+async fn login_page() -> Markup {
+    page(
+        "Sign in",
+        "",
+        html! {
+            h1 { "Sign in" }
+            form.card method="post" action="/login" {
+                label for="token" { "API token" }
+                input #token type="password" name="token" autocomplete="current-password" required;
+                p.muted { "The token the server was started with (serve --token or REELSMITH_SERVER__TOKEN)." }
+                button type="submit" { "Sign in" }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+    match &state.token {
+        Some(t) if crate::auth::same(f.token.trim(), t) => (
+            [(
+                header::SET_COOKIE,
+                format!(
+                    "{}={}; Path=/; HttpOnly; SameSite=Strict",
+                    crate::auth::COOKIE,
+                    f.token.trim()
+                ),
+            )],
+            Redirect::to("/generate"),
+        )
+            .into_response(),
+        Some(_) => (
+            StatusCode::UNAUTHORIZED,
+            page("Sign in", "", html! { h1 { "Sign in" } div.card.error { "That token is not right." } p { a href="/login" { "Try again" } } }),
+        )
+            .into_response(),
+        None => Redirect::to("/generate").into_response(),
+    }
 }

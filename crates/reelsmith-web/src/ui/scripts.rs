@@ -1,0 +1,365 @@
+//! Script pages: the generate form with live progress, one generation (sections, timing bar, score
+//! card with reasons, runner-up attempts, regenerate a section, approve, exports) and the history.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use reelsmith_core::export::{ExportFormat, export};
+use reelsmith_core::generation::{
+    Approval, CONTENT_TYPES, Generation, MAX_ATTEMPTS, PLATFORMS, STYLES, ScriptRequest,
+};
+use reelsmith_core::score::{Dimension, ScoreCard};
+use reelsmith_core::store::{GenerationStore, PersonaStore};
+use reelsmith_llm::service::revise_section;
+use serde::Deserialize;
+
+use super::{UiResult, page, ui};
+use crate::AppState;
+use crate::api::scripts::{ListQuery, spawn_generation};
+
+/// Query of the generate form.
+#[derive(Debug, Deserialize)]
+pub struct FormQuery {
+    persona: Option<String>,
+}
+
+fn options(values: &[&str], selected: &str) -> Markup {
+    html! { @for v in values { option value=(v) selected[*v == selected] { (v) } } }
+}
+
+/// `GET /generate`.
+pub async fn form(State(state): State<AppState>, Query(q): Query<FormQuery>) -> UiResult<Markup> {
+    let personas = state.store.personas().await.map_err(ui)?;
+    let chosen = q.persona.unwrap_or_default();
+    Ok(page(
+        "Generate",
+        "Generate",
+        html! {
+            h1 { "Write a script" }
+            @if personas.is_empty() {
+                p.card { "Learn a persona first: " a href="/personas" { "Personas" } "." }
+            } @else {
+                form.card #generate-form method="post" action="/generate" {
+                    div.row {
+                        div { label for="persona" { "Persona" }
+                            select #persona name="persona" { @for p in &personas { option value=(p.name) selected[p.name == chosen] { (p.name) } } } }
+                        div { label for="duration_s" { "Length (seconds)" }
+                            input #duration_s type="number" name="duration_s" min="15" max="90" value="30" required; }
+                    }
+                    label for="topic" { "Topic" }
+                    input #topic type="text" name="topic" required maxlength="300" placeholder="why your morning routine fails";
+                    div.row {
+                        div { label for="content_type" { "Type" } select #content_type name="content_type" { (options(&CONTENT_TYPES, "educational")) } }
+                        div { label for="style" { "Style" } select #style name="style" { (options(&STYLES, "casual")) } }
+                        div { label for="platform" { "Platform" } select #platform name="platform" { (options(&PLATFORMS, "reels")) } }
+                        div { label for="attempts" { "Attempts" } input #attempts type="number" name="attempts" min="1" max=(MAX_ATTEMPTS) value="3"; }
+                        div { label for="language" { "Language" } input #language type="text" name="language" maxlength="3" placeholder="persona's"; }
+                    }
+                    label for="requirements" { "Must do (one per line)" }
+                    textarea #requirements name="requirements" rows="2" placeholder="mention the free guide" {}
+                    button type="submit" { "Write it" }
+                    p #status.muted aria-live="polite" {}
+                    pre #progress hidden {}
+                }
+            }
+        },
+    ))
+}
+
+/// The generate form as posted without JavaScript.
+#[derive(Debug, Deserialize)]
+pub struct GenerateForm {
+    persona: String,
+    topic: String,
+    duration_s: f64,
+    content_type: String,
+    style: String,
+    platform: String,
+    attempts: u32,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    requirements: String,
+}
+
+/// `POST /generate` (without JavaScript): waits for the script, then shows it.
+pub async fn generate(
+    State(state): State<AppState>,
+    Form(f): Form<GenerateForm>,
+) -> UiResult<Response> {
+    let mut request = ScriptRequest {
+        persona: f.persona,
+        topic: f.topic,
+        duration_s: f.duration_s,
+        content_type: f.content_type,
+        style: f.style,
+        language: Some(f.language.trim().to_string()).filter(|l| !l.is_empty()),
+        platform: f.platform,
+        attempts: f.attempts,
+        requirements: f.requirements.lines().map(str::to_string).collect(),
+    };
+    request.validate().map_err(ui)?;
+    let g = spawn_generation(&state, request, None)
+        .await
+        .map_err(|e| ui(reelsmith_core::Error::Storage(e.to_string())))?
+        .map_err(ui)?;
+    Ok(Redirect::to(&format!("/scripts/{}", g.id)).into_response())
+}
+
+/// The serialized (snake_case) name of an enum value.
+fn name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Colours of the timing bar's sections.
+const COLOURS: [&str; 6] = [
+    "#c2185b", "#6a1b9a", "#1565c0", "#00838f", "#2e7d32", "#ef6c00",
+];
+
+fn dimension(d: &Dimension) -> Markup {
+    html! {
+        tr {
+            td { (d.name.replace('_', " ")) }
+            td style="width:40%" { div.bar { span style={ "width:" (format!("{:.0}", d.score.clamp(0.0, 100.0))) "%" } {} } }
+            td { (format!("{:.0}", d.score)) }
+        }
+        @if !d.reasons.is_empty() { tr { td colspan="3" .muted { (d.reasons.join(" · ")) } } }
+    }
+}
+
+fn card(c: &ScoreCard) -> Markup {
+    html! {
+        div.card #score {
+            h2 { "Score " (format!("{:.0}", c.overall)) "/100" }
+            p.muted { "Timing: " (format!("{:.1} s spoken for a {:.0} s target at {:.0} WPM", c.timing.estimated_s, c.timing.target_s, c.timing.wpm))
+                @if c.timing.within_window { " — within ±10 %" } @else { " — outside ±10 %" } }
+            table { tbody {
+                (dimension(&c.quality))
+                tr { th colspan="3" { "Viral potential " (format!("{:.0}", c.viral.overall)) } }
+                @for d in &c.viral.dimensions { (dimension(d)) }
+                @if let Some(v) = &c.voice {
+                    tr { th colspan="3" { "Voice match " (format!("{:.0}", v.score)) } }
+                    @if !v.reasons.is_empty() { tr { td colspan="3" .muted { (v.reasons.join(" · ")) } } }
+                }
+            } }
+            @for n in &c.notes { p.muted { (n) } }
+        }
+    }
+}
+
+/// `GET /scripts/{id}`.
+pub async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> UiResult<Markup> {
+    let g = state.store.generation(id).await.map_err(ui)?;
+    let title = g
+        .script
+        .as_ref()
+        .map_or_else(|| g.request.topic.clone(), |s| s.title.clone());
+    Ok(page(&title, "History", script_body(&g)))
+}
+
+fn script_body(g: &Generation) -> Markup {
+    let total = g.script.as_ref().map_or(0.0, |s| s.duration_s).max(0.1);
+    html! {
+        h1 { (g.request.topic) }
+        p.muted {
+            "Generation " (g.id) " · version " (g.version)
+            @if let Some(p) = g.parent_id { " (revises " a href={ "/scripts/" (p) } { (p) } ")" }
+            " · " a href={ "/personas/" (g.persona) } { (g.persona) } " v" (g.persona_version)
+            " · " (g.request.style) " · " (g.request.platform) " · "
+            span class={ "pill " (g.approval.as_str()) } { (g.approval.as_str().replace('_', " ")) }
+            " · LLM cost $" (format!("{:.4}", g.cost_usd))
+        }
+        @if g.deleted_at.is_some() { p.card.error { "This generation was deleted; it stays readable here." } }
+        @if let Some(err) = &g.error { div.card.error { p { strong { "Failed: " } (err) } } }
+        @if let Some(s) = &g.script {
+            div.card #script {
+                div.timing role="img" aria-label="section timing" {
+                    @for (i, sec) in s.sections.iter().enumerate() {
+                        span style={ "width:" (format!("{:.2}", (sec.end_s - sec.start_s) / total * 100.0)) "%;background:" (COLOURS[i % COLOURS.len()]) }
+                            title={ (name(&sec.kind)) " " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) } { (name(&sec.kind)) }
+                    }
+                }
+                p.muted { (format!("{:.1} s", s.duration_s)) " · " (s.words) " words · " (format!("{:.0} WPM", s.wpm)) " · fit: " (s.fit.replace('_', " ")) }
+                @for (i, sec) in s.sections.iter().enumerate() {
+                    div.section {
+                        div.meta { (i + 1) ". " (name(&sec.kind)) " · " (name(&sec.scene)) " · " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) }
+                        p { (sec.voiceover) }
+                        @if !sec.on_screen_text.is_empty() { div.meta { "On screen: " (sec.on_screen_text) } }
+                        @if !sec.visual_cue.is_empty() { div.meta { "Visuals: " (sec.visual_cue) @if sec.visuals_derived { " (derived)" } } }
+                        @if !sec.camera.is_empty() { div.meta { "Camera: " (sec.camera) } }
+                    }
+                }
+                h2 { "Caption" }
+                p #caption { (s.caption) " " (s.hashtags.join(" ")) }
+                button.secondary type="button" data-copy="caption" { "Copy caption" }
+                h2 { "Exports" }
+                p { @for f in ExportFormat::ALL {
+                    a.button.secondary href={ "/api/v1/scripts/" (g.id) "/export?format=" (f.as_str()) } download { (f.as_str()) }
+                } }
+                @if let Ok(text) = export(g, ExportFormat::Teleprompter) {
+                    pre #teleprompter hidden { (text) }
+                    button.secondary type="button" data-copy="teleprompter" { "Copy teleprompter text" }
+                }
+            }
+            div.card {
+                h2 { "Regenerate a section" }
+                form method="post" action={ "/scripts/" (g.id) "/sections" } #regenerate-form {
+                    div.row {
+                        div { label for="section" { "Section" }
+                            select #section name="section" { @for (i, sec) in s.sections.iter().enumerate() { option value=(i + 1) { (i + 1) ". " (name(&sec.kind)) } } } }
+                        div { label for="instructions" { "Instructions" }
+                            input #instructions type="text" name="instructions" required placeholder="more energetic"; }
+                    }
+                    button type="submit" { "Rewrite it (new version)" }
+                }
+            }
+            div.card {
+                h2 { "Review" }
+                form method="post" action={ "/scripts/" (g.id) "/approval" } #approval-form {
+                    div.row {
+                        div { label for="status" { "Decision" }
+                            select #status name="status" { @for a in ["approved", "needs_revision", "rejected", "draft"] { option value=(a) selected[a == g.approval.as_str()] { (a.replace('_', " ")) } } } }
+                        div { label for="by" { "By" } input #by type="text" name="by" value=[g.approval_by.as_deref()]; }
+                    }
+                    label for="notes" { "Notes" }
+                    textarea #notes name="notes" rows="2" { (g.approval_notes.as_deref().unwrap_or("")) }
+                    button type="submit" { "Save review" }
+                }
+            }
+        }
+        @if let Some(c) = &g.card { (card(c)) }
+        @if g.attempts.len() > 1 {
+            div.card #attempts {
+                h2 { "Attempts" }
+                @for a in &g.attempts {
+                    details open[a.winner] {
+                        summary { "Attempt " (a.index + 1) " — "
+                            @match (a.overall, &a.error) {
+                                (Some(o), _) => { (format!("{o:.0}/100")) @if a.winner { " (kept)" } }
+                                (None, Some(e)) => { "dropped: " (e) }
+                                _ => { "—" }
+                            } }
+                        pre style="white-space:pre-wrap" { (a.raw_text) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The regenerate form.
+#[derive(Debug, Deserialize)]
+pub struct SectionForm {
+    section: usize,
+    instructions: String,
+}
+
+/// `POST /scripts/{id}/sections`: a new version, then shows it.
+pub async fn regenerate(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<SectionForm>,
+) -> UiResult<Response> {
+    let g = revise_section(&state.store, state.models(), id, f.section, &f.instructions)
+        .await
+        .map_err(ui)?;
+    Ok(Redirect::to(&format!("/scripts/{}", g.id)).into_response())
+}
+
+/// The review form.
+#[derive(Debug, Deserialize)]
+pub struct ApprovalForm {
+    status: String,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// `POST /scripts/{id}/approval`.
+pub async fn approve(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<ApprovalForm>,
+) -> UiResult<Response> {
+    let status = Approval::parse(&f.status).map_err(ui)?;
+    let (by, notes) = (f.by.trim(), f.notes.trim());
+    state
+        .store
+        .set_approval(
+            id,
+            status,
+            (!by.is_empty()).then_some(by),
+            (!notes.is_empty()).then_some(notes),
+        )
+        .await
+        .map_err(ui)?;
+    Ok(Redirect::to(&format!("/scripts/{id}")).into_response())
+}
+
+/// `GET /history`: filters, topic search and pages of 20.
+pub async fn history(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> UiResult<Markup> {
+    let f = q.filter().map_err(ui)?;
+    let (rows, total) = state.store.generations(&f).await.map_err(ui)?;
+    let personas = state.store.personas().await.map_err(ui)?;
+    let link = |offset: u32| {
+        let mut params = vec![format!("offset={offset}"), format!("limit={}", f.limit)];
+        for (k, v) in [
+            ("persona", &f.persona),
+            ("style", &f.style),
+            ("platform", &f.platform),
+            ("q", &f.query),
+        ] {
+            if let Some(v) = v {
+                params.push(format!("{k}={}", v.replace(['&', '#', ' '], "+")));
+            }
+        }
+        if let Some(a) = f.approval {
+            params.push(format!("status={}", a.as_str()));
+        }
+        format!("/history?{}", params.join("&"))
+    };
+    let sel = |o: &Option<String>| o.clone().unwrap_or_default();
+    Ok(page(
+        "History",
+        "History",
+        html! {
+            h1 { "History" }
+            form.card method="get" action="/history" #history-form {
+                div.row {
+                    div { label for="q" { "Topic contains" } input #q type="search" name="q" value=(sel(&f.query)); }
+                    div { label for="persona" { "Persona" } select #persona name="persona" { option value="" { "any" } @for p in &personas { option value=(p.name) selected[Some(&p.name) == f.persona.as_ref()] { (p.name) } } } }
+                    div { label for="status" { "Review" } select #status name="status" { option value="" { "any" } @for a in ["draft", "approved", "needs_revision", "rejected"] { option value=(a) selected[f.approval.map(Approval::as_str) == Some(a)] { (a) } } } }
+                    div { label for="style" { "Style" } select #style name="style" { option value="" { "any" } @for s in STYLES { option value=(s) selected[f.style.as_deref() == Some(s)] { (s) } } } }
+                    div { label for="platform" { "Platform" } select #platform name="platform" { option value="" { "any" } @for s in PLATFORMS { option value=(s) selected[f.platform.as_deref() == Some(s)] { (s) } } } }
+                }
+                button type="submit" { "Filter" }
+            }
+            p.muted #count { (total) " generation" @if total != 1 { "s" } }
+            div.card { table {
+                thead { tr { th { "#" } th { "Topic" } th { "Persona" } th { "Score" } th { "Review" } th { "Made" } } }
+                tbody { @for r in &rows {
+                    tr {
+                        td { a href={ "/scripts/" (r.id) } { (r.id) } @if r.version > 1 { " v" (r.version) } }
+                        td { a href={ "/scripts/" (r.id) } { (r.topic) } @if r.status != "completed" { " " span.pill.rejected { (r.status) } } }
+                        td { (r.persona) }
+                        td { @if let Some(o) = r.overall { (format!("{o:.0}")) } }
+                        td { span class={ "pill " (r.approval.as_str()) } { (r.approval.as_str().replace('_', " ")) } }
+                        td.muted { (r.created_at.format("%Y-%m-%d %H:%M")) }
+                    }
+                } }
+            } }
+            p {
+                @if f.offset > 0 { a.button.secondary href=(link(f.offset.saturating_sub(f.limit))) { "Newer" } }
+                @if u64::from(f.offset + f.limit) < total { a.button.secondary href=(link(f.offset + f.limit)) { "Older" } }
+            }
+        },
+    ))
+}
