@@ -187,15 +187,22 @@ fn trim_body(draft: &Draft, max_words: usize) -> Option<Draft> {
     for beat in &draft.body {
         let all = sentences(beat);
         let mut kept: Vec<&str> = Vec::new();
+        let mut cut = None;
         for s in &all {
             let n = words(s).len();
             if n > budget {
+                cut = clause_within(s, budget);
                 break;
             }
             budget -= n;
             kept.push(s.trim());
         }
-        if kept.is_empty() {
+        // A sentence that does not fit may still end at a clause (a comma) within the budget, or, for
+        // a run-on transcript sentence, at a word boundary: better than dropping it all.
+        if let Some(c) = &cut {
+            budget -= words(c).len();
+        }
+        if kept.is_empty() && cut.is_none() {
             // An unpunctuated beat has no sentence boundary to cut at: cut at a word boundary.
             if all.len() == 1 && words(beat).len() > budget && budget >= 8 && body.is_empty() {
                 let w = words(beat);
@@ -204,7 +211,11 @@ fn trim_body(draft: &Draft, max_words: usize) -> Option<Draft> {
             break;
         }
         let complete = kept.len() == all.len();
-        body.push(kept.join(" "));
+        let mut beat_text = kept.join(" ");
+        if let Some(c) = cut {
+            beat_text = format!("{beat_text} {c}").trim().to_string();
+        }
+        body.push(beat_text);
         if !complete {
             break;
         }
@@ -214,6 +225,25 @@ fn trim_body(draft: &Draft, max_words: usize) -> Option<Draft> {
         body,
         cta: draft.cta.clone(),
     })
+}
+
+/// Sentences longer than this many words are run-ons (speech-to-text without punctuation), which
+/// may be cut at a word boundary when trimming.
+const RUN_ON_WORDS: usize = 25;
+
+/// The longest start of `sentence` within `budget` words that ends at a comma (at least 4 words),
+/// or, for a run-on sentence, its first `budget` words; closed with a full stop.
+fn clause_within(sentence: &str, budget: usize) -> Option<String> {
+    let w: Vec<&str> = sentence.split_whitespace().collect();
+    if budget < 4 {
+        return None;
+    }
+    let at_comma = (4..=budget.min(w.len()))
+        .rev()
+        .find(|&k| w[k - 1].ends_with(','));
+    let k = at_comma.or_else(|| (w.len() > RUN_ON_WORDS && budget >= 8).then_some(budget))?;
+    let text = w[..k].join(" ");
+    Some(format!("{}.", text.trim_end_matches([',', ';', ':'])))
 }
 
 /// Times a draft's sections at `wpm` words per minute: each section lasts its words ÷ WPM × 60, so
@@ -496,6 +526,21 @@ CTA: Save this for your next rotation.";
         assert_eq!(t.cta, "Follow for more.");
         assert!(t.word_count() <= 20 && !t.body.is_empty(), "{t:?}");
         assert!(trim_to_words(&d, 7).is_none());
+    }
+
+    #[test]
+    fn a_sentence_that_does_not_fit_is_cut_at_a_clause() {
+        let d = Draft {
+            hook: "Stop scrolling.".into(),
+            body: vec!["Light sets your clock. When you drive home after a night shift, wear dark glasses and keep the car cool.".into()],
+            cta: "Follow for more.".into(),
+        };
+        let t = trim_to_words(&d, 20).unwrap_or_default();
+        assert_eq!(
+            t.body,
+            vec!["Light sets your clock. When you drive home after a night shift.".to_string()]
+        );
+        assert!(t.word_count() <= 20);
     }
 
     #[test]

@@ -282,7 +282,7 @@ pub async fn generate(
         let target = target_words(persona, brief.duration_s) as f64;
         if card.timing.estimated_s > card.timing.target_s {
             emit(progress, fitting(FitStep::Trim, 1, &card));
-            let max_words = (target * (1.0 + WINDOW)).floor() as usize;
+            let max_words = window_words(&card);
             let trimmed = trim_to_words(&draft, max_words).ok_or_else(|| {
                 LlmError::new(
                     LlmErrorKind::Unparseable,
@@ -332,6 +332,12 @@ pub async fn generate(
         fit,
         call_ids,
     })
+}
+
+/// The most words that still fit the window: the target's exact word count (target seconds × the
+/// card's WPM ÷ 60, unrounded) plus 10 %, rounded down.
+fn window_words(card: &ScoreCard) -> usize {
+    (card.timing.target_s * card.timing.wpm / 60.0 * (1.0 + WINDOW)).floor() as usize
 }
 
 fn fitting(how: FitStep, round: u32, card: &ScoreCard) -> Progress {
@@ -531,8 +537,7 @@ pub async fn regenerate_section(
     let mut card = card_for(job.persona, &revised.text(), target, job.trends);
     let mut trimmed = false;
     if !card.timing.within_window && card.timing.estimated_s > target {
-        let max_words =
-            (target_words(job.persona, target) as f64 * (1.0 + WINDOW)).floor() as usize;
+        let max_words = window_words(&card);
         if let Some(t) = trim_to_words(&revised, max_words) {
             revised = t;
             card = card_for(job.persona, &revised.text(), target, job.trends);

@@ -40,6 +40,7 @@
     var tokens = 0, current = -1;
     function log(line) { out.textContent += line + "\n"; out.scrollTop = out.scrollHeight; }
     status.textContent = "Starting…";
+    status.scrollIntoView({ block: "start" });
     fetch("/api/v1/scripts/generate", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },

@@ -2,6 +2,7 @@
 //! SQLite file, the test models), and the UI in headless Chromium.
 
 mod api;
+mod browser;
 mod common;
 mod scripts;
 mod ui;

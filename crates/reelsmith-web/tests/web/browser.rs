@@ -1,0 +1,222 @@
+//! End to end in real headless Chromium (Debian's chromium and chromium-driver, installed by
+//! scripts/test.sh), driven over WebDriver: learn a persona by upload, write a script watching its
+//! progress, regenerate a section, approve it, find it in the history and see it counted on the
+//! analytics page. A screenshot of each page goes to target/e2e-screenshots/.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use reelsmith_core::llm::WriterLlm;
+use serde_json::json;
+
+use crate::common::{Server, must};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let l = must(std::net::TcpListener::bind("127.0.0.1:0"));
+    must(l.local_addr()).port()
+}
+
+async fn browser(profile: &std::path::Path) -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| unreachable!("chromedriver is installed by scripts/test.sh: {e}"));
+    let driver = Driver(child);
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", "--disable-sync", "--disable-component-update",
+                     "--disable-dev-shm-usage", "--window-size=420,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let caps = caps.as_object().cloned().unwrap_or_default();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if let Ok(mut b) = ClientBuilder::rustls()
+            && let Ok(client) = b.capabilities(caps.clone()).connect(&url).await
+        {
+            return (driver, client);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    unreachable!("chromedriver did not start on {url}")
+}
+
+fn shots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
+    must(std::fs::create_dir_all(&dir));
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = must(c.screenshot().await);
+    must(std::fs::write(shots().join(format!("{name}.png")), png));
+}
+
+async fn wait_for<F: AsyncFn() -> bool>(what: &str, f: F) {
+    for _ in 0..150 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    unreachable!("timed out waiting for {what}")
+}
+
+async fn source(c: &Client) -> String {
+    must(c.source().await)
+}
+
+#[tokio::test]
+async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
+    let s = Server::start(Arc::new(WriterLlm::new(Duration::from_millis(400)))).await;
+    let tmp = must(tempfile::tempdir());
+    let examples = tmp.path().join("scripts.md");
+    must(std::fs::write(
+        &examples,
+        "# Light\nNight shift tip. Your body keeps a clock and light sets it every morning, so wear dark glasses home. Keep the bedroom cold. Follow for more.\n---\n# Caffeine\nCaffeine tip. Stop coffee six hours before you sleep, even on nights. Your deep sleep comes back within a week. Save this.",
+    ));
+    let (_driver, c) = browser(&tmp.path().join("profile")).await;
+
+    // Learn a persona by upload.
+    must(c.goto(&s.url("/personas")).await);
+    must(
+        must(c.find(Locator::Id("name")).await)
+            .send_keys("nurse")
+            .await,
+    );
+    must(
+        must(c.find(Locator::Id("story_text")).await)
+            .send_keys("I was an ER nurse on nights for nine years.")
+            .await,
+    );
+    must(
+        must(c.find(Locator::Id("examples")).await)
+            .send_keys(&examples.display().to_string())
+            .await,
+    );
+    shot(&c, "1-personas").await;
+    must(
+        must(
+            c.find(Locator::Css("#persona-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("the persona page", async || {
+        must(c.current_url().await).path() == "/personas/nurse"
+    })
+    .await;
+    assert!(source(&c).await.contains("Learned style"));
+    shot(&c, "2-persona").await;
+
+    // Write a script, watching the progress stream.
+    must(c.goto(&s.url("/generate?persona=nurse")).await);
+    must(
+        must(c.find(Locator::Id("topic")).await)
+            .send_keys("sleeping after nights")
+            .await,
+    );
+    must(
+        must(
+            c.find(Locator::Css("#generate-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("progress", async || {
+        c.find(Locator::Id("status")).await.ok().is_some()
+            && source(&c).await.contains("Writing 3 attempt")
+    })
+    .await;
+    shot(&c, "3-progress").await;
+    wait_for("the script page", async || {
+        must(c.current_url().await).path().starts_with("/scripts/")
+    })
+    .await;
+    let first = must(c.current_url().await).path().to_string();
+    assert!(source(&c).await.contains("class=\"timing\""));
+    shot(&c, "4-script").await;
+
+    // Regenerate a section: a new version.
+    must(
+        must(c.find(Locator::Id("instructions")).await)
+            .send_keys("more energetic")
+            .await,
+    );
+    must(
+        must(
+            c.find(Locator::Css("#regenerate-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("version 2", async || {
+        must(c.current_url().await).path() != first
+    })
+    .await;
+    assert!(source(&c).await.contains("version 2"));
+
+    // Approve it.
+    must(
+        must(
+            c.find(Locator::Css(
+                "#approval-form select#status option[value=approved]",
+            ))
+            .await,
+        )
+        .click()
+        .await,
+    );
+    must(
+        must(c.find(Locator::Id("notes")).await)
+            .send_keys("ship it")
+            .await,
+    );
+    must(
+        must(
+            c.find(Locator::Css("#approval-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("approval", async || {
+        source(&c).await.contains("pill approved")
+    })
+    .await;
+    shot(&c, "5-approved").await;
+
+    // Find it in the history, see it counted.
+    must(c.goto(&s.url("/history?status=approved")).await);
+    let page = source(&c).await;
+    assert!(
+        page.contains("sleeping after nights") && page.contains("1 generation<"),
+        "{page}"
+    );
+    shot(&c, "6-history").await;
+    must(c.goto(&s.url("/analytics")).await);
+    assert!(source(&c).await.contains("<strong>2</strong> generations"));
+    shot(&c, "7-analytics").await;
+    must(c.close().await);
+}
