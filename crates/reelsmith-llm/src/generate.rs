@@ -279,7 +279,6 @@ pub async fn generate(
         }
     }
     if !card.timing.within_window {
-        let target = target_words(persona, brief.duration_s) as f64;
         if card.timing.estimated_s > card.timing.target_s {
             emit(progress, fitting(FitStep::Trim, 1, &card));
             let max_words = window_words(&card);
