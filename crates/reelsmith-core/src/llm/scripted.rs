@@ -89,25 +89,30 @@ impl Llm for ScriptedLlm {
                 sink(i, t);
             }
         }
-        let completion_tokens = texts
-            .iter()
-            .map(|t| t.split_whitespace().count() as u64)
-            .sum();
-        Ok(LlmResponse {
-            choices: texts
-                .into_iter()
-                .map(|text| Choice {
-                    text,
-                    finish_reason: FinishReason::Stop,
-                })
-                .collect(),
-            usage: Usage {
-                prompt_tokens: request.estimated_prompt_tokens(),
-                completion_tokens,
-            },
-            model: "scripted".into(),
-            retries: 0,
-        })
+        Ok(response(request, texts, "scripted"))
+    }
+}
+
+/// A finished response with these choice texts (one completion token a word).
+fn response(request: &LlmRequest, texts: Vec<String>, model: &str) -> LlmResponse {
+    let completion_tokens = texts
+        .iter()
+        .map(|t| t.split_whitespace().count() as u64)
+        .sum();
+    LlmResponse {
+        choices: texts
+            .into_iter()
+            .map(|text| Choice {
+                text,
+                finish_reason: FinishReason::Stop,
+            })
+            .collect(),
+        usage: Usage {
+            prompt_tokens: request.estimated_prompt_tokens(),
+            completion_tokens,
+        },
+        model: model.into(),
+        retries: 0,
     }
 }
 
@@ -216,24 +221,6 @@ impl Llm for WriterLlm {
                 }
             }
         }
-        let completion_tokens = texts
-            .iter()
-            .map(|t| t.split_whitespace().count() as u64)
-            .sum();
-        Ok(LlmResponse {
-            choices: texts
-                .into_iter()
-                .map(|text| Choice {
-                    text,
-                    finish_reason: FinishReason::Stop,
-                })
-                .collect(),
-            usage: Usage {
-                prompt_tokens: request.estimated_prompt_tokens(),
-                completion_tokens,
-            },
-            model: "writer".into(),
-            retries: 0,
-        })
+        Ok(response(request, texts, "writer"))
     }
 }
