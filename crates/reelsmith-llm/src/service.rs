@@ -120,7 +120,11 @@ pub fn fit_name(fit: Fit) -> String {
     }
 }
 
-async fn trend_phrases(store: &dyn ScriptStore) -> Result<Vec<String>, reelsmith_core::Error> {
+/// The user's trend phrases, for the score card.
+///
+/// # Errors
+/// Storage failures.
+pub async fn trend_phrases(store: &dyn ScriptStore) -> Result<Vec<String>, reelsmith_core::Error> {
     Ok(store
         .trends()
         .await?

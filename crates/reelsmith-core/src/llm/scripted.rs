@@ -5,6 +5,13 @@ use std::sync::Mutex;
 
 use super::*;
 
+/// What both test models support: JSON schemas and `n` choices, no grammars.
+const CAPABILITIES: Capabilities = Capabilities {
+    json_schema: true,
+    n: true,
+    grammar: false,
+};
+
 /// A test model that answers from a script: each call takes the next queued answer (a response's
 /// choice texts, or an error). Records every request it saw. For pipeline tests only.
 pub struct ScriptedLlm {
@@ -57,11 +64,7 @@ impl Llm for ScriptedLlm {
         self.style
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            json_schema: true,
-            n: true,
-            grammar: false,
-        }
+        CAPABILITIES
     }
     async fn complete(
         &self,
@@ -184,11 +187,7 @@ impl Llm for WriterLlm {
         PromptStyle::Instruct
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            json_schema: true,
-            n: true,
-            grammar: false,
-        }
+        CAPABILITIES
     }
     async fn complete(
         &self,

@@ -5,8 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use reelsmith_core::embed::nearest_examples;
+use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S};
 use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
-use reelsmith_core::store::{LedgerStore, PersonaStore, TrendStore};
+use reelsmith_core::store::{LedgerStore, PersonaStore};
+use reelsmith_llm::service::trend_phrases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -47,24 +49,18 @@ pub async fn score_text(
         ));
     }
     if let Some(d) = input.duration_s
-        && !(15.0..=90.0).contains(&d)
+        && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
     {
         return Err(ApiError::invalid(
             "duration_s",
-            format!("{d} is out of range: use 15 to 90 seconds"),
+            format!("{d} is out of range: use {MIN_DURATION_S} to {MAX_DURATION_S} seconds"),
         ));
     }
     let persona = match &input.persona {
         Some(name) => Some(state.store.persona(name, None).await?),
         None => None,
     };
-    let trends: Vec<String> = state
-        .store
-        .trends()
-        .await?
-        .into_iter()
-        .map(|t| t.phrase)
-        .collect();
+    let trends = trend_phrases(&state.store).await?;
     let evidence = match (&persona, state.embedder.as_deref()) {
         (Some(p), Some(m)) => nearest_examples(p, m, &input.text, 3)
             .ok()
