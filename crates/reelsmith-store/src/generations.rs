@@ -64,7 +64,7 @@ fn summary(r: &AnyRow) -> Result<GenerationSummary> {
 #[async_trait]
 impl GenerationStore for Store {
     async fn save_generation(&self, new: &NewGeneration) -> Result<Generation> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.write_tx().await?;
         let pv: Option<i64> = sqlx::query(
             "SELECT v.id FROM persona_versions v JOIN personas p ON v.persona_id = p.id \
              WHERE p.name = $1 AND v.version = $2",

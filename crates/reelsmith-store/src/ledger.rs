@@ -104,7 +104,7 @@ impl LedgerStore for Store {
 #[async_trait]
 impl reelsmith_core::store::LedgerLinks for Store {
     async fn link_llm_calls(&self, call_ids: &[i64], name: &str, version: u32) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.write_tx().await?;
         for id in call_ids {
             sqlx::query(
                 "UPDATE llm_calls SET persona_version_id = (SELECT v.id FROM persona_versions v \

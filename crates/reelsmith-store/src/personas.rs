@@ -90,7 +90,7 @@ impl PersonaStore for Store {
         let now = Utc::now().to_rfc3339();
         let profile = serde_json::to_string(&new.profile).map_err(|e| json_err("profile", e))?;
         let style = serde_json::to_string(&new.style).map_err(|e| json_err("style profile", e))?;
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.write_tx().await?;
         let persona_id: i64 = sqlx::query(
             "INSERT INTO personas (name, created_at, updated_at) VALUES ($1, $2, $2) \
              ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
@@ -224,7 +224,7 @@ impl PersonaStore for Store {
     }
 
     async fn delete_persona(&self, name: &str) -> Result<DeletedPersona> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "SELECT p.id, \
                     (SELECT COUNT(*) FROM persona_versions v WHERE v.persona_id = p.id), \

@@ -450,7 +450,7 @@ pub struct UsageRow {
 }
 
 #[cfg(any(test, feature = "test-utils"))]
-pub use scripted::{ScriptedLlm, WriterLlm};
+pub use scripted::{ScriptedLlm, WriterLlm, written_answers};
 
 #[cfg(any(test, feature = "test-utils"))]
 mod scripted;

@@ -143,10 +143,16 @@ impl WriterLlm {
     }
 }
 
-/// The number after `marker` in `text` ("about 75 spoken words" → 75).
+/// The first number right after `marker` in `text` ("about 75 spoken words" → 75); occurrences
+/// followed by a word ("about night shifts") are skipped.
 fn number_after(text: &str, marker: &str) -> Option<usize> {
-    let rest = &text[text.find(marker)? + marker.len()..];
-    rest.split_whitespace().next()?.parse().ok()
+    text.match_indices(marker).find_map(|(i, _)| {
+        text[i + marker.len()..]
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    })
 }
 
 /// Exactly `words` words of plain sentences, varied by `seed`.
@@ -175,6 +181,25 @@ fn filler(words: usize, seed: usize) -> String {
         .unwrap_or_default()
 }
 
+/// What [`WriterLlm`] answers to `prompt` (the request's prompt, flattened): `n` HOOK/BODY/CTA
+/// scripts of exactly N words for a draft ("about N spoken words"), or one text of N words for a
+/// section rewrite ("Keep about N words" in the last paragraph). Shared with the benchmarks' fake
+/// OpenAI-compatible server, so that every request gets an answer that fits.
+pub fn written_answers(prompt: &str, n: usize) -> Vec<String> {
+    let last = prompt.rsplit("\n\n").next().unwrap_or(prompt);
+    if let Some(words) = number_after(last, "Keep about ") {
+        return vec![filler(words.max(3), 3)];
+    }
+    let words = number_after(prompt, "about ").unwrap_or(60).max(12);
+    (0..n.max(1))
+        .map(|i| {
+            let hook = "Stop scrolling, your mornings are not the problem.";
+            let cta = "Follow for more fixes like this.";
+            format!("HOOK: {hook}\nBODY: {}\nCTA: {cta}", filler(words - 14, i))
+        })
+        .collect()
+}
+
 #[async_trait]
 impl Llm for WriterLlm {
     fn provider(&self) -> &str {
@@ -199,20 +224,7 @@ impl Llm for WriterLlm {
         if !self.latency.is_zero() {
             tokio::time::sleep(self.latency).await;
         }
-        let prompt = request.prompt.flattened();
-        let last = prompt.rsplit("\n\n").next().unwrap_or(&prompt).to_string();
-        let texts: Vec<String> = if let Some(n) = number_after(&last, "Keep about ") {
-            vec![filler(n.max(3), 3)]
-        } else {
-            let words = number_after(&prompt, "about ").unwrap_or(60).max(12);
-            (0..request.n.max(1) as usize)
-                .map(|i| {
-                    let hook = "Stop scrolling, your mornings are not the problem.";
-                    let cta = "Follow for more fixes like this.";
-                    format!("HOOK: {hook}\nBODY: {}\nCTA: {cta}", filler(words - 14, i))
-                })
-                .collect()
-        };
+        let texts = written_answers(&request.prompt.flattened(), request.n.max(1) as usize);
         if let Some(sink) = sink {
             for (i, t) in texts.iter().enumerate() {
                 for piece in t.split_inclusive(' ') {

@@ -36,6 +36,9 @@ pub enum BenchCmd {
     /// A 3-attempt generation against a fixed-latency local OpenAI-compatible server vs one bare
     /// call (ratio and overhead), then the same generation on the local model.
     Generate(super::bench_generate::GenerateBenchArgs),
+    /// `reelsmith serve` under load: requests/s and p50/p99 latency of concurrent generations
+    /// (against a fixed-latency fake LLM server) and of `GET /scripts/{id}`.
+    Serve(super::bench_serve::ServeBenchArgs),
 }
 
 /// Rounds and their length.
@@ -127,6 +130,7 @@ pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
     match cmd {
         BenchCmd::Llm(args) => super::bench_llm::run(args, loaded).await,
         BenchCmd::Generate(args) => super::bench_generate::run(args, loaded).await,
+        BenchCmd::Serve(args) => super::bench_serve::run(args, loaded).await,
         BenchCmd::Score(args) => {
             let n = words(SCRIPT_30S).len();
             let req = ScoreRequest {

@@ -1,8 +1,10 @@
 //! One module per subcommand; each has its clap arguments and a `run` function.
 
 pub mod bench;
+pub mod bench_fake;
 pub mod bench_generate;
 pub mod bench_llm;
+pub mod bench_serve;
 pub mod config;
 pub mod eval;
 pub mod generate;

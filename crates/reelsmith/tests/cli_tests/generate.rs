@@ -243,3 +243,55 @@ fn bad_requests_are_refused_before_any_model_runs() {
     assert_eq!(code, 3);
     assert!(err.contains("no persona named 'nobody'"), "{err}");
 }
+
+/// `bench serve` and `bench generate` run end to end against their own fake LLM server: every
+/// generation is stored (0 errors) and the tables name what they measured. (Speed is not asserted.)
+#[test]
+fn serve_and_generate_benchmarks_run_against_their_fake_llm() {
+    let user = User::new();
+    let mut serve = user.cmd();
+    serve.args([
+        "bench",
+        "serve",
+        "--latency-ms",
+        "20",
+        "--seconds",
+        "0.5",
+        "--rounds",
+        "1",
+        "--concurrency",
+        "8",
+        "--no-embed",
+    ]);
+    let table = succeed(serve);
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| unreachable!("no {name} row in\n{table}"))
+            .split('|')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+    };
+    for name in ["| POST /scripts/generate", "| GET /scripts/{id}"] {
+        let cells = row(name);
+        assert!(cells[2].parse::<u64>().unwrap_or(0) > 0, "{table}");
+        assert_eq!(cells[3], "0", "errors in\n{table}");
+    }
+    assert!(
+        table.contains("LLM requests per generation: 1.00"),
+        "{table}"
+    );
+    let mut generate = user.cmd();
+    generate.args([
+        "bench",
+        "generate",
+        "--latency-ms",
+        "20",
+        "--rounds",
+        "1",
+        "--no-local",
+    ]);
+    let table = succeed(generate);
+    assert!(table.contains("| ratio (goal ≤ 1.05) |"), "{table}");
+}
