@@ -64,6 +64,40 @@ pub struct Generated {
     pub call_ids: Vec<i64>,
 }
 
+/// A generation that failed, with what the model had written by then: the attempts (parsed or
+/// not) and the ledger ids of the calls made, so the failed generation can be stored whole.
+#[derive(Debug)]
+pub struct GenerateError {
+    /// Why it failed.
+    pub error: LlmError,
+    /// The attempts written before the failure (empty when the first request failed).
+    pub attempts: Vec<Attempt>,
+    /// Ledger ids of the calls made.
+    pub call_ids: Vec<i64>,
+}
+
+impl From<LlmError> for GenerateError {
+    fn from(error: LlmError) -> Self {
+        GenerateError {
+            error,
+            attempts: Vec::new(),
+            call_ids: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for GenerateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
 fn card_for(persona: &PersonaVersion, text: &str, target_s: f64, trends: &[String]) -> ScoreCard {
     score(&ScoreRequest {
         text,
@@ -101,14 +135,15 @@ pub struct Job<'a> {
 /// stream, each attempt's score, and each length-fitting round.
 ///
 /// # Errors
-/// The router's error when no model answers; [`LlmErrorKind::Unparseable`] when no attempt parses
-/// (each attempt's reason is named) or when the script cannot be brought within ±10 % of the target.
+/// A [`GenerateError`] carrying the attempts and calls made so far, with the router's error when no
+/// model answers, or [`LlmErrorKind::Unparseable`] when no attempt parses (each attempt's reason is
+/// named) or when the script cannot be brought within ±10 % of the target.
 pub async fn generate(
     router: &LlmRouter,
     ctx: CallContext,
     job: &Job<'_>,
     progress: Option<&ProgressSink>,
-) -> Result<Generated, LlmError> {
+) -> Result<Generated, GenerateError> {
     let (persona, examples, brief, trends, attempts) = (
         job.persona,
         job.examples,
@@ -161,19 +196,29 @@ pub async fn generate(
         .collect();
     // A base model that ran out of tokens before its CTA gets the CTA line completed.
     if style == PromptStyle::Base {
-        for a in tried
-            .iter_mut()
-            .filter(|a| a.error.as_deref() == Some(NO_CTA))
-        {
+        for i in 0..tried.len() {
+            if tried[i].error.as_deref() != Some(NO_CTA) {
+                continue;
+            }
             let mut req = draft_request(style, persona, examples, brief, 1);
             if let Prompt::Completion(text) = &mut req.prompt {
-                let so_far = a.text.trim_start().strip_prefix("HOOK:").unwrap_or(&a.text);
+                let a = &tried[i].text;
+                let so_far = a.trim_start().strip_prefix("HOOK:").unwrap_or(a);
                 text.push_str(so_far.trim_end());
                 text.push_str("\nCTA:");
             }
             req.stop = vec!["\n".into()];
             req.max_tokens = 40;
-            let r = router.call(Step::Generation, ctx, &req, None).await?;
+            let r = match router.call(Step::Generation, ctx, &req, None).await {
+                Ok(r) => r,
+                Err(error) => {
+                    return Err(GenerateError {
+                        error,
+                        attempts: tried,
+                        call_ids,
+                    });
+                }
+            };
             call_ids.push(r.call_id);
             let cta = r
                 .response
@@ -181,10 +226,10 @@ pub async fn generate(
                 .first()
                 .map(|c| c.text.trim().to_string())
                 .unwrap_or_default();
-            let text = format!("{}\nCTA: {cta}", a.text.trim_end());
+            let text = format!("{}\nCTA: {cta}", tried[i].text.trim_end());
             if let Ok(d) = parse_draft(&text) {
                 let card = card_for(persona, &d.text(), brief.duration_s, trends);
-                *a = Attempt {
+                tried[i] = Attempt {
                     text,
                     draft: Some(d),
                     error: None,
@@ -206,7 +251,7 @@ pub async fn generate(
     }
     let Some(winner) = best(&tried) else {
         let reasons: Vec<String> = tried.iter().filter_map(|a| a.error.clone()).collect();
-        return Err(LlmError::new(
+        let error = LlmError::new(
             LlmErrorKind::Unparseable,
             provider,
             model,
@@ -215,12 +260,72 @@ pub async fn generate(
                 tried.len(),
                 reasons.join("; ")
             ),
-        ));
+        );
+        return Err(GenerateError {
+            error,
+            attempts: tried,
+            call_ids,
+        });
     };
-    let (mut draft, mut card) = match (&tried[winner].draft, &tried[winner].card) {
-        (Some(d), Some(c)) => (d.clone(), c.clone()),
-        _ => unreachable_winner()?,
+    let (Some(draft), Some(card)) = (tried[winner].draft.clone(), tried[winner].card.clone())
+    else {
+        unreachable!("the winner is chosen among parsed attempts, which have a draft and a card")
     };
+    let fitted = fit_length(
+        router,
+        ctx,
+        job,
+        (style, &provider, &model),
+        (draft, card),
+        &mut call_ids,
+        progress,
+    )
+    .await;
+    let (draft, card, fit) = match fitted {
+        Ok(f) => f,
+        Err(error) => {
+            return Err(GenerateError {
+                error,
+                attempts: tried,
+                call_ids,
+            });
+        }
+    };
+    tried.shrink_to_fit();
+    let secs = sections(&draft, persona.style.pace.wpm);
+    Ok(Generated {
+        attempts: tried,
+        winner,
+        draft,
+        card,
+        sections: secs,
+        fit,
+        call_ids,
+    })
+}
+
+/// The duration guarantee for the winning `draft`: base-model continuations while too short, then
+/// up to [`MAX_REWRITES`] rewrite rounds, then trimming when too long; calls made are added to
+/// `call_ids`. Returns the fitted draft, its card and how it was fitted.
+///
+/// # Errors
+/// The router's error; [`LlmErrorKind::Unparseable`] when the script stays outside ±10 %.
+async fn fit_length(
+    router: &LlmRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    (style, provider, model): (PromptStyle, &str, &str),
+    (mut draft, mut card): (Draft, ScoreCard),
+    call_ids: &mut Vec<i64>,
+    progress: Option<&ProgressSink>,
+) -> Result<(Draft, ScoreCard, Fit), LlmError> {
+    let (persona, examples, brief, trends, attempts) = (
+        job.persona,
+        job.examples,
+        &job.brief,
+        job.trends,
+        job.attempts,
+    );
     let mut fit = Fit::AsWritten;
     let mut round = 0;
     // Base models cannot follow "make it longer"; they continue the body instead (a completion
@@ -285,8 +390,8 @@ pub async fn generate(
             let trimmed = trim_to_words(&draft, max_words).ok_or_else(|| {
                 LlmError::new(
                     LlmErrorKind::Unparseable,
-                    &provider,
-                    &model,
+                    provider,
+                    model,
                     format!(
                         "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
                         card.timing.estimated_s, brief.duration_s
@@ -297,8 +402,8 @@ pub async fn generate(
             if !c2.timing.within_window {
                 return Err(LlmError::new(
                     LlmErrorKind::Unparseable,
-                    &provider,
-                    &model,
+                    provider,
+                    model,
                     format!(
                         "trimming at sentence boundaries gives {:.0} s, outside ±10 % of {:.0} s",
                         c2.timing.estimated_s, brief.duration_s
@@ -311,8 +416,8 @@ pub async fn generate(
         } else {
             return Err(LlmError::new(
                 LlmErrorKind::Unparseable,
-                &provider,
-                &model,
+                provider,
+                model,
                 format!(
                     "after {MAX_REWRITES} rewrites the script is {:.0} s for a {:.0} s target (±10 %) — try a larger model or a shorter duration",
                     card.timing.estimated_s, brief.duration_s
@@ -320,17 +425,7 @@ pub async fn generate(
             ));
         }
     }
-    tried.shrink_to_fit();
-    let secs = sections(&draft, persona.style.pace.wpm);
-    Ok(Generated {
-        attempts: tried,
-        winner,
-        draft,
-        card,
-        sections: secs,
-        fit,
-        call_ids,
-    })
+    Ok((draft, card, fit))
 }
 
 /// The most words that still fit the window: the target's exact word count (target seconds × the
@@ -346,15 +441,6 @@ fn fitting(how: FitStep, round: u32, card: &ScoreCard) -> Progress {
         estimated_s: card.timing.estimated_s,
         target_s: card.timing.target_s,
     }
-}
-
-fn unreachable_winner<T>() -> Result<T, LlmError> {
-    Err(LlmError::new(
-        LlmErrorKind::Unparseable,
-        "",
-        "",
-        "the winning attempt has no draft",
-    ))
 }
 
 /// Base-model prompts end in `HOOK:`, so the answer starts after the label.

@@ -197,30 +197,37 @@ pub async fn write_script(
                 g.sections,
                 fit_name(g.fit),
             ));
-            new.attempts = g
-                .attempts
-                .into_iter()
-                .map(|a| NewAttempt {
-                    raw_text: a.text,
-                    draft: a.draft,
-                    error: a.error,
-                    card: a.card,
-                })
-                .collect();
+            new.attempts = stored_attempts(g.attempts);
             new.winner = Some(g.winner);
             new.card = Some(g.card);
             new.call_ids = g.call_ids;
             Ok(store.save_generation(&new).await?)
         }
-        Err(error) => {
-            new.error = Some(error.to_string());
+        Err(failed) => {
+            // The attempts and calls made before the failure are stored with it.
+            new.error = Some(failed.error.to_string());
+            new.attempts = stored_attempts(failed.attempts);
+            new.call_ids = failed.call_ids;
             let stored = store.save_generation(&new).await?;
             Err(ServiceError::Llm {
-                error,
+                error: failed.error,
                 generation_id: Some(stored.id),
             })
         }
     }
+}
+
+/// The attempts as stored.
+fn stored_attempts(attempts: Vec<crate::generate::Attempt>) -> Vec<NewAttempt> {
+    attempts
+        .into_iter()
+        .map(|a| NewAttempt {
+            raw_text: a.text,
+            draft: a.draft,
+            error: a.error,
+            card: a.card,
+        })
+        .collect()
 }
 
 /// Rewrites section `section` (1 = the hook, as numbered by `reelsmith show`) of generation `id`

@@ -64,7 +64,7 @@ fn persona() -> PersonaVersion {
 async fn run(
     model: ScriptedLlm,
     duration_s: f64,
-) -> Result<reelsmith_llm::generate::Generated, reelsmith_core::llm::LlmError> {
+) -> Result<reelsmith_llm::generate::Generated, reelsmith_llm::generate::GenerateError> {
     let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
     let store = Store::open_sqlite(&dir.path().join("t.db"))
         .await
@@ -128,6 +128,10 @@ async fn no_usable_attempt_is_an_error_naming_each_reason() {
         .await
         .err()
         .unwrap_or_else(|| unreachable!("must fail"));
+    // The unusable attempts travel with the error, to be stored with the failed generation.
+    assert_eq!(err.attempts.len(), 2);
+    assert_eq!(err.call_ids.len(), 1);
+    let err = err.error;
     assert_eq!(err.kind, LlmErrorKind::Unparseable);
     assert!(
         err.detail.contains("none of the 2 attempts could be used"),
@@ -174,7 +178,11 @@ async fn a_script_still_too_short_after_rewrites_is_an_error_not_a_fit() {
         .await
         .err()
         .unwrap_or_else(|| unreachable!("must fail"));
-    assert!(err.detail.contains("after 2 rewrites"), "{err}");
+    assert!(err.error.detail.contains("after 2 rewrites"), "{err}");
+    // The first request's attempt and all three calls stay on record.
+    assert_eq!(err.attempts.len(), 1);
+    assert!(err.attempts[0].draft.is_some());
+    assert_eq!(err.call_ids.len(), 3);
 }
 
 #[tokio::test]

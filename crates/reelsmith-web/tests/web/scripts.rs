@@ -284,7 +284,8 @@ async fn progress_streams_as_server_sent_events() {
 async fn a_failing_model_is_502_or_503_with_its_reason_and_is_recorded() {
     let model = ScriptedLlm::new(PromptStyle::Instruct)
         .fail(LlmErrorKind::Unreachable, "connection refused")
-        .fail(LlmErrorKind::Unauthorized, "invalid api key");
+        .fail(LlmErrorKind::Unauthorized, "invalid api key")
+        .answer(["nope", "HOOK: only a hook"]);
     let s = Server::start(Arc::new(model)).await;
     s.learn_nurse().await;
     let (status, err) = s.post("/api/v1/scripts/generate", request("x")).await;
@@ -319,6 +320,14 @@ async fn a_failing_model_is_502_or_503_with_its_reason_and_is_recorded() {
     let last = evs.last().cloned().unwrap_or_default();
     assert_eq!(last.0, "error", "{evs:?}");
     assert!(last.1["message"].is_string());
+    // That failure came after the model answered: its unusable attempts are stored with it.
+    let (_, page) = s.get("/api/v1/scripts").await;
+    let id = page["items"][0]["id"].as_i64().unwrap_or_default();
+    let (_, failed) = s.get(&format!("/api/v1/scripts/{id}")).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    let attempts = failed["attempts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(attempts.len(), 2, "{failed}");
+    assert_eq!(attempts[0]["raw_text"], "nope", "{failed}");
 }
 
 #[tokio::test]
