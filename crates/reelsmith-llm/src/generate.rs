@@ -304,9 +304,10 @@ pub async fn generate(
     })
 }
 
-/// The duration guarantee for the winning `draft`: base-model continuations while too short, then
-/// up to [`MAX_REWRITES`] rewrite rounds, then trimming when too long; calls made are added to
-/// `call_ids`. Returns the fitted draft, its card and how it was fitted.
+/// The duration guarantee for the winning `draft`: base-model continuations while too short (after
+/// the first draft, after each rewrite and after a trim), up to [`MAX_REWRITES`] rewrite rounds, then
+/// trimming when too long; calls made are added to `call_ids`. Returns the fitted draft, its card and
+/// how it was fitted.
 ///
 /// # Errors
 /// The router's error; [`LlmErrorKind::Unparseable`] when the script stays outside ±10 %.
@@ -315,7 +316,7 @@ async fn fit_length(
     ctx: CallContext,
     job: &Job<'_>,
     (style, provider, model): (PromptStyle, &str, &str),
-    (mut draft, mut card): (Draft, ScoreCard),
+    (draft, card): (Draft, ScoreCard),
     call_ids: &mut Vec<i64>,
     progress: Option<&ProgressSink>,
 ) -> Result<(Draft, ScoreCard, Fit), LlmError> {
@@ -326,20 +327,145 @@ async fn fit_length(
         job.trends,
         job.attempts,
     );
-    let mut fit = Fit::AsWritten;
+    let mut best = Fitting {
+        draft,
+        card,
+        fit: Fit::AsWritten,
+    };
+    let mut chunks = 0;
     let mut round = 0;
-    // Base models cannot follow "make it longer"; they continue the body instead (a completion
-    // model's native skill), one sentence run at a time.
-    let mut chunk = 0;
-    while style == PromptStyle::Base
-        && !card.timing.within_window
-        && card.timing.estimated_s < card.timing.target_s
-        && chunk < MAX_CONTINUATIONS
+    loop {
+        if style == PromptStyle::Base {
+            continue_body(router, ctx, job, &mut best, &mut chunks, call_ids, progress).await?;
+        }
+        if best.card.timing.within_window || round == MAX_REWRITES {
+            break;
+        }
+        round += 1;
+        emit(progress, fitting(FitStep::Rewrite, round, &best.card));
+        let req = rewrite_request(
+            style,
+            persona,
+            examples,
+            brief,
+            &best.draft,
+            &best.card,
+            attempts,
+        );
+        let r = router.call(Step::Generation, ctx, &req, None).await?;
+        call_ids.push(r.call_id);
+        for c in &r.response.choices {
+            let text = with_hook_label(style, &c.text);
+            let Ok(d) = parse_draft(&text) else { continue };
+            let c2 = card_for(persona, &d.text(), brief.duration_s, trends);
+            if miss(&c2) < miss(&best.card) {
+                best = Fitting {
+                    draft: d,
+                    card: c2,
+                    fit: Fit::Rewritten(round),
+                };
+            }
+        }
+    }
+    if best.card.timing.within_window {
+        return Ok((best.draft, best.card, best.fit));
+    }
+    if best.card.timing.estimated_s < best.card.timing.target_s {
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            provider,
+            model,
+            format!(
+                "after {MAX_REWRITES} rewrites the script is {:.0} s for a {:.0} s target (±10 %) — try a larger model or a shorter duration",
+                best.card.timing.estimated_s, brief.duration_s
+            ),
+        ));
+    }
+    emit(progress, fitting(FitStep::Trim, 1, &best.card));
+    // The budget shrinks by any overshoot the card still measures (it counts words as trimming does,
+    // so once is the rule; three tries bound it).
+    let mut max_words = window_words(&best.card);
+    let mut trimmed = None;
+    for _ in 0..3 {
+        let t = trim_to_words(&best.draft, max_words).ok_or_else(|| {
+            LlmError::new(
+                LlmErrorKind::Unparseable,
+                provider,
+                model,
+                format!(
+                    "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
+                    best.card.timing.estimated_s, brief.duration_s
+                ),
+            )
+        })?;
+        let c2 = card_for(persona, &t.text(), brief.duration_s, trends);
+        let over = c2.words.saturating_sub(window_words(&c2));
+        trimmed = Some(Fitting {
+            draft: t,
+            card: c2,
+            fit: Fit::Trimmed,
+        });
+        if over == 0 {
+            break;
+        }
+        max_words = max_words.saturating_sub(over);
+    }
+    let Some(mut best) = trimmed else {
+        unreachable!("the trimming loop runs at least once")
+    };
+    // Trimming may leave a base model's script short (whole sentences dropped): continue its body.
+    if style == PromptStyle::Base && !best.card.timing.within_window {
+        chunks = 0;
+        continue_body(router, ctx, job, &mut best, &mut chunks, call_ids, progress).await?;
+        if best.card.timing.within_window {
+            best.fit = Fit::Trimmed;
+        }
+    }
+    if !best.card.timing.within_window {
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            provider,
+            model,
+            format!(
+                "trimming at sentence boundaries gives {:.1} s, outside ±10 % of {:.0} s",
+                best.card.timing.estimated_s, brief.duration_s
+            ),
+        ));
+    }
+    Ok((best.draft, best.card, best.fit))
+}
+
+/// A draft being fitted, its card and how it got there.
+struct Fitting {
+    draft: Draft,
+    card: ScoreCard,
+    fit: Fit,
+}
+
+/// A base model's continuations of the body while the script is short of the window, up to
+/// [`MAX_CONTINUATIONS`] (counted in `chunks`). Base models cannot follow "make it longer"; they
+/// continue the body instead (a completion model's native skill), one sentence run at a time.
+async fn continue_body(
+    router: &LlmRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    best: &mut Fitting,
+    chunks: &mut u32,
+    call_ids: &mut Vec<i64>,
+    progress: Option<&ProgressSink>,
+) -> Result<(), LlmError> {
+    let (persona, examples, brief, trends) = (job.persona, job.examples, &job.brief, job.trends);
+    while !best.card.timing.within_window
+        && best.card.timing.estimated_s < best.card.timing.target_s
+        && *chunks < MAX_CONTINUATIONS
     {
-        chunk += 1;
-        emit(progress, fitting(FitStep::Continuation, chunk, &card));
-        let missing = target_words(persona, brief.duration_s).saturating_sub(card.words);
-        let req = continuation_request(persona, examples, brief, &draft, missing);
+        *chunks += 1;
+        emit(
+            progress,
+            fitting(FitStep::Continuation, *chunks, &best.card),
+        );
+        let missing = target_words(persona, brief.duration_s).saturating_sub(best.card.words);
+        let req = continuation_request(persona, examples, brief, &best.draft, missing);
         let r = router.call(Step::Generation, ctx, &req, None).await?;
         call_ids.push(r.call_id);
         let more = r
@@ -351,7 +477,7 @@ async fn fit_length(
         if more.is_empty() {
             continue;
         }
-        let mut longer = draft.clone();
+        let mut longer = best.draft.clone();
         match longer.body.last_mut() {
             Some(last) => {
                 last.push(' ');
@@ -360,72 +486,15 @@ async fn fit_length(
             None => longer.body.push(more),
         }
         let c2 = card_for(persona, &longer.text(), brief.duration_s, trends);
-        if c2.words > card.words {
-            draft = longer;
-            card = c2;
-            fit = Fit::Rewritten(chunk);
-        }
-    }
-    while !card.timing.within_window && round < MAX_REWRITES {
-        round += 1;
-        emit(progress, fitting(FitStep::Rewrite, round, &card));
-        let req = rewrite_request(style, persona, examples, brief, &draft, &card, attempts);
-        let r = router.call(Step::Generation, ctx, &req, None).await?;
-        call_ids.push(r.call_id);
-        for c in &r.response.choices {
-            let text = with_hook_label(style, &c.text);
-            let Ok(d) = parse_draft(&text) else { continue };
-            let c2 = card_for(persona, &d.text(), brief.duration_s, trends);
-            if miss(&c2) < miss(&card) {
-                draft = d;
-                card = c2;
-                fit = Fit::Rewritten(round);
+        if c2.words > best.card.words {
+            best.draft = longer;
+            best.card = c2;
+            if best.fit == Fit::AsWritten {
+                best.fit = Fit::Rewritten(*chunks);
             }
         }
     }
-    if !card.timing.within_window {
-        if card.timing.estimated_s > card.timing.target_s {
-            emit(progress, fitting(FitStep::Trim, 1, &card));
-            let max_words = window_words(&card);
-            let trimmed = trim_to_words(&draft, max_words).ok_or_else(|| {
-                LlmError::new(
-                    LlmErrorKind::Unparseable,
-                    provider,
-                    model,
-                    format!(
-                        "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
-                        card.timing.estimated_s, brief.duration_s
-                    ),
-                )
-            })?;
-            let c2 = card_for(persona, &trimmed.text(), brief.duration_s, trends);
-            if !c2.timing.within_window {
-                return Err(LlmError::new(
-                    LlmErrorKind::Unparseable,
-                    provider,
-                    model,
-                    format!(
-                        "trimming at sentence boundaries gives {:.0} s, outside ±10 % of {:.0} s",
-                        c2.timing.estimated_s, brief.duration_s
-                    ),
-                ));
-            }
-            draft = trimmed;
-            card = c2;
-            fit = Fit::Trimmed;
-        } else {
-            return Err(LlmError::new(
-                LlmErrorKind::Unparseable,
-                provider,
-                model,
-                format!(
-                    "after {MAX_REWRITES} rewrites the script is {:.0} s for a {:.0} s target (±10 %) — try a larger model or a shorter duration",
-                    card.timing.estimated_s, brief.duration_s
-                ),
-            ));
-        }
-    }
-    Ok((draft, card, fit))
+    Ok(())
 }
 
 /// The most words that still fit the window: the target's exact word count (target seconds × the
