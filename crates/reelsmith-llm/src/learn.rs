@@ -152,7 +152,7 @@ pub async fn learn_persona(
             let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
             Some(ExampleEmbeddings {
                 model: model.model().to_string(),
-                vectors: model.embed(&texts)?,
+                vectors: crate::service::off_runtime(|| model.embed(&texts))?,
             })
         }
         None => {

@@ -64,6 +64,18 @@ pub fn language_name(code: &str) -> String {
     }
 }
 
+/// Runs CPU-heavy `f` (an embedding forward pass: about 10–15 ms for a topic, seconds for a folder
+/// of examples) without stalling the other tasks of an async worker: on a multi-threaded runtime the
+/// worker hands its queue to another thread first (`block_in_place`); elsewhere `f` just runs.
+pub fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// Indices of the persona's examples closest to the topic, nearest first: by embedding when a model
 /// is given and the examples were embedded by it, else the first stored ones.
 pub fn retrieve(p: &PersonaVersion, topic: &str, embedder: Option<&dyn Embedder>) -> Vec<usize> {
@@ -164,7 +176,7 @@ pub async fn write_script(
         .language
         .get_or_insert_with(|| persona.style.language.code.clone())
         .clone();
-    let examples = retrieve(&persona, &request.topic, models.embedder);
+    let examples = off_runtime(|| retrieve(&persona, &request.topic, models.embedder));
     let trends = trend_phrases(store).await?;
     let lang_name = language_name(&language);
     let job = Job {
@@ -275,7 +287,7 @@ pub async fn revise_section(
         cta: script.sections[n - 1].voiceover.clone(),
     };
     let request = parent.request.clone();
-    let examples = retrieve(&persona, &request.topic, models.embedder);
+    let examples = off_runtime(|| retrieve(&persona, &request.topic, models.embedder));
     let lang_name = language_name(request.language.as_deref().unwrap_or("en"));
     let trends = trend_phrases(store).await?;
     let job = Job {
