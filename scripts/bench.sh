@@ -3,7 +3,9 @@
 #   1. score cards per second on one core for a 30-second script (reelsmith bench score);
 #   2. sentences embedded per second by reelsmith (candle) and by sentence-transformers (PyTorch, the
 #      reference implementation) on the same sentences, same model files, same batch size, in this run,
-#      with the ratio.
+#      with the ratio;
+#   3. a generation's overhead over one bare call, and its tokens/s on the local model (bench generate);
+#   4. the server under load: generations and GET /scripts/{id} per second, p50/p99 (bench serve).
 # sentence-transformers goes into a throwaway venv ($BENCH_VENV, default ~/.cache/reelsmith-bench-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,3 +59,8 @@ print("| reelsmith (candle, in process) | %.0f | %.0f | %.0f |" % (rs["median_pe
 print("| sentence-transformers (PyTorch) | %.0f | %.0f | %.0f |" % (py["median_per_s"], py["min_per_s"], py["max_per_s"]))
 print("| ratio reelsmith / sentence-transformers | %.2f | | |" % (rs["median_per_s"] / py["median_per_s"]))
 PY
+
+echo "## Generation"
+"$bin" bench generate --rounds "$rounds"
+echo "## Server under load"
+"$bin" bench serve
