@@ -25,5 +25,6 @@ pub mod store;
 pub mod structured;
 pub mod style;
 pub mod text;
+pub mod trim;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod config;
 pub mod embed;
+pub mod fit;
 pub mod generate;
 pub mod learn;
 pub mod local;

@@ -1,0 +1,291 @@
+//! The duration guarantee: a winning draft outside ±10 % of the target is brought inside —
+//! base-model body continuations while short, up to [`MAX_REWRITES`] rewrite rounds, and as a last
+//! resort trimming (see `reelsmith_core::trim`) — or a clear error. Never an out-of-window script
+//! passed off as fitting.
+
+use reelsmith_core::llm::{LlmError, LlmErrorKind, Message, Prompt, PromptStyle, Role, Step};
+use reelsmith_core::persona::PersonaVersion;
+use reelsmith_core::progress::{FitStep, Progress, ProgressSink, emit};
+use reelsmith_core::prompts::{Brief, draft_request, target_words, tone_guidance};
+use reelsmith_core::score::{ScoreCard, WINDOW};
+use reelsmith_core::script::{Draft, parse_draft, trim_to_words};
+
+use crate::generate::{Fit, Job, card_for, with_hook_label};
+use crate::router::{CallContext, LlmRouter};
+
+/// Rewrite rounds before the last resort.
+pub const MAX_REWRITES: u32 = 2;
+/// Body continuations a base model may add to reach the length (each up to the words missing).
+pub const MAX_CONTINUATIONS: u32 = 6;
+
+/// Distance from the target, seconds.
+fn miss(card: &ScoreCard) -> f64 {
+    (card.timing.estimated_s - card.timing.target_s).abs()
+}
+
+/// The duration guarantee for the winning `draft`: base-model continuations while too short (after
+/// the first draft, after each rewrite and after a trim), up to [`MAX_REWRITES`] rewrite rounds, then
+/// trimming when too long; calls made are added to `call_ids`. Returns the fitted draft, its card and
+/// how it was fitted.
+///
+/// # Errors
+/// The router's error; [`LlmErrorKind::Unparseable`] when the script stays outside ±10 %.
+pub(crate) async fn fit_length(
+    router: &LlmRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    (style, provider, model): (PromptStyle, &str, &str),
+    (draft, card): (Draft, ScoreCard),
+    call_ids: &mut Vec<i64>,
+    progress: Option<&ProgressSink>,
+) -> Result<(Draft, ScoreCard, Fit), LlmError> {
+    let (persona, examples, brief, trends, attempts) = (
+        job.persona,
+        job.examples,
+        &job.brief,
+        job.trends,
+        job.attempts,
+    );
+    let mut best = Fitting {
+        draft,
+        card,
+        fit: Fit::AsWritten,
+    };
+    let mut chunks = 0;
+    let mut round = 0;
+    loop {
+        if style == PromptStyle::Base {
+            continue_body(router, ctx, job, &mut best, &mut chunks, call_ids, progress).await?;
+        }
+        if best.card.timing.within_window || round == MAX_REWRITES {
+            break;
+        }
+        round += 1;
+        emit(progress, fitting(FitStep::Rewrite, round, &best.card));
+        let req = rewrite_request(
+            style,
+            persona,
+            examples,
+            brief,
+            &best.draft,
+            &best.card,
+            attempts,
+        );
+        let r = router.call(Step::Generation, ctx, &req, None).await?;
+        call_ids.push(r.call_id);
+        for c in &r.response.choices {
+            let text = with_hook_label(style, &c.text);
+            let Ok(d) = parse_draft(&text) else { continue };
+            let c2 = card_for(persona, &d.text(), brief.duration_s, trends);
+            if miss(&c2) < miss(&best.card) {
+                best = Fitting {
+                    draft: d,
+                    card: c2,
+                    fit: Fit::Rewritten(round),
+                };
+            }
+        }
+    }
+    if best.card.timing.within_window {
+        return Ok((best.draft, best.card, best.fit));
+    }
+    if best.card.timing.estimated_s < best.card.timing.target_s {
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            provider,
+            model,
+            format!(
+                "after {MAX_REWRITES} rewrites the script is {:.0} s for a {:.0} s target (±10 %) — try a larger model or a shorter duration",
+                best.card.timing.estimated_s, brief.duration_s
+            ),
+        ));
+    }
+    emit(progress, fitting(FitStep::Trim, 1, &best.card));
+    // The budget shrinks by any overshoot the card still measures (it counts words as trimming does,
+    // so once is the rule; three tries bound it).
+    let mut max_words = window_words(&best.card);
+    let mut trimmed = None;
+    for _ in 0..3 {
+        let t = trim_to_words(&best.draft, max_words).ok_or_else(|| {
+            LlmError::new(
+                LlmErrorKind::Unparseable,
+                provider,
+                model,
+                format!(
+                    "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
+                    best.card.timing.estimated_s, brief.duration_s
+                ),
+            )
+        })?;
+        let c2 = card_for(persona, &t.text(), brief.duration_s, trends);
+        let over = c2.words.saturating_sub(window_words(&c2));
+        trimmed = Some(Fitting {
+            draft: t,
+            card: c2,
+            fit: Fit::Trimmed,
+        });
+        if over == 0 {
+            break;
+        }
+        max_words = max_words.saturating_sub(over);
+    }
+    let Some(mut best) = trimmed else {
+        unreachable!("the trimming loop runs at least once")
+    };
+    // Trimming may leave a base model's script short (whole sentences dropped): continue its body.
+    if style == PromptStyle::Base && !best.card.timing.within_window {
+        chunks = 0;
+        continue_body(router, ctx, job, &mut best, &mut chunks, call_ids, progress).await?;
+        if best.card.timing.within_window {
+            best.fit = Fit::Trimmed;
+        }
+    }
+    if !best.card.timing.within_window {
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            provider,
+            model,
+            format!(
+                "trimming at sentence boundaries gives {:.1} s, outside ±10 % of {:.0} s",
+                best.card.timing.estimated_s, brief.duration_s
+            ),
+        ));
+    }
+    Ok((best.draft, best.card, best.fit))
+}
+
+/// A draft being fitted, its card and how it got there.
+struct Fitting {
+    draft: Draft,
+    card: ScoreCard,
+    fit: Fit,
+}
+
+/// A base model's continuations of the body while the script is short of the window, up to
+/// [`MAX_CONTINUATIONS`] (counted in `chunks`). Base models cannot follow "make it longer"; they
+/// continue the body instead (a completion model's native skill), one sentence run at a time.
+async fn continue_body(
+    router: &LlmRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    best: &mut Fitting,
+    chunks: &mut u32,
+    call_ids: &mut Vec<i64>,
+    progress: Option<&ProgressSink>,
+) -> Result<(), LlmError> {
+    let (persona, examples, brief, trends) = (job.persona, job.examples, &job.brief, job.trends);
+    while !best.card.timing.within_window
+        && best.card.timing.estimated_s < best.card.timing.target_s
+        && *chunks < MAX_CONTINUATIONS
+    {
+        *chunks += 1;
+        emit(
+            progress,
+            fitting(FitStep::Continuation, *chunks, &best.card),
+        );
+        let missing = target_words(persona, brief.duration_s).saturating_sub(best.card.words);
+        let req = continuation_request(persona, examples, brief, &best.draft, missing);
+        let r = router.call(Step::Generation, ctx, &req, None).await?;
+        call_ids.push(r.call_id);
+        let more = r
+            .response
+            .choices
+            .first()
+            .map(|c| c.text.lines().next().unwrap_or("").trim().to_string())
+            .unwrap_or_default();
+        if more.is_empty() {
+            continue;
+        }
+        let mut longer = best.draft.clone();
+        match longer.body.last_mut() {
+            Some(last) => {
+                last.push(' ');
+                last.push_str(&more);
+            }
+            None => longer.body.push(more),
+        }
+        let c2 = card_for(persona, &longer.text(), brief.duration_s, trends);
+        if c2.words > best.card.words {
+            best.draft = longer;
+            best.card = c2;
+            if best.fit == Fit::AsWritten {
+                best.fit = Fit::Rewritten(*chunks);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The most words that still fit the window: the target's exact word count (target seconds × the
+/// card's WPM ÷ 60, unrounded) plus 10 %, rounded down.
+pub(crate) fn window_words(card: &ScoreCard) -> usize {
+    (card.timing.target_s * card.timing.wpm / 60.0 * (1.0 + WINDOW)).floor() as usize
+}
+
+fn fitting(how: FitStep, round: u32, card: &ScoreCard) -> Progress {
+    Progress::Fitting {
+        how,
+        round,
+        estimated_s: card.timing.estimated_s,
+        target_s: card.timing.target_s,
+    }
+}
+
+/// A base model's continuation of the body: the draft prompt with the script so far, ending inside
+/// the body, stopped at the line's end.
+fn continuation_request(
+    persona: &PersonaVersion,
+    examples: &[usize],
+    brief: &Brief<'_>,
+    draft: &Draft,
+    missing_words: usize,
+) -> reelsmith_core::llm::LlmRequest {
+    let mut req = draft_request(PromptStyle::Base, persona, examples, brief, 1);
+    if let Prompt::Completion(text) = &mut req.prompt {
+        text.push_str(&format!(" {}\nBODY: {}", draft.hook, draft.body.join(" ")));
+    }
+    req.stop = vec!["\n".into(), "CTA:".into()];
+    req.max_tokens = ((missing_words.max(8) as f64) * 2.2).ceil() as u32 + 8;
+    // On the local engine a grammar keeps the model on the body's line for at least the missing
+    // words (about 5 characters a word), instead of jumping to the CTA at once.
+    let lo = (missing_words * 5).clamp(20, 600);
+    req.grammar = Some(format!("root ::= [^\\n]{{{lo},{}}}", lo * 2));
+    req
+}
+
+/// A rewrite: instruct models are told the word count to reach; base models draft again.
+fn rewrite_request(
+    style: PromptStyle,
+    persona: &PersonaVersion,
+    examples: &[usize],
+    brief: &Brief<'_>,
+    draft: &Draft,
+    card: &ScoreCard,
+    attempts: u32,
+) -> reelsmith_core::llm::LlmRequest {
+    let mut req = draft_request(style, persona, examples, brief, attempts);
+    if let Prompt::Chat(messages) = &mut req.prompt {
+        let words = target_words(persona, brief.duration_s);
+        let now = card.words;
+        let how = if now > words { "shorter" } else { "longer" };
+        messages.push(Message::new(
+            Role::Assistant,
+            format!(
+                "HOOK: {}\nBODY: {}\nCTA: {}",
+                draft.hook,
+                draft.body.join(" "),
+                draft.cta
+            ),
+        ));
+        messages.push(Message::new(
+            Role::User,
+            format!(
+                "That is {now} words; make it {how}: about {words} words. Keep the voice, the hook's \
+                 idea and the CTA; tone: {}. Answer with the HOOK:, BODY:, CTA: lines only.",
+                tone_guidance(brief.tone)
+            ),
+        ));
+        req.n = 1;
+    }
+    req
+}
