@@ -42,14 +42,15 @@ fn trim_body(draft: &Draft, max_words: usize) -> Option<Draft> {
     for beat in &draft.body {
         let all = sentences(beat);
         let mut kept: Vec<String> = Vec::new();
-        // An unpunctuated beat is one run-on "sentence": it may be cut at a word boundary.
-        let run_on_beat = all.len() == 1;
         for s in &all {
             let n = words(s).len();
+            // A sentence may be cut at a word boundary when it is a run-on, or when nothing of the
+            // body would be left otherwise.
+            let last_chance = body.is_empty() && kept.is_empty() && budget >= 8;
             if n <= budget {
                 budget -= n;
                 kept.push(s.trim().to_string());
-            } else if let Some(c) = clause_within(s, budget, run_on_beat) {
+            } else if let Some(c) = clause_within(s, budget, last_chance) {
                 budget -= words(&c).len();
                 kept.push(c);
             }

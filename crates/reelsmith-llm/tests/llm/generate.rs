@@ -282,3 +282,32 @@ async fn a_base_model_that_ran_out_before_its_cta_gets_it_completed() {
     assert_eq!(g.call_ids.len(), 2);
     assert!(g.card.timing.within_window);
 }
+
+#[tokio::test]
+async fn a_base_model_script_trimmed_short_gets_its_body_continued_into_the_window() {
+    // 30 s at 150 WPM: 75 words, window 67.5–82.5. Five 24-word sentences make 131 words; trimmed to
+    // at most 82 words only two fit whole (59 words, 23.6 s), so the body is continued.
+    let sentence = format!("Rest {}.", vec!["rest"; 23].join(" "));
+    let long = format!(
+        "HOOK: Stop scrolling, your sleep is broken.\nBODY: {}\nCTA: Follow for more night fixes.",
+        vec![sentence.as_str(); 5].join(" ")
+    );
+    let model = ScriptedLlm::new(PromptStyle::Base)
+        .answer([long.clone()])
+        .answer([long.clone()])
+        .answer([long])
+        .answer([" Keep the blackout curtains shut and the room cold until noon today."]);
+    let g = run(model, 30.0)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.fit, Fit::Trimmed);
+    assert!(g.card.timing.within_window, "{:?}", g.card.timing);
+    assert!(
+        g.draft
+            .text()
+            .ends_with("until noon today.\nFollow for more night fixes."),
+        "{}",
+        g.draft.text()
+    );
+    assert_eq!(g.call_ids.len(), 4);
+}
