@@ -101,36 +101,46 @@ pub(crate) async fn fit_length(
         ));
     }
     emit(progress, fitting(FitStep::Trim, 1, &best.card));
-    // The budget shrinks by any overshoot the card still measures (it counts words as trimming does,
-    // so once is the rule; three tries bound it).
-    let mut max_words = window_words(&best.card);
-    let mut trimmed = None;
-    for _ in 0..3 {
-        let t = trim_to_words(&best.draft, max_words).ok_or_else(|| {
-            LlmError::new(
-                LlmErrorKind::Unparseable,
-                provider,
-                model,
-                format!(
-                    "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
-                    best.card.timing.estimated_s, brief.duration_s
-                ),
-            )
-        })?;
-        let c2 = card_for(persona, &t.text(), brief.duration_s, trends);
-        let over = c2.words.saturating_sub(window_words(&c2));
-        trimmed = Some(Fitting {
-            draft: t,
-            card: c2,
-            fit: Fit::Trimmed,
-        });
-        if over == 0 {
+    // Aim at the target's word count first (a trim lands at or just under its budget); when that
+    // falls short of the window, at the window's top. The budget shrinks by any overshoot the card
+    // still measures (it counts words as trimming does, so once is the rule; three tries bound it).
+    let target_words_exact = (best.card.timing.target_s * best.card.timing.wpm / 60.0).round();
+    let mut trimmed: Option<Fitting> = None;
+    for start in [target_words_exact as usize, window_words(&best.card)] {
+        let mut max_words = start;
+        for _ in 0..3 {
+            let Some(t) = trim_to_words(&best.draft, max_words) else {
+                break;
+            };
+            let c2 = card_for(persona, &t.text(), brief.duration_s, trends);
+            let over = c2.words.saturating_sub(window_words(&c2));
+            trimmed = Some(Fitting {
+                draft: t,
+                card: c2,
+                fit: Fit::Trimmed,
+            });
+            if over == 0 {
+                break;
+            }
+            max_words = max_words.saturating_sub(over);
+        }
+        if trimmed
+            .as_ref()
+            .is_some_and(|t| t.card.timing.within_window)
+        {
             break;
         }
-        max_words = max_words.saturating_sub(over);
     }
     let Some(mut best) = trimmed else {
-        unreachable!("the trimming loop runs at least once")
+        return Err(LlmError::new(
+            LlmErrorKind::Unparseable,
+            provider,
+            model,
+            format!(
+                "the script is {:.0} s for a {:.0} s target and its hook and CTA alone are too long to trim — ask for a longer duration",
+                best.card.timing.estimated_s, brief.duration_s
+            ),
+        ));
     };
     // Trimming may leave a base model's script short (whole sentences dropped): continue its body.
     if style == PromptStyle::Base && !best.card.timing.within_window {

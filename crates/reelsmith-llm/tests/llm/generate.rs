@@ -164,6 +164,8 @@ async fn a_long_script_is_trimmed_at_sentences_as_a_last_resort() {
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(g.fit, Fit::Trimmed);
     assert!(g.card.timing.within_window, "{:?}", g.card.timing);
+    // The trim aims at the target (75 words), not at the window's top (82).
+    assert!((65..=75).contains(&g.card.words), "{} words", g.card.words);
     assert!(g.draft.cta.starts_with("Follow"));
     assert_eq!(g.call_ids.len(), 3);
 }
@@ -290,7 +292,7 @@ async fn a_base_model_script_trimmed_short_gets_its_body_continued_into_the_wind
     let sentence = format!("Rest {}.", vec!["rest"; 23].join(" "));
     let long = format!(
         "HOOK: Stop scrolling, your sleep is broken.\nBODY: {}\nCTA: Follow for more night fixes.",
-        vec![sentence.as_str(); 5].join(" ")
+        [sentence.as_str(); 5].join(" ")
     );
     let model = ScriptedLlm::new(PromptStyle::Base)
         .answer([long.clone()])
