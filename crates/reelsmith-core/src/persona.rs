@@ -159,6 +159,34 @@ pub struct PersonaVersion {
     pub examples: Vec<StoredExample>,
 }
 
+impl PersonaVersion {
+    /// Version 1 of persona `name`, learned in memory from `examples` (style per
+    /// [`crate::style::learn_style`], in `language` when given) with an empty profile and nothing
+    /// stored: for benchmarks and tests that need a persona without a store. Example ids are their
+    /// positions.
+    pub fn unsaved(name: &str, examples: Vec<ExampleScript>, language: Option<&str>) -> Self {
+        let style = crate::style::learn_style(&examples, language);
+        PersonaVersion {
+            name: name.into(),
+            version: 1,
+            versions: 1,
+            created_at: Utc::now(),
+            profile: CreatorProfile::default(),
+            style,
+            examples: examples
+                .into_iter()
+                .enumerate()
+                .map(|(i, example)| StoredExample {
+                    id: i as i64,
+                    words: crate::text::words(&example.text).len(),
+                    example,
+                    embedding: None,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A persona in a listing: its latest version, summarised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonaSummary {

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use reelsmith_core::llm::{LlmErrorKind, PromptStyle, ScriptedLlm};
-use reelsmith_core::persona::{CreatorProfile, ExampleScript, PersonaVersion, StoredExample};
+use reelsmith_core::persona::{ExampleScript, PersonaVersion};
 use reelsmith_core::prompts::Brief;
-use reelsmith_core::style::learn_style;
 use reelsmith_llm::generate::{Fit, Job, generate};
 use reelsmith_llm::{CallContext, LlmRouter};
 use reelsmith_store::Store;
@@ -40,25 +39,7 @@ fn persona() -> PersonaVersion {
             duration_s: Some(30.0),
         })
         .collect();
-    let style = learn_style(&examples, Some("en"));
-    PersonaVersion {
-        name: "nurse".into(),
-        version: 1,
-        versions: 1,
-        created_at: chrono::Utc::now(),
-        profile: CreatorProfile::default(),
-        style,
-        examples: examples
-            .into_iter()
-            .enumerate()
-            .map(|(i, example)| StoredExample {
-                id: i as i64,
-                words: 75,
-                example,
-                embedding: None,
-            })
-            .collect(),
-    }
+    PersonaVersion::unsaved("nurse", examples, Some("en"))
 }
 
 async fn run(

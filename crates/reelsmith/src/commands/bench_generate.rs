@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 use reelsmith_core::llm::Step;
-use reelsmith_core::persona::{CreatorProfile, ExampleScript, PersonaVersion, StoredExample};
+use reelsmith_core::persona::{ExampleScript, PersonaVersion};
 use reelsmith_core::prompts::Brief;
 use reelsmith_core::store::LedgerStore;
-use reelsmith_core::style::learn_style;
 use reelsmith_core::text::median;
 use reelsmith_llm::config::LlmConfig;
 use reelsmith_llm::generate::{Job, generate};
@@ -57,30 +56,6 @@ pub fn bundled_examples() -> Vec<ExampleScript> {
         .collect()
 }
 
-/// The bundled persona learned in memory (no store needed).
-fn bench_persona() -> PersonaVersion {
-    let examples = bundled_examples();
-    let style = learn_style(&examples, Some("en"));
-    PersonaVersion {
-        name: "maya".into(),
-        version: 1,
-        versions: 1,
-        created_at: chrono::Utc::now(),
-        profile: CreatorProfile::default(),
-        style,
-        examples: examples
-            .into_iter()
-            .enumerate()
-            .map(|(i, example)| StoredExample {
-                id: i as i64,
-                words: 0,
-                example,
-                embedding: None,
-            })
-            .collect(),
-    }
-}
-
 /// Runs `bench generate`.
 pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
     let fake = super::bench_fake::start(Duration::from_millis(args.latency_ms)).await?;
@@ -91,7 +66,7 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
         dir.path().to_path_buf(),
         ledger.clone(),
     );
-    let persona = bench_persona();
+    let persona = PersonaVersion::unsaved("maya", bundled_examples(), Some("en"));
     let brief = Brief {
         topic: "caffeine on night shifts",
         duration_s: 75.0 / persona.style.pace.wpm * 60.0,
