@@ -11,6 +11,14 @@ pub fn words(text: &str) -> Vec<&str> {
     text.unicode_words().collect()
 }
 
+/// `text` with its first character upper-cased ("so if you…" → "So if you…").
+pub fn capitalize_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// Sentences of `text` per UAX #29, trimmed, with sentences that hold no word dropped.
 ///
 /// A line break ends a sentence, so a script written one beat per line splits per line even

@@ -31,8 +31,9 @@ pub fn trim_to_words(draft: &Draft, max_words: usize) -> Option<Draft> {
     })
 }
 
-/// The most words a hook or CTA keeps when a script is trimmed hard: a spoken hook must land in about
-/// 3 s (12 words at 150 WPM, the cap the hook model uses), and a CTA is one ask.
+/// The most words a hook or CTA keeps when a script is trimmed hard: about 6 s at 150 WPM. A spoken
+/// hook should land in about 3 s (the hook model caps its length feature at 12 words) and a CTA is
+/// one ask; 15 leaves a little room for a clause boundary.
 pub const TIGHT_PART_WORDS: usize = 15;
 
 fn trim_body(draft: &Draft, max_words: usize) -> Option<Draft> {
@@ -118,10 +119,7 @@ fn tail_within(sentence: &str, max: usize) -> String {
             .unwrap_or(tokens.len() - 1)
     });
     let tail = tokens[start..].join(" ");
-    let mut c = tail.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    crate::text::capitalize_first(&tail)
 }
 
 #[cfg(test)]

@@ -104,9 +104,11 @@ pub(crate) async fn fit_length(
     // Aim at the target's word count first (a trim lands at or just under its budget); when that
     // falls short of the window, at the window's top. The budget shrinks by any overshoot the card
     // still measures (it counts words as trimming does, so once is the rule; three tries bound it).
-    let target_words_exact = (best.card.timing.target_s * best.card.timing.wpm / 60.0).round();
     let mut trimmed: Option<Fitting> = None;
-    for start in [target_words_exact as usize, window_words(&best.card)] {
+    for start in [
+        target_words(persona, brief.duration_s),
+        window_words(&best.card),
+    ] {
         let mut max_words = start;
         for _ in 0..3 {
             let Some(t) = trim_to_words(&best.draft, max_words) else {

@@ -175,10 +175,7 @@ fn filler(words: usize, seed: usize) -> String {
             out.push('.');
         }
     }
-    let mut c = out.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    crate::text::capitalize_first(&out)
 }
 
 /// What [`WriterLlm`] answers to `prompt` (the request's prompt, flattened): `n` HOOK/BODY/CTA
