@@ -96,6 +96,7 @@ impl std::error::Error for GenerateError {
     }
 }
 
+/// The score card of `text` for `persona` at `target_s` seconds (the language is the persona's).
 pub(crate) fn card_for(
     persona: &PersonaVersion,
     text: &str,
