@@ -14,7 +14,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use reelsmith_core::llm::written_answers;
 use reelsmith_core::llm::{LlmRequest, Message, Prompt, Role, Step};
-use reelsmith_core::text::median;
 use reelsmith_llm::config::{LlmConfig, ProviderConfig};
 use reelsmith_llm::{CallContext, LlmRouter};
 use serde_json::{Value, json};
@@ -121,27 +120,27 @@ pub fn config(base_url: &str) -> LlmConfig {
     config
 }
 
-/// The median wall time, milliseconds, of `rounds` bare calls ("Say OK.") through `router`, after
-/// one warm-up call (connection set-up, lazy initialisation): the baseline a benchmark compares with.
+/// The wall times, milliseconds, of `rounds` bare calls ("Say OK.") through `router`, the baseline a
+/// benchmark compares with. With `warm_up`, one untimed call goes first (connection set-up, lazy
+/// initialisation).
 ///
 /// # Errors
 /// When a call fails.
-pub async fn bare_call_ms(router: &LlmRouter, rounds: u32) -> Result<f64> {
+pub async fn bare_calls_ms(router: &LlmRouter, rounds: u32, warm_up: bool) -> Result<Vec<f64>> {
     let bare = LlmRequest::new(
         Prompt::Chat(vec![Message::new(Role::User, "Say OK.")]),
         0.0,
         8,
     );
-    router
-        .call(Step::Test, CallContext::default(), &bare, None)
-        .await?;
     let mut ms = Vec::new();
-    for _ in 0..rounds {
+    for i in 0..rounds + u32::from(warm_up) {
         let t = std::time::Instant::now();
         router
             .call(Step::Test, CallContext::default(), &bare, None)
             .await?;
-        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        if i > 0 || !warm_up {
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
     }
-    Ok(median(&ms).unwrap_or(0.0))
+    Ok(ms)
 }

@@ -153,7 +153,7 @@ pub async fn run(args: ServeBenchArgs, loaded: &Loaded) -> Result<()> {
     )
     .await?;
     // The baseline, measured beside the load: one bare call to the fake LLM through the router.
-    let bare = super::bench_fake::bare_call_ms(&router, 5).await?;
+    let bare = median(&super::bench_fake::bare_calls_ms(&router, 5, true).await?).unwrap_or(0.0);
     let state = AppState {
         store: store.clone(),
         router: Arc::new(router),
