@@ -91,12 +91,12 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
         )
     })?;
     Ok(match format {
-        ExportFormat::Srt => to_srt(&script.sections),
-        ExportFormat::Teleprompter => to_teleprompter(&script.sections),
+        ExportFormat::Srt => to_srt(script.sections()),
+        ExportFormat::Teleprompter => to_teleprompter(script.sections()),
         _ => {
             let mut md = to_markdown(
                 &script.title,
-                &script.sections,
+                script.sections(),
                 &script.caption,
                 &script.hashtags,
             );
@@ -125,6 +125,9 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
                         .map(|v| format!(" · voice match {:.0}", v.score))
                         .unwrap_or_default()
                 ));
+                if let Some(note) = g.score_note() {
+                    md.push_str(&format!("\n_{note}_\n"));
+                }
             }
             if g.attempts.len() > 1 {
                 md.push_str("\nAttempts: ");

@@ -4,15 +4,18 @@
 
 use std::collections::HashMap;
 
-use crate::generation::hashtag_count;
+use crate::platform::Platform;
 use crate::text::{fold, words};
 
 /// The broad tag of each platform.
-fn broad(platform: &str) -> &'static str {
+fn broad(platform: Platform) -> &'static str {
     match platform {
-        "tiktok" => "#fyp",
-        "shorts" => "#shorts",
-        _ => "#reels",
+        Platform::Tiktok => "#fyp",
+        Platform::Shorts => "#shorts",
+        Platform::Reels => "#reels",
+        Platform::Facebook => "#facebookreels",
+        Platform::X => "#thread",
+        Platform::Linkedin => "#linkedin",
     }
 }
 
@@ -54,15 +57,15 @@ pub fn used_tags(texts: &[&str]) -> Vec<String> {
 
 /// Picks hashtags: one broad (the platform's), then mid tags from the topic's keywords (their
 /// two-word join first), then niche tags from the persona's own tags and niche, up to the platform's
-/// count, without repeats.
+/// count ([`crate::platform::PlatformRules::hashtags`]), without repeats.
 pub fn hashtags(
     topic: &str,
     niche: Option<&str>,
     persona_tags: &[String],
     language: &str,
-    platform: &str,
+    platform: Platform,
 ) -> Vec<String> {
-    let count = hashtag_count(platform);
+    let count = platform.rules().hashtags as usize;
     let mut out: Vec<String> = vec![broad(platform).to_string()];
     let push = |out: &mut Vec<String>, tag: String| {
         if out.len() < count && tag.len() > 2 && !out.contains(&tag) {
@@ -101,7 +104,7 @@ mod tests {
             Some("sleep for shift workers"),
             &used,
             "en",
-            "reels",
+            Platform::Reels,
         );
         assert_eq!(
             tags,
@@ -113,7 +116,7 @@ mod tests {
                 "#nurselife"
             ]
         );
-        let short = hashtags("caffeine timing", None, &[], "en", "shorts");
+        let short = hashtags("caffeine timing", None, &[], "en", Platform::Shorts);
         assert_eq!(short, vec!["#shorts", "#caffeinetiming", "#caffeine"]);
     }
 
@@ -124,7 +127,7 @@ mod tests {
             None,
             &[],
             "es",
-            "tiktok",
+            Platform::Tiktok,
         );
         assert_eq!(tags[0], "#fyp");
         assert!(tags.contains(&"#ahorrarsueldo".to_string()), "{tags:?}");

@@ -51,6 +51,24 @@ pub fn detect_language(text: &str, hint: Option<&str>) -> LanguageInfo {
     }
 }
 
+/// The language a user names by its ISO 639-1 or 639-3 code (`en`, `es`, `tgl`), normalized to the
+/// code reelsmith stores; `None` when no language has that code (`xx`).
+pub fn known_language(code: &str) -> Option<LanguageInfo> {
+    let h = code.trim().to_lowercase();
+    let lang = whatlang::Lang::from_code(&h).or_else(|| {
+        whatlang::Lang::all()
+            .iter()
+            .copied()
+            .find(|l| iso639_1(*l) == h)
+    })?;
+    Some(LanguageInfo {
+        has_lexicon: crate::lexicon::lexicon(iso639_1(lang)).is_some(),
+        code: iso639_1(lang).to_string(),
+        name: lang.eng_name().to_string(),
+        confidence: 1.0,
+    })
+}
+
 /// ISO 639-1 code for the languages reelsmith has figures for; 639-3 for the rest.
 fn iso639_1(lang: whatlang::Lang) -> &'static str {
     use whatlang::Lang::*;

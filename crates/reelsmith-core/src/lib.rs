@@ -16,6 +16,7 @@ pub mod llm;
 pub mod persona;
 pub mod persona_analysis;
 pub mod phrases;
+pub mod platform;
 pub mod progress;
 pub mod prompts;
 pub mod score;

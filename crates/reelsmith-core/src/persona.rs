@@ -215,18 +215,38 @@ pub struct DeletedPersona {
     pub examples: u32,
 }
 
+/// One example found by a similarity lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SimilarHit {
+    /// 1 for the closest.
+    pub rank: usize,
+    /// Index into the version's examples.
+    pub index: usize,
+    /// Cosine similarity, −1 to 1.
+    pub similarity: f32,
+}
+
 /// Longest persona name, characters.
 pub const MAX_NAME_LEN: usize = 64;
 
-/// Checks a persona name: 1–64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit
-/// (it appears in commands, file names and URLs).
+/// A persona name as stored and looked up: trimmed and in Unicode NFC, so "lucía" typed with a
+/// combining accent is the same persona as "lucía" typed with a precomposed one.
+pub fn normalize_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.trim().nfc().collect()
+}
+
+/// Checks a persona name: 1–64 letters (of any script: "lucía", "Zoë"), digits, `-`, `_` or `.`,
+/// starting with a letter or digit — it appears in commands and URLs, so no spaces or slashes.
+///
+/// # Errors
+/// [`Error::InvalidInput`] saying what a name may hold, with examples.
 pub fn validate_name(name: &str) -> Result<()> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let starts_ok = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric());
-    if name.is_empty() || name.len() > MAX_NAME_LEN || !starts_ok || !name.chars().all(ok_char) {
+    // Letters and digits of any script ("lucía", "Zoë", "小林"), as the message promises.
+    let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let starts_ok = name.chars().next().is_some_and(char::is_alphanumeric);
+    let len = name.chars().count();
+    if len == 0 || len > MAX_NAME_LEN || !starts_ok || !name.chars().all(ok_char) {
         return Err(Error::InvalidInput(format!(
             "invalid persona name '{name}': use 1–{MAX_NAME_LEN} letters, digits, '-', '_' or '.', starting with a letter or digit (e.g. maya or lucia-es)"
         )));
@@ -240,10 +260,12 @@ mod tests {
 
     #[test]
     fn names_are_validated() {
-        for good in ["maya", "Lucia-es", "a", "x.y_z9"] {
+        for good in [
+            "maya", "Lucia-es", "a", "x.y_z9", "lucía", "Zoë", "é", "小林",
+        ] {
             assert!(validate_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "-maya", "ma ya", "maya/1", "é", &"a".repeat(65)] {
+        for bad in ["", "-maya", "ma ya", "maya/1", "😀", &"a".repeat(65)] {
             let err = validate_name(bad)
                 .map(|_| ())
                 .err()

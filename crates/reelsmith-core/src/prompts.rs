@@ -5,6 +5,7 @@
 
 use crate::llm::{LlmRequest, Message, Prompt, PromptStyle, Role};
 use crate::persona::PersonaVersion;
+use crate::platform::{ContentType, Named, Style};
 use crate::script::Draft;
 use crate::text::{sentences, truncate_chars};
 
@@ -23,24 +24,37 @@ pub struct Brief<'a> {
     pub topic: &'a str,
     /// Target length, seconds.
     pub duration_s: f64,
-    /// Content type (educational, inspirational, entertaining, promotional, storytelling).
-    pub content_type: &'a str,
-    /// Tone: casual, professional, technical or sales.
-    pub tone: &'a str,
+    /// Content type.
+    pub content_type: ContentType,
+    /// Tone.
+    pub tone: Style,
     /// Things the script must do, e.g. "mention the free guide".
     pub requirements: &'a [String],
+    /// Background the script must draw on.
+    pub context: Option<&'a str>,
+    /// Trending phrases to lean on (a `trending` request); empty otherwise.
+    pub trending: &'a [String],
     /// Language to write in (English name, e.g. `Spanish`).
     pub language: &'a str,
 }
 
 /// Tone guidance for the four styles (tone, pacing, vocabulary).
-pub fn tone_guidance(tone: &str) -> &'static str {
+pub fn tone_guidance(tone: Style) -> &'static str {
     match tone {
-        "professional" => "measured and credible; complete sentences; precise vocabulary; no slang",
-        "technical" => "precise; name the mechanism and the numbers; define one term at most",
-        "sales" => "benefit-first and urgent; one clear offer; end on a direct call to action",
-        _ => "conversational, like talking to a friend; short punchy lines; contractions",
+        Style::Professional => {
+            "measured and credible; complete sentences; precise vocabulary; no slang"
+        }
+        Style::Technical => "precise; name the mechanism and the numbers; define one term at most",
+        Style::Sales => "benefit-first and urgent; one clear offer; end on a direct call to action",
+        Style::Casual => {
+            "conversational, like talking to a friend; short punchy lines; contractions"
+        }
     }
+}
+
+/// `text` on one line: line breaks become spaces, so a base model's line format is kept.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Words of the hook and of the CTA taken from an unpunctuated example.
@@ -141,6 +155,15 @@ pub fn draft_request(
                 shots.join("\n"),
                 brief.topic
             );
+            // A base model reads background as the note before the topic it continues.
+            let prompt = match brief.context {
+                Some(c) => prompt.replacen(
+                    &format!("\nTOPIC: {}\nHOOK:", brief.topic),
+                    &format!("\nNOTES: {}\nTOPIC: {}\nHOOK:", one_line(c), brief.topic),
+                    1,
+                ),
+                None => prompt,
+            };
             let mut r = LlmRequest::new(Prompt::Completion(prompt), DRAFT_TEMPERATURE, max_tokens);
             r.stop = vec!["\nTOPIC:".into(), "\n\n\n".into()];
             r
@@ -170,7 +193,7 @@ pub fn draft_request(
             let mut asks = format!(
                 "Write a {} script in {} about: {}\nLength: about {words} spoken words ({:.0} seconds \
                  at {:.0} words per minute).\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.",
-                brief.content_type,
+                brief.content_type.as_str(),
                 brief.language,
                 brief.topic,
                 brief.duration_s,
@@ -178,6 +201,17 @@ pub fn draft_request(
             );
             for r in brief.requirements {
                 asks.push_str(&format!("\nThe script must: {r}"));
+            }
+            if let Some(c) = brief.context {
+                asks.push_str(&format!(
+                    "\nDraw on this background (do not invent other facts):\n{c}"
+                ));
+            }
+            if !brief.trending.is_empty() {
+                asks.push_str(&format!(
+                    "\nIt is trending: work in one of these phrases where it fits: {}",
+                    brief.trending.join("; ")
+                ));
             }
             let user = format!("Examples of my scripts:\n\n{}\n{asks}", shots.join("\n"));
             LlmRequest::new(
@@ -220,7 +254,6 @@ mod tests {
 
     #[test]
     fn tones_differ() {
-        assert_ne!(tone_guidance("sales"), tone_guidance("casual"));
-        assert_eq!(tone_guidance("unknown"), tone_guidance("casual"));
+        assert_ne!(tone_guidance(Style::Sales), tone_guidance(Style::Casual));
     }
 }

@@ -7,6 +7,36 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::persona::{DeletedPersona, NewPersonaVersion, PersonaSummary, PersonaVersion};
 
+/// The owner of everything stored — personas, generations, trends, ledger rows and whatever comes
+/// next. Every store method takes one and sees only that workspace's rows; a lookup of another
+/// workspace's row is [`crate::Error::NotFound`]. The CLI and a server without accounts use
+/// [`Workspace::LOCAL`], which the first migration's data and every existing database belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Workspace(pub i64);
+
+impl Workspace {
+    /// The local default workspace (row 1 of `workspaces`, named `local`).
+    pub const LOCAL: Workspace = Workspace(1);
+
+    /// Its row id.
+    pub fn id(self) -> i64 {
+        self.0
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::LOCAL
+    }
+}
+
+/// Persistence of workspaces.
+#[async_trait]
+pub trait WorkspaceStore: Send + Sync {
+    /// The workspace named `name` (1–64 characters), created on first use.
+    async fn workspace(&self, name: &str) -> Result<Workspace>;
+}
+
 /// Persistence of personas and their versions.
 ///
 /// Every method is atomic: a failed call stores nothing. Unknown names give
@@ -15,16 +45,25 @@ use crate::persona::{DeletedPersona, NewPersonaVersion, PersonaSummary, PersonaV
 pub trait PersonaStore: Send + Sync {
     /// Stores a new version of the persona `new.name` (creating the persona on first use) with its
     /// examples, in one transaction. Returns the stored version.
-    async fn save_persona_version(&self, new: &NewPersonaVersion) -> Result<PersonaVersion>;
+    async fn save_persona_version(
+        &self,
+        ws: Workspace,
+        new: &NewPersonaVersion,
+    ) -> Result<PersonaVersion>;
 
     /// The persona's latest version, or version `version` (from 1), with its examples.
-    async fn persona(&self, name: &str, version: Option<u32>) -> Result<PersonaVersion>;
+    async fn persona(
+        &self,
+        ws: Workspace,
+        name: &str,
+        version: Option<u32>,
+    ) -> Result<PersonaVersion>;
 
     /// All personas, by name.
-    async fn personas(&self) -> Result<Vec<PersonaSummary>>;
+    async fn personas(&self, ws: Workspace) -> Result<Vec<PersonaSummary>>;
 
     /// Deletes the persona with every version and example.
-    async fn delete_persona(&self, name: &str) -> Result<DeletedPersona>;
+    async fn delete_persona(&self, ws: Workspace, name: &str) -> Result<DeletedPersona>;
 }
 
 /// A trend the user follows: a phrase the trend-alignment dimension looks for.
@@ -42,25 +81,29 @@ pub struct Trend {
 #[async_trait]
 pub trait TrendStore: Send + Sync {
     /// Adds a phrase (1–100 characters; adding it again only updates the note).
-    async fn add_trend(&self, phrase: &str, note: Option<&str>) -> Result<Trend>;
+    async fn add_trend(&self, ws: Workspace, phrase: &str, note: Option<&str>) -> Result<Trend>;
     /// All trends, by phrase.
-    async fn trends(&self) -> Result<Vec<Trend>>;
+    async fn trends(&self, ws: Workspace) -> Result<Vec<Trend>>;
     /// Removes a phrase; [`crate::Error::NotFound`] when it is not listed.
-    async fn remove_trend(&self, phrase: &str) -> Result<()>;
+    async fn remove_trend(&self, ws: Workspace, phrase: &str) -> Result<()>;
 }
 
 /// The LLM call ledger: every model call with its tokens, cost, latency and outcome.
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
-    /// Stores one call; returns its id.
+    /// Stores one call (in `call.workspace`); returns its id.
     async fn record_llm_call(&self, call: &crate::llm::LlmCallRecord) -> Result<i64>;
 
-    /// Total cost in USD of the calls made at or after `since`.
-    async fn llm_spend_since(&self, since: DateTime<Utc>) -> Result<f64>;
+    /// Total cost in USD of the workspace's calls made at or after `since`.
+    async fn llm_spend_since(&self, ws: Workspace, since: DateTime<Utc>) -> Result<f64>;
 
     /// Totals per UTC day, step, provider and model for calls at or after `since` (all calls when
     /// `None`), newest day first.
-    async fn llm_usage(&self, since: Option<DateTime<Utc>>) -> Result<Vec<crate::llm::UsageRow>>;
+    async fn llm_usage(
+        &self,
+        ws: Workspace,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<crate::llm::UsageRow>>;
 }
 
 /// Links ledgered calls to the persona version they served (persona analysis runs before the version
@@ -68,7 +111,13 @@ pub trait LedgerStore: Send + Sync {
 #[async_trait]
 pub trait LedgerLinks: Send + Sync {
     /// Sets `persona_version_id` of the calls `call_ids` to version `version` of persona `name`.
-    async fn link_llm_calls(&self, call_ids: &[i64], name: &str, version: u32) -> Result<()>;
+    async fn link_llm_calls(
+        &self,
+        ws: Workspace,
+        call_ids: &[i64],
+        name: &str,
+        version: u32,
+    ) -> Result<()>;
 }
 
 /// Persistence of generations, their attempts, versions and approvals.
@@ -79,21 +128,24 @@ pub trait GenerationStore: Send + Sync {
     /// Stores a generation with its attempts in one transaction and links its LLM calls.
     async fn save_generation(
         &self,
+        ws: Workspace,
         new: &crate::generation::NewGeneration,
     ) -> Result<crate::generation::Generation>;
 
     /// One generation with its attempts (soft-deleted ones too).
-    async fn generation(&self, id: i64) -> Result<crate::generation::Generation>;
+    async fn generation(&self, ws: Workspace, id: i64) -> Result<crate::generation::Generation>;
 
     /// History, newest first, and the total count matching the filter.
     async fn generations(
         &self,
+        ws: Workspace,
         filter: &crate::generation::HistoryFilter,
     ) -> Result<(Vec<crate::generation::GenerationSummary>, u64)>;
 
     /// Sets the review state.
     async fn set_approval(
         &self,
+        ws: Workspace,
         id: i64,
         approval: crate::generation::Approval,
         by: Option<&str>,
@@ -101,5 +153,5 @@ pub trait GenerationStore: Send + Sync {
     ) -> Result<crate::generation::Generation>;
 
     /// Deletes a generation: soft (hidden from history, kept) or hard (gone with its attempts).
-    async fn delete_generation(&self, id: i64, hard: bool) -> Result<()>;
+    async fn delete_generation(&self, ws: Workspace, id: i64, hard: bool) -> Result<()>;
 }

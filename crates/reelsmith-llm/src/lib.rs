@@ -5,20 +5,16 @@
 //! - [`providers`]: the built-in provider table with prices;
 //! - [`router`]: per-step provider choice, fallback chains, spending caps and the call ledger.
 
-pub mod analysis;
 pub mod config;
 pub mod embed;
-pub mod fit;
-pub mod generate;
-pub mod learn;
 pub mod local;
 pub mod openai;
 pub mod providers;
 pub mod router;
-pub mod service;
 
 pub use config::LlmConfig;
 pub use embed::{
     BertEmbedder, MAX_TOKENS, MINILM, MINILM_DIMENSIONS, PYPI_PACKAGES, locate_minilm,
 };
-pub use router::{CallContext, LlmRouter, Routed};
+pub use reelsmith_core::llm::{CallContext, Routed};
+pub use router::LlmRouter;

@@ -3,6 +3,7 @@
 //! (`backon`) on 429, 5xx, timeouts, dropped connections and cut streams, honouring `Retry-After`;
 //! no retry on 400/401/403/404, which become errors naming the provider, the model and the fix.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -50,6 +51,8 @@ pub struct OpenAiCompatible {
     spec: ProviderSpec,
     policy: Policy,
     http: reqwest::Client,
+    /// Set once the endpoint showed it does not stream; later calls with a sink are plain.
+    no_stream: Arc<AtomicBool>,
 }
 
 impl OpenAiCompatible {
@@ -70,7 +73,12 @@ impl OpenAiCompatible {
                     format!("cannot build the HTTP client: {e}"),
                 )
             })?;
-        Ok(Self { spec, policy, http })
+        Ok(Self {
+            spec,
+            policy,
+            http,
+            no_stream: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// The same client with another retry policy (e.g. none, for `reelsmith llm test`).
@@ -79,6 +87,7 @@ impl OpenAiCompatible {
             spec: self.spec.clone(),
             policy,
             http: self.http.clone(),
+            no_stream: Arc::clone(&self.no_stream),
         }
     }
 
@@ -189,7 +198,54 @@ impl OpenAiCompatible {
         }
     }
 
-    /// One try: a plain request, or a stream when a sink is given.
+    /// One plain (non-streamed) request.
+    async fn plain(
+        &self,
+        client: &Client<OpenAIConfig>,
+        request: &LlmRequest,
+        n: u32,
+    ) -> Result<LlmResponse, LlmError> {
+        let wire = self.wire_request(request, n, false);
+        let response = client
+            .chat()
+            .create(wire)
+            .await
+            .map_err(|e| self.error(e))?;
+        self.normalize(response)
+    }
+
+    /// A plain request whose whole answers are then given to `sink`, one piece a choice.
+    async fn plain_to_sink(
+        &self,
+        client: &Client<OpenAIConfig>,
+        request: &LlmRequest,
+        n: u32,
+        sink: &TokenSink,
+    ) -> Result<LlmResponse, LlmError> {
+        let r = self.plain(client, request, n).await?;
+        for (i, c) in r.choices.iter().enumerate() {
+            sink(i, &c.text);
+        }
+        Ok(r)
+    }
+
+    /// The endpoint does not stream (it refused `stream: true`, or answered with plain JSON): from
+    /// now on this client makes plain calls, and this one is made again without streaming.
+    async fn stop_streaming(
+        &self,
+        client: &Client<OpenAIConfig>,
+        request: &LlmRequest,
+        n: u32,
+        sink: &TokenSink,
+        why: &LlmError,
+    ) -> Result<LlmResponse, LlmError> {
+        tracing::warn!(provider = %self.spec.name, model = %self.spec.model, error = %why.detail, "the endpoint does not stream; using plain calls");
+        self.no_stream.store(true, Ordering::Relaxed);
+        self.plain_to_sink(client, request, n, sink).await
+    }
+
+    /// One try: a plain request, or a stream when a sink is given (a plain request when the endpoint
+    /// turned out not to stream).
     async fn once(
         &self,
         client: &Client<OpenAIConfig>,
@@ -198,26 +254,39 @@ impl OpenAiCompatible {
         sink: Option<&TokenSink>,
     ) -> Result<LlmResponse, LlmError> {
         let Some(sink) = sink else {
-            let wire = self.wire_request(request, n, false);
-            let response = client
-                .chat()
-                .create(wire)
-                .await
-                .map_err(|e| self.error(e))?;
-            return self.normalize(response);
+            return self.plain(client, request, n).await;
         };
+        if self.no_stream.load(Ordering::Relaxed) {
+            return self.plain_to_sink(client, request, n, sink).await;
+        }
         let wire = self.wire_request(request, n, true);
-        let mut stream = client
-            .chat()
-            .create_stream(wire)
-            .await
-            .map_err(|e| self.error(e))?;
+        let mut stream = match client.chat().create_stream(wire).await {
+            Ok(s) => s,
+            Err(e) => {
+                let e = self.error(e);
+                if !refuses_streaming(&e) {
+                    return Err(e);
+                }
+                return self.stop_streaming(client, request, n, sink, &e).await;
+            }
+        };
+        let mut got_any = false;
         let mut texts: Vec<String> = vec![String::new(); n.max(1) as usize];
         let mut finishes: Vec<Option<FinishReason>> = vec![None; texts.len()];
         let mut usage = None;
         let mut model = self.spec.model.clone();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| self.error(e))?;
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    let e = self.error(e);
+                    if got_any || !refuses_streaming(&e) {
+                        return Err(e);
+                    }
+                    return self.stop_streaming(client, request, n, sink, &e).await;
+                }
+            };
+            got_any = true;
             model = chunk.model;
             if let Some(u) = chunk.usage {
                 usage = Some(u);
@@ -389,6 +458,19 @@ impl OpenAiCompatible {
                 }
             }
         }
+    }
+}
+
+/// Whether a failed stream means the endpoint does not stream at all (rather than a stream that
+/// broke): a 400 refusing the request, or an answer that is not an event stream (plain JSON).
+fn refuses_streaming(e: &LlmError) -> bool {
+    match e.kind {
+        LlmErrorKind::BadRequest | LlmErrorKind::Malformed => true,
+        LlmErrorKind::StreamCut => {
+            let d = e.detail.to_ascii_lowercase();
+            d.contains("content-type") || d.contains("content type") || d.contains("invalid")
+        }
+        _ => false,
     }
 }
 

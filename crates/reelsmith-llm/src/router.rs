@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, TimeZone, Utc};
 use reelsmith_core::llm::{
-    CallOutcome, Llm, LlmCallRecord, LlmError, LlmErrorKind, LlmRequest, LlmResponse, Step,
-    TokenSink,
+    CallContext, CallOutcome, Llm, LlmCallRecord, LlmError, LlmErrorKind, LlmRequest, ModelRouter,
+    PromptStyle, Routed, Step, TokenSink,
 };
 use reelsmith_core::store::LedgerStore;
 use tokio::sync::OnceCell;
@@ -19,34 +19,6 @@ use crate::config::LlmConfig;
 use crate::local::{LocalLlm, locate_gguf};
 use crate::openai::{OpenAiCompatible, Policy};
 use crate::providers::{FREE_PRICE, LOCAL, Price, ProviderSpec, resolve};
-
-/// What a call served, for the ledger.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CallContext {
-    /// The generation served, if any.
-    pub generation_id: Option<i64>,
-    /// The persona version served, if any.
-    pub persona_version_id: Option<i64>,
-}
-
-/// A successful routed call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Routed {
-    /// The response.
-    pub response: LlmResponse,
-    /// The provider that answered.
-    pub provider: String,
-    /// Its model.
-    pub model: String,
-    /// Cost, USD.
-    pub cost_usd: f64,
-    /// Wall time of the answering call, milliseconds.
-    pub latency_ms: u64,
-    /// The ledger row's id.
-    pub call_id: i64,
-    /// The provider this answer fell back from, when the main one failed.
-    pub fallback_from: Option<String>,
-}
 
 /// The verdict on one provider of a step's chain, from `reelsmith llm test`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -384,6 +356,7 @@ impl LlmRouter {
     /// Refuses a call whose estimated cost would pass a cap.
     async fn check_budget(
         &self,
+        ws: reelsmith_core::store::Workspace,
         price: Option<Price>,
         request: &LlmRequest,
     ) -> Result<f64, String> {
@@ -411,7 +384,7 @@ impl LlmRouter {
             if let Some(cap) = cap {
                 let spent = self
                     .ledger
-                    .llm_spend_since(since)
+                    .llm_spend_since(ws, since)
                     .await
                     .map_err(|e| e.to_string())?;
                 if spent + estimate > cap {
@@ -444,6 +417,7 @@ impl LlmRouter {
             let started_at = Utc::now();
             let started = Instant::now();
             let mut record = LlmCallRecord {
+                workspace: ctx.workspace,
                 generation_id: ctx.generation_id,
                 persona_version_id: ctx.persona_version_id,
                 step,
@@ -459,7 +433,10 @@ impl LlmRouter {
                 fallback_from: fallback_from.clone(),
                 created_at: started_at,
             };
-            if let Err(why) = self.check_budget(link.price(), request).await {
+            if let Err(why) = self
+                .check_budget(ctx.workspace, link.price(), request)
+                .await
+            {
                 record.outcome = CallOutcome::Refused;
                 record.error = Some(why.clone());
                 self.ledger
@@ -550,6 +527,23 @@ impl LlmRouter {
             last.detail = format!("{} (after: {})", last.detail, before.join("; then "));
         }
         Err(last)
+    }
+}
+
+#[async_trait::async_trait]
+impl ModelRouter for LlmRouter {
+    async fn prompt_style(&self, step: Step) -> Result<PromptStyle, LlmError> {
+        Ok(self.main_model(step).await?.prompt_style())
+    }
+
+    async fn call(
+        &self,
+        step: Step,
+        ctx: CallContext,
+        request: &LlmRequest,
+        sink: Option<&TokenSink>,
+    ) -> Result<Routed, LlmError> {
+        LlmRouter::call(self, step, ctx, request, sink).await
     }
 }
 

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use reelsmith_core::generation::{
     Approval, Generation, GenerationSummary, HistoryFilter, NewGeneration, StoredAttempt,
 };
-use reelsmith_core::store::GenerationStore;
+use reelsmith_core::platform::{GenerationStatus, Named};
+use reelsmith_core::store::{GenerationStore, Workspace};
 use reelsmith_core::{Error, Result};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -54,7 +55,7 @@ fn summary(r: &AnyRow) -> Result<GenerationSummary> {
         topic: request.topic,
         duration_s: request.duration_s,
         version: r.try_get::<i64, _>("version").map_err(storage)? as u32,
-        status: r.try_get("status").map_err(storage)?,
+        status: GenerationStatus::parse(&r.try_get::<String, _>("status").map_err(storage)?)?,
         approval: Approval::parse(&r.try_get::<String, _>("approval_status").map_err(storage)?)?,
         overall: card.map(|c| c.overall),
         created_at: time(&r.try_get::<String, _>("created_at").map_err(storage)?)?,
@@ -63,14 +64,15 @@ fn summary(r: &AnyRow) -> Result<GenerationSummary> {
 
 #[async_trait]
 impl GenerationStore for Store {
-    async fn save_generation(&self, new: &NewGeneration) -> Result<Generation> {
+    async fn save_generation(&self, ws: Workspace, new: &NewGeneration) -> Result<Generation> {
         let mut tx = self.write_tx().await?;
         let pv: Option<i64> = sqlx::query(
             "SELECT v.id FROM persona_versions v JOIN personas p ON v.persona_id = p.id \
-             WHERE p.name = $1 AND v.version = $2",
+             WHERE p.workspace_id = $3 AND p.name = $1 AND v.version = $2",
         )
         .bind(&new.persona)
         .bind(i64::from(new.persona_version))
+        .bind(ws.id())
         .fetch_optional(&mut *tx)
         .await
         .map_err(storage)?
@@ -84,12 +86,15 @@ impl GenerationStore for Store {
         })?;
         let version: i64 = match new.parent_id {
             Some(parent) => {
-                let row = sqlx::query("SELECT version FROM generations WHERE id = $1")
-                    .bind(parent)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(storage)?
-                    .ok_or_else(|| not_found(parent))?;
+                let row = sqlx::query(
+                    "SELECT version FROM generations WHERE id = $1 AND workspace_id = $2",
+                )
+                .bind(parent)
+                .bind(ws.id())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(storage)?
+                .ok_or_else(|| not_found(parent))?;
                 row.try_get::<i64, _>("version").map_err(storage)? + 1
             }
             None => 1,
@@ -99,24 +104,32 @@ impl GenerationStore for Store {
         let id: i64 = sqlx::query(
             "INSERT INTO generations (persona_version_id, parent_id, request_json, topic, platform, \
              style, content_type, language, target_duration_s, status, script_json, card_json, error, \
-             created_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             created_at, version, workspace_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(pv)
         .bind(new.parent_id)
         .bind(json(r)?)
         .bind(&r.topic)
-        .bind(&r.platform)
-        .bind(&r.style)
-        .bind(&r.content_type)
+        .bind(r.platform.as_str())
+        .bind(r.style.as_str())
+        .bind(r.content_type.as_str())
         .bind(r.language.as_deref())
         .bind(r.duration_s)
-        .bind(if new.script.is_some() { "completed" } else { "failed" })
+        .bind(
+            if new.script.is_some() {
+                GenerationStatus::Completed
+            } else {
+                GenerationStatus::Failed
+            }
+            .as_str(),
+        )
         .bind(new.script.as_ref().map(json).transpose()?)
         .bind(new.card.as_ref().map(json).transpose()?)
         .bind(new.error.as_deref())
         .bind(&created)
         .bind(version)
+        .bind(ws.id())
         .fetch_one(&mut *tx)
         .await
         .map_err(storage)?
@@ -151,24 +164,28 @@ impl GenerationStore for Store {
             }
         }
         for call in &new.call_ids {
-            sqlx::query("UPDATE llm_calls SET generation_id = $1 WHERE id = $2")
-                .bind(id)
-                .bind(call)
-                .execute(&mut *tx)
-                .await
-                .map_err(storage)?;
+            sqlx::query(
+                "UPDATE llm_calls SET generation_id = $1 WHERE id = $2 AND workspace_id = $3",
+            )
+            .bind(id)
+            .bind(call)
+            .bind(ws.id())
+            .execute(&mut *tx)
+            .await
+            .map_err(storage)?;
         }
         tx.commit().await.map_err(storage)?;
-        self.generation(id).await
+        self.generation(ws, id).await
     }
 
-    async fn generation(&self, id: i64) -> Result<Generation> {
+    async fn generation(&self, ws: Workspace, id: i64) -> Result<Generation> {
         // Built from constants only; values are bound.
         let r = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM generations g JOIN persona_versions v ON g.persona_version_id = v.id \
-             JOIN personas p ON v.persona_id = p.id WHERE g.id = $1"
+             JOIN personas p ON v.persona_id = p.id WHERE g.id = $1 AND g.workspace_id = $2"
         )))
         .bind(id)
+        .bind(ws.id())
         .fetch_optional(&self.pool)
         .await
         .map_err(storage)?
@@ -220,7 +237,7 @@ impl GenerationStore for Store {
             parent_id: r.try_get("parent_id").map_err(storage)?,
             version: r.try_get::<i64, _>("version").map_err(storage)? as u32,
             request: parse(&r.try_get::<String, _>("request_json").map_err(storage)?)?,
-            status: r.try_get("status").map_err(storage)?,
+            status: GenerationStatus::parse(&r.try_get::<String, _>("status").map_err(storage)?)?,
             approval: Approval::parse(
                 &r.try_get::<String, _>("approval_status").map_err(storage)?,
             )?,
@@ -236,8 +253,13 @@ impl GenerationStore for Store {
         })
     }
 
-    async fn generations(&self, f: &HistoryFilter) -> Result<(Vec<GenerationSummary>, u64)> {
-        let mut conds = vec!["1 = 1".to_string()];
+    async fn generations(
+        &self,
+        ws: Workspace,
+        f: &HistoryFilter,
+    ) -> Result<(Vec<GenerationSummary>, u64)> {
+        // The workspace id is a number reelsmith holds, not user text: written into the SQL.
+        let mut conds = vec![format!("g.workspace_id = {}", ws.id())];
         let mut binds: Vec<String> = Vec::new();
         if !f.include_deleted {
             conds.push("g.deleted_at IS NULL".into());
@@ -250,12 +272,12 @@ impl GenerationStore for Store {
             binds.push(a.as_str().into());
             conds.push(format!("g.approval_status = ${}", binds.len()));
         }
-        if let Some(s) = &f.style {
-            binds.push(s.clone());
+        if let Some(s) = f.style {
+            binds.push(s.as_str().into());
             conds.push(format!("g.style = ${}", binds.len()));
         }
-        if let Some(p) = &f.platform {
-            binds.push(p.clone());
+        if let Some(p) = f.platform {
+            binds.push(p.as_str().into());
             conds.push(format!("g.platform = ${}", binds.len()));
         }
         // created_at is stored as RFC 3339 UTC text of one fixed shape, so text order is time order.
@@ -311,6 +333,7 @@ impl GenerationStore for Store {
 
     async fn set_approval(
         &self,
+        ws: Workspace,
         id: i64,
         approval: Approval,
         by: Option<&str>,
@@ -318,34 +341,38 @@ impl GenerationStore for Store {
     ) -> Result<Generation> {
         let done = sqlx::query(
             "UPDATE generations SET approval_status = $1, approval_by = $2, approval_notes = $3, \
-             approved_at = $4 WHERE id = $5 AND deleted_at IS NULL",
+             approved_at = $4 WHERE id = $5 AND workspace_id = $6 AND deleted_at IS NULL",
         )
         .bind(approval.as_str())
         .bind(by)
         .bind(notes)
         .bind(now())
         .bind(id)
+        .bind(ws.id())
         .execute(&self.pool)
         .await
         .map_err(storage)?;
         if done.rows_affected() == 0 {
             return Err(not_found(id));
         }
-        self.generation(id).await
+        self.generation(ws, id).await
     }
 
-    async fn delete_generation(&self, id: i64, hard: bool) -> Result<()> {
+    async fn delete_generation(&self, ws: Workspace, id: i64, hard: bool) -> Result<()> {
         let done = if hard {
-            sqlx::query("DELETE FROM generations WHERE id = $1")
+            sqlx::query("DELETE FROM generations WHERE id = $1 AND workspace_id = $2")
                 .bind(id)
+                .bind(ws.id())
                 .execute(&self.pool)
                 .await
         } else {
             sqlx::query(
-                "UPDATE generations SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+                "UPDATE generations SET deleted_at = $1 WHERE id = $2 AND workspace_id = $3 \
+                 AND deleted_at IS NULL",
             )
             .bind(now())
             .bind(id)
+            .bind(ws.id())
             .execute(&self.pool)
             .await
         }

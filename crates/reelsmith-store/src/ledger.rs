@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use reelsmith_core::Result;
 use reelsmith_core::llm::{LlmCallRecord, UsageRow};
-use reelsmith_core::store::LedgerStore;
+use reelsmith_core::store::{LedgerStore, Workspace};
 use sqlx::Row;
 
 use crate::{Store, storage};
@@ -25,8 +25,8 @@ impl LedgerStore for Store {
         let row = sqlx::query(
             "INSERT INTO llm_calls (generation_id, persona_version_id, step, provider, model, \
              prompt_tokens, completion_tokens, cost_usd, latency_ms, retries, outcome, error, \
-             fallback_from, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             fallback_from, created_at, workspace_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(c.generation_id)
         .bind(c.persona_version_id)
@@ -42,17 +42,19 @@ impl LedgerStore for Store {
         .bind(c.error.as_deref())
         .bind(c.fallback_from.as_deref())
         .bind(stamp(c.created_at))
+        .bind(c.workspace.id())
         .fetch_one(&self.pool)
         .await
         .map_err(storage)?;
         row.try_get("id").map_err(storage)
     }
 
-    async fn llm_spend_since(&self, since: DateTime<Utc>) -> Result<f64> {
+    async fn llm_spend_since(&self, ws: Workspace, since: DateTime<Utc>) -> Result<f64> {
         let row = sqlx::query(
             "SELECT CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS spent \
-             FROM llm_calls WHERE created_at >= $1",
+             FROM llm_calls WHERE workspace_id = $1 AND created_at >= $2",
         )
+        .bind(ws.id())
         .bind(stamp(since))
         .fetch_one(&self.pool)
         .await
@@ -60,7 +62,11 @@ impl LedgerStore for Store {
         row.try_get("spent").map_err(storage)
     }
 
-    async fn llm_usage(&self, since: Option<DateTime<Utc>>) -> Result<Vec<UsageRow>> {
+    async fn llm_usage(
+        &self,
+        ws: Workspace,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<UsageRow>> {
         let since = since.map_or_else(String::new, stamp);
         let rows = sqlx::query(
             "SELECT SUBSTR(created_at, 1, 10) AS day, step, provider, model, \
@@ -70,11 +76,12 @@ impl LedgerStore for Store {
              CAST(SUM(completion_tokens) AS BIGINT) AS completion_tokens, \
              CAST(SUM(cost_usd) AS DOUBLE PRECISION) AS cost_usd, \
              CAST(AVG(latency_ms) AS DOUBLE PRECISION) AS mean_latency_ms \
-             FROM llm_calls WHERE created_at >= $1 \
+             FROM llm_calls WHERE workspace_id = $2 AND created_at >= $1 \
              GROUP BY SUBSTR(created_at, 1, 10), step, provider, model \
              ORDER BY day DESC, step, provider, model",
         )
         .bind(since)
+        .bind(ws.id())
         .fetch_all(&self.pool)
         .await
         .map_err(storage)?;
@@ -103,17 +110,25 @@ impl LedgerStore for Store {
 
 #[async_trait]
 impl reelsmith_core::store::LedgerLinks for Store {
-    async fn link_llm_calls(&self, call_ids: &[i64], name: &str, version: u32) -> Result<()> {
+    async fn link_llm_calls(
+        &self,
+        ws: Workspace,
+        call_ids: &[i64],
+        name: &str,
+        version: u32,
+    ) -> Result<()> {
         let mut tx = self.write_tx().await?;
         for id in call_ids {
             sqlx::query(
                 "UPDATE llm_calls SET persona_version_id = (SELECT v.id FROM persona_versions v \
-                 JOIN personas p ON v.persona_id = p.id WHERE p.name = $1 AND v.version = $2) \
-                 WHERE id = $3",
+                 JOIN personas p ON v.persona_id = p.id \
+                 WHERE p.workspace_id = $4 AND p.name = $1 AND v.version = $2) \
+                 WHERE id = $3 AND workspace_id = $4",
             )
             .bind(name)
             .bind(i64::from(version))
             .bind(id)
+            .bind(ws.id())
             .execute(&mut *tx)
             .await
             .map_err(storage)?;

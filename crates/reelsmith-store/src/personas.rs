@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use reelsmith_core::persona::ExampleScript;
+use reelsmith_core::persona::normalize_name;
 use reelsmith_core::persona::{
     CreatorProfile, DeletedPersona, NewPersonaVersion, PersonaSummary, PersonaVersion,
     StoredExample,
 };
-use reelsmith_core::store::PersonaStore;
+use reelsmith_core::store::{PersonaStore, Workspace};
 use reelsmith_core::text::words;
 use reelsmith_core::{Error, Result};
 use sqlx::Row;
@@ -39,11 +40,13 @@ fn count(v: i64) -> u32 {
 }
 
 impl Store {
-    async fn persona_id(&self, name: &str) -> Result<Option<(i64, i64)>> {
+    /// The persona's row id and latest version in `ws`, if it exists there.
+    pub(crate) async fn persona_id(&self, ws: Workspace, name: &str) -> Result<Option<(i64, i64)>> {
         let row = sqlx::query(
             "SELECT p.id, (SELECT COALESCE(MAX(version), 0) FROM persona_versions v WHERE v.persona_id = p.id) \
-             FROM personas p WHERE p.name = $1",
+             FROM personas p WHERE p.workspace_id = $1 AND p.name = $2",
         )
+        .bind(ws.id())
         .bind(name)
         .fetch_optional(&self.pool)
         .await
@@ -85,17 +88,23 @@ fn example_from_row(r: &AnyRow) -> Result<StoredExample> {
 
 #[async_trait]
 impl PersonaStore for Store {
-    async fn save_persona_version(&self, new: &NewPersonaVersion) -> Result<PersonaVersion> {
-        reelsmith_core::persona::validate_name(&new.name)?;
+    async fn save_persona_version(
+        &self,
+        ws: Workspace,
+        new: &NewPersonaVersion,
+    ) -> Result<PersonaVersion> {
+        let name = normalize_name(&new.name);
+        reelsmith_core::persona::validate_name(&name)?;
         let now = Utc::now().to_rfc3339();
         let profile = serde_json::to_string(&new.profile).map_err(|e| json_err("profile", e))?;
         let style = serde_json::to_string(&new.style).map_err(|e| json_err("style profile", e))?;
         let mut tx = self.write_tx().await?;
         let persona_id: i64 = sqlx::query(
-            "INSERT INTO personas (name, created_at, updated_at) VALUES ($1, $2, $2) \
-             ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
+            "INSERT INTO personas (workspace_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (workspace_id, name) DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
         )
-        .bind(&new.name)
+        .bind(ws.id())
+        .bind(&name)
         .bind(&now)
         .fetch_one(&mut *tx)
         .await
@@ -143,12 +152,18 @@ impl PersonaStore for Store {
             .map_err(storage)?;
         }
         tx.commit().await.map_err(storage)?;
-        self.persona(&new.name, Some(count(version))).await
+        self.persona(ws, &name, Some(count(version))).await
     }
 
-    async fn persona(&self, name: &str, version: Option<u32>) -> Result<PersonaVersion> {
+    async fn persona(
+        &self,
+        ws: Workspace,
+        name: &str,
+        version: Option<u32>,
+    ) -> Result<PersonaVersion> {
+        let name = &normalize_name(name);
         let (persona_id, latest) = self
-            .persona_id(name)
+            .persona_id(ws, name)
             .await?
             .ok_or_else(|| not_found(name))?;
         let wanted = version.map_or(latest, i64::from);
@@ -194,14 +209,16 @@ impl PersonaStore for Store {
         })
     }
 
-    async fn personas(&self) -> Result<Vec<PersonaSummary>> {
+    async fn personas(&self, ws: Workspace) -> Result<Vec<PersonaSummary>> {
         let rows = sqlx::query(
             "SELECT p.name, p.created_at, v.created_at AS updated_at, v.version, v.language, v.profile_json, \
                     (SELECT COUNT(*) FROM example_scripts e WHERE e.persona_version_id = v.id) AS examples \
              FROM personas p JOIN persona_versions v ON v.persona_id = p.id \
-             WHERE v.version = (SELECT MAX(version) FROM persona_versions m WHERE m.persona_id = p.id) \
+             WHERE p.workspace_id = $1 \
+               AND v.version = (SELECT MAX(version) FROM persona_versions m WHERE m.persona_id = p.id) \
              ORDER BY p.name",
         )
+        .bind(ws.id())
         .fetch_all(&self.pool)
         .await
         .map_err(storage)?;
@@ -223,15 +240,17 @@ impl PersonaStore for Store {
             .collect()
     }
 
-    async fn delete_persona(&self, name: &str) -> Result<DeletedPersona> {
+    async fn delete_persona(&self, ws: Workspace, name: &str) -> Result<DeletedPersona> {
+        let name = &normalize_name(name);
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "SELECT p.id, \
                     (SELECT COUNT(*) FROM persona_versions v WHERE v.persona_id = p.id), \
                     (SELECT COUNT(*) FROM example_scripts e JOIN persona_versions v ON e.persona_version_id = v.id \
                      WHERE v.persona_id = p.id) \
-             FROM personas p WHERE p.name = $1",
+             FROM personas p WHERE p.workspace_id = $1 AND p.name = $2",
         )
+        .bind(ws.id())
         .bind(name)
         .fetch_optional(&mut *tx)
         .await

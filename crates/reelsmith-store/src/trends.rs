@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use reelsmith_core::store::{Trend, TrendStore};
+use reelsmith_core::store::{Trend, TrendStore, Workspace};
 use reelsmith_core::{Error, Result};
 use sqlx::Row;
 
@@ -10,7 +10,7 @@ use crate::{Store, storage};
 
 #[async_trait]
 impl TrendStore for Store {
-    async fn add_trend(&self, phrase: &str, note: Option<&str>) -> Result<Trend> {
+    async fn add_trend(&self, ws: Workspace, phrase: &str, note: Option<&str>) -> Result<Trend> {
         let phrase = phrase.trim();
         if phrase.is_empty() || phrase.chars().count() > 100 {
             return Err(Error::InvalidInput(
@@ -20,31 +20,36 @@ impl TrendStore for Store {
         }
         let now = Utc::now().to_rfc3339();
         let row = sqlx::query(
-            "INSERT INTO trends (phrase, note, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (phrase) DO UPDATE SET note = COALESCE(excluded.note, trends.note) \
+            "INSERT INTO trends (workspace_id, phrase, note, created_at) VALUES ($4, $1, $2, $3) \
+             ON CONFLICT (workspace_id, phrase) DO UPDATE SET note = COALESCE(excluded.note, trends.note) \
              RETURNING phrase, note, created_at",
         )
         .bind(phrase)
         .bind(note)
         .bind(&now)
+        .bind(ws.id())
         .fetch_one(&self.pool)
         .await
         .map_err(storage)?;
         trend(&row)
     }
 
-    async fn trends(&self) -> Result<Vec<Trend>> {
-        sqlx::query("SELECT phrase, note, created_at FROM trends ORDER BY phrase")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(storage)?
-            .iter()
-            .map(trend)
-            .collect()
+    async fn trends(&self, ws: Workspace) -> Result<Vec<Trend>> {
+        sqlx::query(
+            "SELECT phrase, note, created_at FROM trends WHERE workspace_id = $1 ORDER BY phrase",
+        )
+        .bind(ws.id())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?
+        .iter()
+        .map(trend)
+        .collect()
     }
 
-    async fn remove_trend(&self, phrase: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM trends WHERE phrase = $1")
+    async fn remove_trend(&self, ws: Workspace, phrase: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM trends WHERE workspace_id = $1 AND phrase = $2")
+            .bind(ws.id())
             .bind(phrase.trim())
             .execute(&self.pool)
             .await

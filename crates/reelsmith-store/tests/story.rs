@@ -6,10 +6,18 @@ use reelsmith_core::llm::{CallOutcome, LlmCallRecord, Step};
 use reelsmith_core::persona::{
     CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion,
 };
-use reelsmith_core::store::{LedgerLinks, LedgerStore, PersonaStore, TrendStore};
+use reelsmith_core::store::{
+    GenerationStore, LedgerLinks, LedgerStore, PersonaStore, TrendStore, Workspace, WorkspaceStore,
+};
+
+/// The workspace the story runs in.
+const WS: Workspace = Workspace::LOCAL;
 use reelsmith_core::style::learn_style;
 use reelsmith_store::{Backend, Store};
 use sqlx::Connection;
+
+#[path = "story/schema.rs"]
+mod schema;
 
 /// The value of a call the story expects to succeed.
 fn ok<T>(r: Result<T, Error>) -> T {
@@ -46,9 +54,9 @@ fn new_version(name: &str, texts: &[&str], story: Option<&str>) -> NewPersonaVer
 }
 
 async fn story(store: &Store) {
-    assert!(store.personas().await.unwrap_or_default().is_empty());
+    assert!(store.personas(WS).await.unwrap_or_default().is_empty());
     assert!(matches!(
-        store.persona("maya", None).await,
+        store.persona(WS, "maya", None).await,
         Err(Error::NotFound {
             kind: "persona",
             ..
@@ -57,14 +65,17 @@ async fn story(store: &Store) {
 
     // Learn version 1.
     let v1 = store
-        .save_persona_version(&new_version(
-            "maya",
-            &[
-                "Stop hitting snooze. Your brain resets. Follow for more.",
-                "Why are you tired at 3pm? Save this.",
-            ],
-            Some("I was a night nurse."),
-        ))
+        .save_persona_version(
+            WS,
+            &new_version(
+                "maya",
+                &[
+                    "Stop hitting snooze. Your brain resets. Follow for more.",
+                    "Why are you tired at 3pm? Save this.",
+                ],
+                Some("I was a night nurse."),
+            ),
+        )
         .await
         .unwrap_or_else(|e| unreachable!("save v1: {e}"));
     assert_eq!((v1.version, v1.versions), (1, 1));
@@ -80,28 +91,27 @@ async fn story(store: &Store) {
 
     // Round trip: what is read back is what was stored, JSON columns included.
     let read = store
-        .persona("maya", None)
+        .persona(WS, "maya", None)
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(read, v1);
 
     // Learning again makes version 2; version 1 stays readable.
     let v2 = store
-        .save_persona_version(&new_version(
-            "maya",
-            &["One more script. Comment below."],
-            None,
-        ))
+        .save_persona_version(
+            WS,
+            &new_version("maya", &["One more script. Comment below."], None),
+        )
         .await
         .unwrap_or_else(|e| unreachable!("save v2: {e}"));
     assert_eq!((v2.version, v2.versions, v2.examples.len()), (2, 2, 1));
     let old = store
-        .persona("maya", Some(1))
+        .persona(WS, "maya", Some(1))
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(old.examples.len(), 2);
     assert_eq!(old.versions, 2);
-    let missing = store.persona("maya", Some(3)).await;
+    let missing = store.persona(WS, "maya", Some(3)).await;
     assert!(
         matches!(&missing, Err(Error::NotFound { hint, .. }) if hint.contains("1 to 2")),
         "{missing:?}"
@@ -109,15 +119,14 @@ async fn story(store: &Store) {
 
     // A second persona, and the listing.
     store
-        .save_persona_version(&new_version(
-            "lucia",
-            &["Deja de pagar comisiones. Sígueme."],
-            None,
-        ))
+        .save_persona_version(
+            WS,
+            &new_version("lucia", &["Deja de pagar comisiones. Sígueme."], None),
+        )
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     let list = store
-        .personas()
+        .personas(WS)
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     let names: Vec<(&str, u32, u32)> = list
@@ -129,68 +138,167 @@ async fn story(store: &Store) {
 
     // Invalid names never reach the database.
     let bad = store
-        .save_persona_version(&new_version("bad name", &["x"], None))
+        .save_persona_version(WS, &new_version("bad name", &["x"], None))
         .await;
     assert!(matches!(bad, Err(Error::InvalidInput(_))));
     assert_eq!(
-        store.personas().await.map(|l| l.len()).unwrap_or_default(),
+        store
+            .personas(WS)
+            .await
+            .map(|l| l.len())
+            .unwrap_or_default(),
         2
     );
 
     // Delete removes every version and example; the name can be learned afresh.
     let deleted = store
-        .delete_persona("maya")
+        .delete_persona(WS, "maya")
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!((deleted.versions, deleted.examples), (2, 3));
     assert!(matches!(
-        store.delete_persona("maya").await,
+        store.delete_persona(WS, "maya").await,
         Err(Error::NotFound { .. })
     ));
     let again = store
-        .save_persona_version(&new_version("maya", &["Fresh start. Follow me."], None))
+        .save_persona_version(WS, &new_version("maya", &["Fresh start. Follow me."], None))
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(again.version, 1);
     store
-        .delete_persona("maya")
+        .delete_persona(WS, "maya")
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     store
-        .delete_persona("lucia")
+        .delete_persona(WS, "lucia")
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
-    assert!(store.personas().await.unwrap_or_default().is_empty());
+    assert!(store.personas(WS).await.unwrap_or_default().is_empty());
 
     // Trends: add (again updates the note), list by phrase, remove, unknown removal.
-    ok(store.add_trend("sleepmaxxing", None).await);
+    ok(store.add_trend(WS, "sleepmaxxing", None).await);
     ok(store
-        .add_trend(" 5am club ", Some("everywhere in March"))
+        .add_trend(WS, " 5am club ", Some("everywhere in March"))
         .await);
-    let again = ok(store.add_trend("sleepmaxxing", Some("TikTok")).await);
+    let again = ok(store.add_trend(WS, "sleepmaxxing", Some("TikTok")).await);
     assert_eq!(again.note.as_deref(), Some("TikTok"));
-    let list = store.trends().await.unwrap_or_default();
+    let list = store.trends(WS).await.unwrap_or_default();
     let phrases: Vec<&str> = list.iter().map(|t| t.phrase.as_str()).collect();
     assert_eq!(phrases, ["5am club", "sleepmaxxing"]);
     assert!(matches!(
-        store.add_trend("  ", None).await,
+        store.add_trend(WS, "  ", None).await,
         Err(Error::InvalidInput(_))
     ));
-    ok(store.remove_trend("5am club").await);
+    ok(store.remove_trend(WS, "5am club").await);
     assert!(matches!(
-        store.remove_trend("5am club").await,
+        store.remove_trend(WS, "5am club").await,
         Err(Error::NotFound { kind: "trend", .. })
     ));
-    ok(store.remove_trend("sleepmaxxing").await);
-    assert!(store.trends().await.unwrap_or_default().is_empty());
+    ok(store.remove_trend(WS, "sleepmaxxing").await);
+    assert!(store.trends(WS).await.unwrap_or_default().is_empty());
 
     ledger(store).await;
+    workspaces(store).await;
+}
+
+/// Workspaces: the same names in two workspaces are two personas; nothing of one is seen, changed
+/// or deleted from the other; the ledger and budgets are per workspace.
+async fn workspaces(store: &Store) {
+    use reelsmith_core::generation::Approval;
+    let agency = ok(store.workspace("agency").await);
+    assert_ne!(agency, WS);
+    assert_eq!(ok(store.workspace(" agency ").await), agency);
+    assert!(matches!(
+        store.workspace("  ").await,
+        Err(Error::InvalidInput(_))
+    ));
+    ok(store
+        .save_persona_version(WS, &new_version("shared", &["Local one. Follow."], None))
+        .await);
+    let theirs = ok(store
+        .save_persona_version(
+            agency,
+            &new_version("shared", &["Agency one. Save this."], None),
+        )
+        .await);
+    assert_eq!(theirs.version, 1, "a name is per workspace");
+    let read = ok(store.persona(agency, "shared", None).await);
+    assert_eq!(read.examples[0].example.text, "Agency one. Save this.");
+    let names: Vec<String> = ok(store.personas(agency).await)
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["shared"]);
+    // Trends: the same phrase in both, each listed only in its own.
+    ok(store
+        .add_trend(agency, "agency trend", Some("theirs"))
+        .await);
+    ok(store.add_trend(WS, "agency trend", None).await);
+    assert_eq!(ok(store.trends(agency).await).len(), 1);
+    assert_eq!(ok(store.trends(WS).await)[0].note, None);
+    // A generation of theirs is not found from the local workspace, whatever is asked.
+    let g = ok(store
+        .save_generation(agency, &sample_generation("shared", 1, vec![]))
+        .await);
+    let not_found = |r: Result<_, Error>| matches!(r, Err(Error::NotFound { .. }));
+    assert!(not_found(store.generation(WS, g.id).await.map(|_| ())));
+    assert!(not_found(
+        store
+            .set_approval(WS, g.id, Approval::Approved, None, None)
+            .await
+            .map(|_| ())
+    ));
+    assert!(not_found(store.delete_generation(WS, g.id, true).await));
+    assert_eq!(ok(store.generation(agency, g.id).await).id, g.id);
+    let (rows, _) = ok(store.generations(WS, &Default::default()).await);
+    assert!(rows.iter().all(|r| r.id != g.id));
+    // Ledger rows and spend are per workspace.
+    let now = chrono::Utc::now();
+    let before = ok(store
+        .llm_spend_since(WS, now - chrono::Duration::days(1))
+        .await);
+    ok(store
+        .record_llm_call(&LlmCallRecord {
+            workspace: agency,
+            generation_id: None,
+            persona_version_id: None,
+            step: Step::Generation,
+            provider: "openai".into(),
+            model: "m".into(),
+            prompt_tokens: 10,
+            completion_tokens: 10,
+            cost_usd: 0.5,
+            latency_ms: 1,
+            retries: 0,
+            outcome: CallOutcome::Ok,
+            error: None,
+            fallback_from: None,
+            created_at: now,
+        })
+        .await);
+    let after = ok(store
+        .llm_spend_since(WS, now - chrono::Duration::days(1))
+        .await);
+    assert!((after - before).abs() < 1e-9);
+    let theirs = ok(store
+        .llm_spend_since(agency, now - chrono::Duration::days(1))
+        .await);
+    assert!((theirs - 0.5).abs() < 1e-9, "{theirs}");
+    // Deleting the local persona leaves theirs.
+    ok(store.delete_persona(WS, "shared").await);
+    assert!(store.persona(agency, "shared", None).await.is_ok());
+    // Names in any script, one persona however the accent was typed (NFC).
+    ok(store
+        .save_persona_version(WS, &new_version("luci\u{301}a", &["Hola. Sígueme."], None))
+        .await);
+    assert_eq!(ok(store.persona(WS, "lucía", None).await).name, "lucía");
 }
 
 /// The LLM call ledger: rows, usage totals per day/step/provider/model, spend since, links.
 async fn ledger(store: &Store) {
     let now = chrono::Utc::now();
     let call = |provider: &str, cost: f64, outcome: CallOutcome, ago_days: i64| LlmCallRecord {
+        workspace: WS,
         generation_id: None,
         persona_version_id: None,
         step: Step::Generation,
@@ -217,7 +325,7 @@ async fn ledger(store: &Store) {
         .await);
     assert!(b > a);
     let today = ok(store
-        .llm_usage(Some(now - chrono::Duration::hours(1)))
+        .llm_usage(WS, Some(now - chrono::Duration::hours(1)))
         .await);
     assert_eq!(today.len(), 1);
     let row = &today[0];
@@ -232,14 +340,16 @@ async fn ledger(store: &Store) {
     );
     assert!((row.cost_usd - 0.25).abs() < 1e-9 && (row.mean_latency_ms - 300.0).abs() < 1e-9);
     assert_eq!(row.day, now.format("%Y-%m-%d").to_string());
-    assert_eq!(ok(store.llm_usage(None).await).len(), 2);
-    let spent = ok(store.llm_spend_since(now - chrono::Duration::days(1)).await);
+    assert_eq!(ok(store.llm_usage(WS, None).await).len(), 2);
+    let spent = ok(store
+        .llm_spend_since(WS, now - chrono::Duration::days(1))
+        .await);
     assert!((spent - 0.25).abs() < 1e-9, "{spent}");
     // Linking to a persona version that exists.
     let v = ok(store
-        .save_persona_version(&new_version("ledgered", &["One script."], None))
+        .save_persona_version(WS, &new_version("ledgered", &["One script."], None))
         .await);
-    ok(store.link_llm_calls(&[a, b], &v.name, v.version).await);
+    ok(store.link_llm_calls(WS, &[a, b], &v.name, v.version).await);
     generations(store, &v.name, v.version, a).await;
 }
 
@@ -251,7 +361,10 @@ fn sample_generation(
     version: u32,
     call_ids: Vec<i64>,
 ) -> reelsmith_core::generation::NewGeneration {
-    use reelsmith_core::generation::{NewAttempt, NewGeneration, ScriptOutput, ScriptRequest};
+    use reelsmith_core::generation::{
+        NewAttempt, NewGeneration, ScriptBody, ScriptOutput, ScriptRequest,
+    };
+    use reelsmith_core::platform::{ContentType, Fit, Platform, Style};
     let draft =
         reelsmith_core::script::parse_draft("HOOK: Stop.\nBODY: Sleep in the dark.\nCTA: Follow.")
             .unwrap_or_default();
@@ -263,12 +376,14 @@ fn sample_generation(
             persona: persona.into(),
             topic: "blackout curtains".into(),
             duration_s: 15.0,
-            content_type: "educational".into(),
-            style: "casual".into(),
+            content_type: ContentType::Educational,
+            style: Style::Casual,
             language: None,
-            platform: "reels".into(),
+            platform: Platform::Reels,
             attempts: 2,
             requirements: vec![],
+            context: None,
+            urgency: Default::default(),
         },
         attempts: vec![
             NewAttempt {
@@ -287,13 +402,15 @@ fn sample_generation(
         winner: Some(1),
         script: Some(ScriptOutput {
             title: "blackout curtains".into(),
-            sections: reelsmith_core::script::sections(&draft, 150.0),
+            body: ScriptBody::Video {
+                sections: reelsmith_core::script::sections(&draft, 150.0),
+            },
             caption: "Stop.".into(),
             hashtags: vec!["#reels".into()],
             duration_s: 2.4,
             words: 6,
             wpm: 150.0,
-            fit: "as_written".into(),
+            fit: Fit::AsWritten,
         }),
         card: None,
         error: None,
@@ -303,9 +420,8 @@ fn sample_generation(
 
 async fn generations(store: &Store, persona: &str, version: u32, call: i64) {
     use reelsmith_core::generation::{Approval, HistoryFilter, NewGeneration};
-    use reelsmith_core::store::GenerationStore;
     let new = sample_generation(persona, version, vec![call]);
-    let g = ok(store.save_generation(&new).await);
+    let g = ok(store.save_generation(WS, &new).await);
     assert_eq!(
         (g.version, g.status.as_str(), g.approval),
         (1, "completed", Approval::Draft)
@@ -314,15 +430,24 @@ async fn generations(store: &Store, persona: &str, version: u32, call: i64) {
     assert!(g.attempts[1].winner && !g.attempts[0].winner);
     assert!((g.cost_usd - 0.25).abs() < 1e-9, "{}", g.cost_usd);
     let child = ok(store
-        .save_generation(&NewGeneration {
-            parent_id: Some(g.id),
-            call_ids: vec![],
-            ..new.clone()
-        })
+        .save_generation(
+            WS,
+            &NewGeneration {
+                parent_id: Some(g.id),
+                call_ids: vec![],
+                ..new.clone()
+            },
+        )
         .await);
     assert_eq!((child.version, child.parent_id), (2, Some(g.id)));
     let approved = ok(store
-        .set_approval(child.id, Approval::Approved, Some("maya"), Some("ship it"))
+        .set_approval(
+            WS,
+            child.id,
+            Approval::Approved,
+            Some("maya"),
+            Some("ship it"),
+        )
         .await);
     assert_eq!(
         (approved.approval, approved.approval_notes.as_deref()),
@@ -333,26 +458,44 @@ async fn generations(store: &Store, persona: &str, version: u32, call: i64) {
         limit: 10,
         ..HistoryFilter::default()
     };
-    let (rows, total) = ok(store.generations(&filter).await);
+    let (rows, total) = ok(store.generations(WS, &filter).await);
     assert_eq!((rows.len(), total), (2, 2));
     assert_eq!(rows[0].id, child.id);
     let only_approved = HistoryFilter {
         approval: Some(Approval::Approved),
         ..filter.clone()
     };
-    assert_eq!(ok(store.generations(&only_approved).await).1, 1);
+    assert_eq!(ok(store.generations(WS, &only_approved).await).1, 1);
     // Style, platform, topic search (case-insensitive, LIKE wildcards taken literally) and dates.
     let hour = chrono::Duration::hours(1);
     let now = chrono::Utc::now();
-    let count = async |f: HistoryFilter| ok(store.generations(&f).await).1;
+    let count = async |f: HistoryFilter| ok(store.generations(WS, &f).await).1;
     let with = |edit: fn(&mut HistoryFilter)| {
         let mut f = filter.clone();
         edit(&mut f);
         f
     };
-    assert_eq!(count(with(|f| f.style = Some("casual".into()))).await, 2);
-    assert_eq!(count(with(|f| f.style = Some("sales".into()))).await, 0);
-    assert_eq!(count(with(|f| f.platform = Some("tiktok".into()))).await, 0);
+    assert_eq!(
+        count(with(
+            |f| f.style = Some(reelsmith_core::platform::Style::Casual)
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        count(with(
+            |f| f.style = Some(reelsmith_core::platform::Style::Sales)
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        count(with(
+            |f| f.platform = Some(reelsmith_core::platform::Platform::Tiktok)
+        ))
+        .await,
+        0
+    );
     assert_eq!(count(with(|f| f.query = Some("CURTAIN".into()))).await, 2);
     assert_eq!(count(with(|f| f.query = Some("black%".into()))).await, 0);
     assert_eq!(count(with(|f| f.query = Some("_lackout".into()))).await, 0);
@@ -362,19 +505,19 @@ async fn generations(store: &Store, persona: &str, version: u32, call: i64) {
     assert_eq!(count(recent.clone()).await, 2);
     recent.since = Some(now + hour);
     assert_eq!(count(recent).await, 0);
-    ok(store.delete_generation(g.id, false).await);
-    assert_eq!(ok(store.generations(&filter).await).1, 1);
-    assert!(ok(store.generation(g.id).await).deleted_at.is_some());
-    ok(store.delete_generation(child.id, true).await);
+    ok(store.delete_generation(WS, g.id, false).await);
+    assert_eq!(ok(store.generations(WS, &filter).await).1, 1);
+    assert!(ok(store.generation(WS, g.id).await).deleted_at.is_some());
+    ok(store.delete_generation(WS, child.id, true).await);
     assert!(matches!(
-        store.generation(child.id).await,
+        store.generation(WS, child.id).await,
         Err(Error::NotFound {
             kind: "generation",
             ..
         })
     ));
     assert!(matches!(
-        store.delete_generation(child.id, true).await,
+        store.delete_generation(WS, child.id, true).await,
         Err(Error::NotFound { .. })
     ));
 }
@@ -390,7 +533,7 @@ async fn story_on_sqlite() {
     story(&store).await;
     // Data persists across reopening, and migrations are idempotent.
     store
-        .save_persona_version(&new_version("kept", &["Still here. Follow."], None))
+        .save_persona_version(WS, &new_version("kept", &["Still here. Follow."], None))
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     store.close().await;
@@ -398,7 +541,11 @@ async fn story_on_sqlite() {
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(
-        reopened.persona("kept", None).await.map(|p| p.version).ok(),
+        reopened
+            .persona(WS, "kept", None)
+            .await
+            .map(|p| p.version)
+            .ok(),
         Some(1)
     );
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -420,20 +567,19 @@ async fn story_on_sqlite() {
 /// serve` lost a quarter of 145 generations that way before write transactions began IMMEDIATE.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_writers_on_sqlite_all_succeed() {
-    use reelsmith_core::store::GenerationStore;
     let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
     let store = Store::open_sqlite(&dir.path().join("busy.db"))
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     ok(store
-        .save_persona_version(&new_version("busy", &["Stop. Sleep. Follow."], None))
+        .save_persona_version(WS, &new_version("busy", &["Stop. Sleep. Follow."], None))
         .await);
     let tasks: Vec<_> = (0..48)
         .map(|_| {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .save_generation(&sample_generation("busy", 1, vec![]))
+                    .save_generation(WS, &sample_generation("busy", 1, vec![]))
                     .await
                     .map(|g| g.id)
             })
@@ -452,17 +598,21 @@ async fn concurrent_writers_on_sqlite_all_succeed() {
         failures.first()
     );
     let (_, total) = ok(store
-        .generations(&reelsmith_core::generation::HistoryFilter {
-            persona: Some("busy".into()),
-            limit: 1,
-            ..Default::default()
-        })
+        .generations(
+            WS,
+            &reelsmith_core::generation::HistoryFilter {
+                persona: Some("busy".into()),
+                limit: 1,
+                ..Default::default()
+            },
+        )
         .await);
     assert_eq!(total, 48);
 }
 
 #[tokio::test]
 async fn story_on_postgres() {
+    // (the schema comparison of both backends is tests/schema.rs)
     let Ok(url) = std::env::var("REELSMITH_TEST_DATABASE_URL") else {
         eprintln!(
             "REELSMITH_TEST_DATABASE_URL is not set: PostgreSQL story skipped (scripts/test.sh sets it)"

@@ -8,10 +8,10 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use reelsmith_app::ServiceError;
 use reelsmith_core::Error;
-use reelsmith_core::generation::FieldError;
+use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_core::llm::{LlmError, LlmErrorKind};
-use reelsmith_llm::service::ServiceError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -23,6 +23,18 @@ pub struct ErrorBody {
     /// The request field that is wrong (for `invalid_input`).
     pub field: Option<String>,
     /// What went wrong and how to fix it.
+    pub message: String,
+    /// Every wrong field with its reason, when several are wrong (the first is `field`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+/// One wrong field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldMessage {
+    /// The request field.
+    pub field: String,
+    /// What is wrong with it and how to fix it.
     pub message: String,
 }
 
@@ -63,6 +75,7 @@ impl ApiError {
                 error,
                 field: None,
                 message: message.into(),
+                fields: Vec::new(),
             },
         }
     }
@@ -76,6 +89,30 @@ impl ApiError {
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         Self::invalid(e.field, e.reason)
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(e: FieldErrors) -> Self {
+        let mut api = match e.first() {
+            Some(first) => Self::invalid(first.field, first.reason.clone()),
+            None => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                "invalid request",
+            ),
+        };
+        if e.0.len() > 1 {
+            api.body.message = e.to_string();
+            api.body.fields =
+                e.0.iter()
+                    .map(|f| FieldMessage {
+                        field: f.field.to_string(),
+                        message: f.reason.clone(),
+                    })
+                    .collect();
+        }
+        api
     }
 }
 

@@ -6,12 +6,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reelsmith_core::generation::{NewGeneration, ScriptRequest};
-use reelsmith_core::store::{GenerationStore, PersonaStore};
+use reelsmith_core::store::{GenerationStore, PersonaStore, Workspace};
 
 /// The reason stored for a generation cut off by a shutdown.
 pub const INTERRUPTED: &str = "interrupted: the server shut down before the generation finished";
 
-type Running = Arc<Mutex<HashMap<u64, (ScriptRequest, Option<tokio::task::AbortHandle>)>>>;
+/// A running generation: its workspace, its request and, once spawned, its task.
+type Entry = (Workspace, ScriptRequest, Option<tokio::task::AbortHandle>);
+type Running = Arc<Mutex<HashMap<u64, Entry>>>;
 
 /// Registry of running generations.
 #[derive(Clone, Default)]
@@ -39,12 +41,13 @@ impl Inflight {
     /// connection neither cancels it nor half-writes it and a shutdown can wait for it.
     pub fn spawn<T: Send + 'static>(
         &self,
+        ws: Workspace,
         request: &ScriptRequest,
         work: impl std::future::Future<Output = T> + Send + 'static,
     ) -> tokio::task::JoinHandle<T> {
         let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut m) = self.running.lock() {
-            m.insert(id, (request.clone(), None));
+            m.insert(id, (ws, request.clone(), None));
         }
         let ticket = Ticket {
             id,
@@ -58,7 +61,7 @@ impl Inflight {
         if let Ok(mut m) = self.running.lock()
             && let Some(entry) = m.get_mut(&id)
         {
-            entry.1 = Some(handle.abort_handle());
+            entry.2 = Some(handle.abort_handle());
         }
         handle
     }
@@ -85,17 +88,17 @@ impl Inflight {
         while !self.is_empty() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let left: Vec<(ScriptRequest, Option<tokio::task::AbortHandle>)> = self
+        let left: Vec<Entry> = self
             .running
             .lock()
             .map(|mut m| m.drain().map(|(_, r)| r).collect())
             .unwrap_or_default();
         let mut recorded = 0;
-        for (request, handle) in left {
+        for (ws, request, handle) in left {
             if let Some(h) = handle {
                 h.abort();
             }
-            let version = match store.persona(&request.persona, None).await {
+            let version = match store.persona(ws, &request.persona, None).await {
                 Ok(p) => p.version,
                 Err(_) => continue,
             };
@@ -111,7 +114,7 @@ impl Inflight {
                 error: Some(INTERRUPTED.to_string()),
                 call_ids: Vec::new(),
             };
-            if store.save_generation(&failed).await.is_ok() {
+            if store.save_generation(ws, &failed).await.is_ok() {
                 recorded += 1;
             }
         }

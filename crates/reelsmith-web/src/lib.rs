@@ -14,9 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use reelsmith_app::Models;
 use reelsmith_core::embed::Embedder;
-use reelsmith_llm::LlmRouter;
-use reelsmith_llm::service::Models;
+use reelsmith_core::llm::ModelRouter;
+use reelsmith_core::store::Workspace;
 use reelsmith_store::Store;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -32,7 +33,7 @@ pub struct AppState {
     /// The store (SQLite or PostgreSQL).
     pub store: Store,
     /// Routes every LLM call (generation, judging, persona analysis).
-    pub router: Arc<LlmRouter>,
+    pub router: Arc<dyn ModelRouter>,
     /// Ranks examples for retrieval and embeds new ones; None when the model is not installed.
     pub embedder: Option<Arc<dyn Embedder>>,
     /// Whether `persona` creation asks the analysis model for the fields left empty.
@@ -41,13 +42,15 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Generations in progress (for graceful shutdown).
     pub inflight: Inflight,
+    /// The workspace every request works in (the local default until accounts exist).
+    pub workspace: Workspace,
 }
 
 impl AppState {
     /// The models a generation uses.
     pub fn models(&self) -> Models<'_> {
         Models {
-            router: &self.router,
+            router: self.router.as_ref(),
             embedder: self.embedder.as_deref(),
         }
     }

@@ -11,9 +11,9 @@
 
 use std::process::ExitCode;
 
+use reelsmith_app::ServiceError;
 use reelsmith_core::Error;
 use reelsmith_ingest::IngestError;
-use reelsmith_llm::service::ServiceError;
 
 /// Marks an error as the user's input (exit code 2) when it has no typed cause.
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +49,43 @@ pub fn code(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// The error and its causes on one line, each said once: a cause whose text the line already holds
+/// (a wrapped error that repeats its source) is left out.
+pub fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
 /// The exit code for a failure before any command ran.
 pub fn code_for_internal() -> ExitCode {
     ExitCode::from(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reelsmith_core::generation::FieldError;
+
+    #[test]
+    fn a_wrapped_error_is_said_once() {
+        let inner: ServiceError =
+            FieldError::new("duration_s", "0 is out of range: use 15 to 90 seconds").into();
+        let err = anyhow::Error::from(inner).context("writing the script");
+        let m = message(&err);
+        assert_eq!(m.matches("out of range").count(), 1, "{m}");
+        assert!(
+            m.starts_with("writing the script: duration_s: 0 is out of range"),
+            "{m}"
+        );
+    }
 }

@@ -3,13 +3,12 @@
 
 mod cli;
 mod commands;
-mod config;
-mod exit;
 mod render;
 mod render_card;
 mod telemetry;
 
 use clap::Parser;
+use reelsmith::{config, exit};
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
@@ -43,7 +42,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", exit::message(&err));
             exit::code(&err)
         }
     }

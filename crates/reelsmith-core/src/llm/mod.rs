@@ -339,6 +339,81 @@ pub trait Llm: Send + Sync {
     ) -> Result<LlmResponse, LlmError>;
 }
 
+/// What a call served, for the ledger.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallContext {
+    /// The workspace the call is billed to.
+    pub workspace: crate::store::Workspace,
+    /// The generation served, if any.
+    pub generation_id: Option<i64>,
+    /// The persona version served, if any.
+    pub persona_version_id: Option<i64>,
+}
+
+impl CallContext {
+    /// A call for `workspace`, not yet linked to a generation or persona version.
+    pub fn new(workspace: crate::store::Workspace) -> Self {
+        Self {
+            workspace,
+            ..Self::default()
+        }
+    }
+}
+
+/// A successful routed call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routed {
+    /// The response.
+    pub response: LlmResponse,
+    /// The provider that answered.
+    pub provider: String,
+    /// Its model.
+    pub model: String,
+    /// Cost, USD.
+    pub cost_usd: f64,
+    /// Wall time of the answering call, milliseconds.
+    pub latency_ms: u64,
+    /// The ledger row's id.
+    pub call_id: i64,
+    /// The provider this answer fell back from, when the main one failed.
+    pub fallback_from: Option<String>,
+}
+
+impl Routed {
+    /// The first choice's text (empty when the model gave none).
+    pub fn first_text(&self) -> String {
+        self.response
+            .choices
+            .first()
+            .map(|c| c.text.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// What the use cases need from the model layer: how a step's main model wants to be prompted, and
+/// one call routed through the step's provider chain (fallbacks, budget, ledger). `reelsmith-llm`'s
+/// `LlmRouter` is the product's implementation; tests use an in-memory one over a test model.
+#[async_trait]
+pub trait ModelRouter: Send + Sync {
+    /// The prompt style of `step`'s main model.
+    ///
+    /// # Errors
+    /// The provider's configuration or loading error.
+    async fn prompt_style(&self, step: Step) -> Result<PromptStyle, LlmError>;
+
+    /// Runs `request` for `step`; with a `sink`, text is streamed to it as it arrives.
+    ///
+    /// # Errors
+    /// [`LlmError`] when every provider of the chain failed.
+    async fn call(
+        &self,
+        step: Step,
+        ctx: CallContext,
+        request: &LlmRequest,
+        sink: Option<&TokenSink>,
+    ) -> Result<Routed, LlmError>;
+}
+
 /// The step of the pipeline a call serves; each step can use its own provider and model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -394,6 +469,8 @@ impl CallOutcome {
 /// One row of the call ledger (table `llm_calls`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LlmCallRecord {
+    /// The workspace the call is billed to.
+    pub workspace: crate::store::Workspace,
     /// The generation the call served, if any.
     pub generation_id: Option<i64>,
     /// The persona version the call served (persona analysis), if any.
@@ -450,7 +527,7 @@ pub struct UsageRow {
 }
 
 #[cfg(any(test, feature = "test-utils"))]
-pub use scripted::{ScriptedLlm, WriterLlm, written_answers};
+pub use scripted::{DirectRouter, ScriptedLlm, WriterLlm, written_answers};
 
 #[cfg(any(test, feature = "test-utils"))]
 mod scripted;

@@ -232,3 +232,55 @@ impl Llm for WriterLlm {
         Ok(response(request, texts, "writer"))
     }
 }
+
+/// An in-memory [`ModelRouter`] over one test model: every step goes to it, call ids count up from
+/// 1, nothing is ledgered. For use-case tests that need no store.
+pub struct DirectRouter {
+    model: Arc<dyn Llm>,
+    calls: std::sync::atomic::AtomicI64,
+}
+
+impl DirectRouter {
+    /// A router sending every call to `model`.
+    pub fn new(model: Arc<dyn Llm>) -> Self {
+        Self {
+            model,
+            calls: std::sync::atomic::AtomicI64::new(0),
+        }
+    }
+
+    /// Calls made so far.
+    pub fn calls(&self) -> i64 {
+        self.calls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+#[async_trait]
+impl ModelRouter for DirectRouter {
+    async fn prompt_style(&self, _step: Step) -> Result<PromptStyle, LlmError> {
+        Ok(self.model.prompt_style())
+    }
+
+    async fn call(
+        &self,
+        _step: Step,
+        _ctx: CallContext,
+        request: &LlmRequest,
+        sink: Option<&TokenSink>,
+    ) -> Result<Routed, LlmError> {
+        let call_id = self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let response = self.model.complete(request, sink).await?;
+        Ok(Routed {
+            provider: self.model.provider().to_string(),
+            model: response.model.clone(),
+            response,
+            cost_usd: 0.0,
+            latency_ms: 0,
+            call_id,
+            fallback_from: None,
+        })
+    }
+}

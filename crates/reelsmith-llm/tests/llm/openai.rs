@@ -125,7 +125,10 @@ async fn success_is_parsed_costed_and_ledgered() {
         "{}",
         routed.cost_usd
     );
-    let usage = store.llm_usage(None).await.unwrap_or_default();
+    let usage = store
+        .llm_usage(reelsmith_core::store::Workspace::LOCAL, None)
+        .await
+        .unwrap_or_default();
     assert_eq!(usage.len(), 1);
     assert_eq!(
         (
@@ -230,7 +233,10 @@ async fn a_wrong_key_is_not_retried_and_never_echoed() {
     assert!(text.starts_with("openai (gpt-4o-mini): HTTP 401"), "{text}");
     assert!(text.contains("set the provider's key variable"), "{text}");
     assert!(!text.contains(KEY), "the key leaked: {text}");
-    let usage = store.llm_usage(None).await.unwrap_or_default();
+    let usage = store
+        .llm_usage(reelsmith_core::store::Workspace::LOCAL, None)
+        .await
+        .unwrap_or_default();
     assert_eq!((usage[0].calls, usage[0].failed), (1, 1));
 }
 
@@ -344,7 +350,10 @@ async fn an_unreachable_provider_falls_back_and_both_calls_are_ledgered() {
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(routed.response.choices[0].text, "from the fallback");
     assert_eq!(routed.fallback_from.as_deref(), Some("openai"));
-    let usage = store.llm_usage(None).await.unwrap_or_default();
+    let usage = store
+        .llm_usage(reelsmith_core::store::Workspace::LOCAL, None)
+        .await
+        .unwrap_or_default();
     let by_provider: Vec<(&str, u64, u64)> = usage
         .iter()
         .map(|u| (u.provider.as_str(), u.calls, u.failed))
@@ -372,6 +381,9 @@ async fn the_budget_refuses_a_call_before_it_is_made() {
     assert_eq!(err.kind, LlmErrorKind::Budget);
     assert!(err.to_string().contains("daily budget of $0.00"), "{err}");
     assert_eq!(served(&server).await, 0);
-    let usage = store.llm_usage(None).await.unwrap_or_default();
+    let usage = store
+        .llm_usage(reelsmith_core::store::Workspace::LOCAL, None)
+        .await
+        .unwrap_or_default();
     assert_eq!((usage[0].calls, usage[0].failed), (1, 1));
 }

@@ -4,11 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use reelsmith_core::embed::nearest_examples;
-use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S};
-use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
+use reelsmith_app::score::score_drafts;
+use reelsmith_core::score::ScoreCard;
 use reelsmith_core::store::{LedgerStore, PersonaStore};
-use reelsmith_llm::service::trend_phrases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -36,46 +34,21 @@ pub async fn score_text(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<ScoreInput>,
 ) -> ApiResult<Json<ScoreCard>> {
-    if input.text.trim().is_empty() {
-        return Err(ApiError::invalid(
-            "text",
-            "is empty: send the script to score",
-        ));
-    }
-    if input.text.len() > 100_000 {
-        return Err(ApiError::invalid(
-            "text",
-            "is over 100,000 bytes: send one script",
-        ));
-    }
-    if let Some(d) = input.duration_s
-        && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
-    {
-        return Err(ApiError::invalid(
-            "duration_s",
-            format!("{d} is out of range: use {MIN_DURATION_S} to {MAX_DURATION_S} seconds"),
-        ));
-    }
-    let persona = match &input.persona {
-        Some(name) => Some(state.store.persona(name, None).await?),
-        None => None,
-    };
-    let trends = trend_phrases(&state.store).await?;
-    let evidence = match (&persona, state.embedder.as_deref()) {
-        (Some(p), Some(m)) => nearest_examples(p, m, &input.text, 3)
-            .ok()
-            .map(|hits| EmbeddingEvidence::from_hits(p, &hits)),
-        _ => None,
-    };
-    Ok(Json(score(&ScoreRequest {
-        text: &input.text,
-        target_s: input.duration_s,
-        style: persona.as_ref().map(|p| &p.style),
-        profile: persona.as_ref().map(|p| &p.profile),
-        trends: &trends,
-        language: input.language.as_deref(),
-        embedding: evidence.as_ref(),
-    })))
+    let scored = score_drafts(
+        &state.store,
+        state.workspace,
+        state.embedder.as_deref(),
+        reelsmith_app::score::ScoreInput {
+            drafts: vec![("request".into(), input.text)],
+            persona: input.persona.map(|p| (p, None)),
+            target_s: input.duration_s,
+            language: input.language,
+        },
+    )
+    .await?;
+    let card = scored.cards.into_iter().next().map(|(_, c)| c);
+    card.map(Json)
+        .ok_or_else(|| ApiError::invalid("text", "is empty: send the script to score"))
 }
 
 /// Days of usage.
@@ -117,7 +90,7 @@ pub async fn usage(
     }
     let first = Utc::now().date_naive() - Duration::days(i64::from(days) - 1);
     let since = first.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-    let rows = state.store.llm_usage(since).await?;
+    let rows = state.store.llm_usage(state.workspace, since).await?;
     Ok(Json(UsageBody {
         since: first.to_string(),
         calls: rows.iter().map(|r| r.calls).sum(),
@@ -155,7 +128,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
 #[utoipa::path(get, path = "/ready", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn ready(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Health>)> {
-    state.store.personas().await.map_err(|e| {
+    state.store.personas(state.workspace).await.map_err(|e| {
         let mut err = ApiError::from(e);
         err.status = StatusCode::SERVICE_UNAVAILABLE;
         err

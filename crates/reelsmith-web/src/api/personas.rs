@@ -7,10 +7,9 @@ use std::path::PathBuf;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use reelsmith_core::embed::nearest_examples;
+use reelsmith_app::learn::{LearnInput, Learned, learn_persona};
 use reelsmith_core::persona::{CreatorProfile, ExampleScript};
 use reelsmith_core::store::PersonaStore;
-use reelsmith_llm::learn::{LearnInput, Learned, learn_persona};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -90,11 +89,15 @@ pub async fn learn(
     let analyzer = analyze
         .unwrap_or(state.analyze_persona)
         .then_some(state.router.as_ref());
-    Ok(
-        learn_persona(&state.store, analyzer, state.embedder.as_deref(), input)
-            .await?
-            .into(),
+    Ok(learn_persona(
+        &state.store,
+        state.workspace,
+        analyzer,
+        state.embedder.as_deref(),
+        input,
     )
+    .await?
+    .into())
 }
 
 /// Learn a persona from JSON.
@@ -157,6 +160,13 @@ fn safe_name(name: &str, i: usize) -> String {
     }
 }
 
+/// `text` with every saved file's path replaced by the name the user gave the file.
+fn as_user_named(text: &str, names: &[(String, String)]) -> String {
+    names
+        .iter()
+        .fold(text.to_string(), |t, (path, name)| t.replace(path, name))
+}
+
 /// Reads a persona upload: fields `name`, `story` (a file) or `story_text`, `examples` (files) or
 /// `examples_text` (pasted scripts separated by `---` lines), `append` and `analyze`. Files are
 /// read by the same loaders as the CLI (txt, md, pdf, docx, with front matter).
@@ -167,6 +177,9 @@ pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<b
     let dir = tempfile::tempdir().map_err(|e| ApiError::invalid("files", e.to_string()))?;
     let (mut name, mut story, mut examples) = (String::new(), None::<PathBuf>, Vec::new());
     let (mut append, mut analyze) = (false, None);
+    // Each saved file's path and the name the user gave it: errors and example sources name the
+    // user's file, never the server's temporary folder.
+    let mut names: Vec<(String, String)> = Vec::new();
     let mut i = 0;
     while let Some(field) = form
         .next_field()
@@ -214,6 +227,7 @@ pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<b
         let path = dir.path().join(safe_name(&file, i));
         std::fs::write(&path, &bytes)
             .map_err(|e| ApiError::invalid(kind.clone(), e.to_string()))?;
+        names.push((path.display().to_string(), file.clone()));
         if kind == "story" {
             story = Some(path);
         } else {
@@ -221,8 +235,13 @@ pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<b
         }
     }
     let mut profile = CreatorProfile::default();
+    let user_named = |e: reelsmith_ingest::IngestError| {
+        let mut api = ApiError::from(e);
+        api.body.message = as_user_named(&api.body.message, &names);
+        api
+    };
     if let Some(path) = &story {
-        let s = reelsmith_ingest::load_story(path)?;
+        let s = reelsmith_ingest::load_story(path).map_err(user_named)?;
         profile = s.profile;
         if !s.text.is_empty() {
             profile.story = Some(s.text);
@@ -231,7 +250,13 @@ pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<b
     let examples = if examples.is_empty() {
         Vec::new()
     } else {
-        reelsmith_ingest::load_examples(&examples)?.examples
+        let mut loaded = reelsmith_ingest::load_examples(&examples)
+            .map_err(user_named)?
+            .examples;
+        for e in &mut loaded {
+            e.source = as_user_named(&e.source, &names);
+        }
+        loaded
     };
     Ok((
         LearnInput {
@@ -272,7 +297,7 @@ pub async fn update(
     ApiPath(name): ApiPath<String>,
     ApiJson(profile): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<LearnedBody>> {
-    state.store.persona(&name, None).await?;
+    state.store.persona(state.workspace, &name, None).await?;
     let profile: CreatorProfile =
         serde_json::from_value(profile).map_err(|e| ApiError::invalid("profile", e.to_string()))?;
     let input = LearnInput {
@@ -289,7 +314,7 @@ pub async fn update(
     responses((status = 200, body = Vec<Object>)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     Ok(Json(
-        serde_json::to_value(state.store.personas().await?).unwrap_or_default(),
+        serde_json::to_value(state.store.personas(state.workspace).await?).unwrap_or_default(),
     ))
 }
 
@@ -309,7 +334,12 @@ pub async fn get(
     ApiPath(name): ApiPath<String>,
     ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> ApiResult<Json<reelsmith_core::persona::PersonaVersion>> {
-    Ok(Json(state.store.persona(&name, q.version).await?))
+    Ok(Json(
+        state
+            .store
+            .persona(state.workspace, &name, q.version)
+            .await?,
+    ))
 }
 
 /// Delete a persona with every version and example.
@@ -320,7 +350,7 @@ pub async fn delete(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let d = state.store.delete_persona(&name).await?;
+    let d = state.store.delete_persona(state.workspace, &name).await?;
     Ok(Json(serde_json::json!({
         "name": name, "versions": d.versions, "examples": d.examples
     })))
@@ -358,31 +388,15 @@ pub async fn similar(
     ApiPath(name): ApiPath<String>,
     ApiQuery(q): ApiQuery<SimilarQuery>,
 ) -> ApiResult<Json<Vec<SimilarExample>>> {
-    let k = q.k.unwrap_or(3);
-    if !(1..=100).contains(&k) {
-        return Err(ApiError::invalid(
-            "k",
-            format!("{k} is out of range: use 1 to 100"),
-        ));
-    }
-    if q.topic.trim().is_empty() {
-        return Err(ApiError::invalid("topic", "is empty"));
-    }
-    let p = state.store.persona(&name, None).await?;
-    let model = state.embedder.as_deref().ok_or_else(|| {
-        ApiError::from(reelsmith_core::Error::Model(
-            "no sentence-embedding model is installed: run scripts/install-deps.sh".into(),
-        ))
-    })?;
-    let hits = nearest_examples(&p, model, &q.topic, k)?;
+    let p = state.store.persona(state.workspace, &name, None).await?;
+    let hits = reelsmith_app::retrieve::similar(&p, &q.topic, q.k, state.embedder.as_deref())?;
     Ok(Json(
         hits.into_iter()
-            .enumerate()
-            .map(|(rank, (i, similarity))| SimilarExample {
-                rank: rank + 1,
-                similarity,
-                title: p.examples[i].example.title.clone(),
-                text: p.examples[i].example.text.clone(),
+            .map(|h| SimilarExample {
+                rank: h.rank,
+                similarity: h.similarity,
+                title: p.examples[h.index].example.title.clone(),
+                text: p.examples[h.index].example.text.clone(),
             })
             .collect(),
     ))

@@ -10,11 +10,14 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
+use reelsmith_app::ServiceError;
+use reelsmith_app::request::ScriptInput;
+use reelsmith_app::write::{revise_section, write_script};
 use reelsmith_core::export::{ExportFormat, export};
 use reelsmith_core::generation::{Approval, Generation, HistoryFilter, ScriptRequest};
+use reelsmith_core::platform::{Named, Platform, Style};
 use reelsmith_core::progress::{Progress, ProgressSink};
 use reelsmith_core::store::GenerationStore;
-use reelsmith_llm::service::{ServiceError, revise_section, write_script};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +25,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, ApiResult, AppState};
 
-/// A script request.
+/// A script request. Unset fields take the defaults of `reelsmith_app::request` (the same as the
+/// CLI and the UI).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateInput {
@@ -38,27 +42,34 @@ pub struct GenerateInput {
     pub style: Option<String>,
     /// ISO 639-1 language (default: the persona's).
     pub language: Option<String>,
-    /// reels, tiktok or shorts (default reels).
+    /// reels, tiktok, shorts or facebook (default reels); x and linkedin are refused until their
+    /// formats are written.
     pub platform: Option<String>,
     /// Attempts to write and score, 1–8 (default 3).
     pub attempts: Option<u32>,
     /// Things the script must do, e.g. "mention the free guide".
     #[serde(default)]
     pub requirements: Vec<String>,
+    /// Background the script must draw on: facts, an offer, a story (up to 4,000 characters).
+    pub context: Option<String>,
+    /// normal (default), trending (lean on the trend list) or urgent (one attempt, faster).
+    pub urgency: Option<String>,
 }
 
-impl From<GenerateInput> for ScriptRequest {
+impl From<GenerateInput> for ScriptInput {
     fn from(i: GenerateInput) -> Self {
-        ScriptRequest {
+        ScriptInput {
             persona: i.persona,
             topic: i.topic,
-            duration_s: i.duration_s.unwrap_or(30.0),
-            content_type: i.content_type.unwrap_or_else(|| "educational".into()),
-            style: i.style.unwrap_or_else(|| "casual".into()),
-            language: i.language.filter(|l| !l.trim().is_empty()),
-            platform: i.platform.unwrap_or_else(|| "reels".into()),
-            attempts: i.attempts.unwrap_or(3),
+            duration_s: i.duration_s,
+            content_type: i.content_type,
+            style: i.style,
+            language: i.language,
+            platform: i.platform,
+            attempts: i.attempts,
             requirements: i.requirements,
+            context: i.context,
+            urgency: i.urgency,
         }
     }
 }
@@ -73,8 +84,15 @@ pub fn spawn_generation(
     let inflight = state.inflight.clone();
     let state = state.clone();
     let r = request.clone();
-    inflight.spawn(&r, async move {
-        write_script(&state.store, state.models(), request, progress.as_ref()).await
+    inflight.spawn(state.workspace, &r, async move {
+        write_script(
+            &state.store,
+            state.workspace,
+            state.models(),
+            request,
+            progress.as_ref(),
+        )
+        .await
     })
 }
 
@@ -142,9 +160,8 @@ pub async fn generate(
     headers: HeaderMap,
     ApiJson(input): ApiJson<GenerateInput>,
 ) -> ApiResult<Response> {
-    let mut request = ScriptRequest::from(input);
     // Wrong fields are answered before any stream starts.
-    request.validate()?;
+    let request = ScriptInput::from(input).resolve()?;
     if wants_events(&headers) {
         return Ok(event_stream(&state, request).into_response());
     }
@@ -162,7 +179,7 @@ pub async fn get(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Generation>> {
-    Ok(Json(state.store.generation(id).await?))
+    Ok(Json(state.store.generation(state.workspace, id).await?))
 }
 
 /// Filters and page of the list.
@@ -192,7 +209,7 @@ impl ListQuery {
     /// The store filter.
     ///
     /// # Errors
-    /// 422 for a limit outside 1–100 or an unknown status.
+    /// 422 for a limit outside 1–100, or an unknown status, style or platform.
     pub fn filter(&self) -> ApiResult<HistoryFilter> {
         let limit = self.limit.unwrap_or(20);
         if !(1..=100).contains(&limit) {
@@ -208,11 +225,17 @@ impl ListQuery {
             None => None,
         };
         let nonempty = |o: &Option<String>| o.clone().filter(|s| !s.trim().is_empty());
+        let style = nonempty(&self.style)
+            .map(|s| Style::parse(&s))
+            .transpose()?;
+        let platform = nonempty(&self.platform)
+            .map(|p| Platform::parse_loose(&p))
+            .transpose()?;
         Ok(HistoryFilter {
             persona: nonempty(&self.persona),
             approval,
-            style: nonempty(&self.style),
-            platform: nonempty(&self.platform),
+            style,
+            platform,
             since: self.since,
             until: self.until,
             query: nonempty(&self.q),
@@ -245,7 +268,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page>> {
     let f = q.filter()?;
-    let (items, total) = state.store.generations(&f).await?;
+    let (items, total) = state.store.generations(state.workspace, &f).await?;
     Ok(Json(Page {
         items,
         total,
@@ -272,7 +295,7 @@ pub async fn export_script(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let format = ExportFormat::parse(&q.format)?;
-    let g = state.store.generation(id).await?;
+    let g = state.store.generation(state.workspace, id).await?;
     let text = export(&g, format)?;
     Ok((
         [
@@ -308,7 +331,15 @@ pub async fn regenerate_section(
     ApiPath((id, index)): ApiPath<(i64, usize)>,
     ApiJson(input): ApiJson<SectionInput>,
 ) -> ApiResult<(StatusCode, Json<Generation>)> {
-    let g = revise_section(&state.store, state.models(), id, index, &input.instructions).await?;
+    let g = revise_section(
+        &state.store,
+        state.workspace,
+        state.models(),
+        id,
+        index,
+        &input.instructions,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -339,7 +370,7 @@ pub async fn approval(
     Ok(Json(
         state
             .store
-            .set_approval(id, status, by.as_deref(), notes.as_deref())
+            .set_approval(state.workspace, id, status, by.as_deref(), notes.as_deref())
             .await?,
     ))
 }
@@ -362,7 +393,7 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     state
         .store
-        .delete_generation(id, q.hard.unwrap_or(false))
+        .delete_generation(state.workspace, id, q.hard.unwrap_or(false))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -47,7 +47,11 @@ async fn render(state: &AppState) -> UiResult<Markup> {
             offset,
             ..HistoryFilter::default()
         };
-        let (page_rows, total) = state.store.generations(&f).await.map_err(ui)?;
+        let (page_rows, total) = state
+            .store
+            .generations(state.workspace, &f)
+            .await
+            .map_err(ui)?;
         let n = page_rows.len() as u32;
         rows.extend(page_rows);
         offset += n;
@@ -55,7 +59,11 @@ async fn render(state: &AppState) -> UiResult<Markup> {
             break;
         }
     }
-    let usage = state.store.llm_usage(None).await.map_err(ui)?;
+    let usage = state
+        .store
+        .llm_usage(state.workspace, None)
+        .await
+        .map_err(ui)?;
 
     let mut per_day: BTreeMap<String, f64> = BTreeMap::new();
     for r in &rows {
@@ -80,9 +88,9 @@ async fn render(state: &AppState) -> UiResult<Markup> {
     // Mean overall score per hook type, from the stored scripts' hooks.
     let mut hooks: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.overall.is_some()).take(200) {
-        if let Ok(g) = state.store.generation(r.id).await
+        if let Ok(g) = state.store.generation(state.workspace, r.id).await
             && let (Some(s), Some(o)) = (&g.script, r.overall)
-            && let Some(first) = s.sections.first()
+            && let Some(first) = s.sections().first()
         {
             let kind = classify_hook(&first.voiceover, None)
                 .primary

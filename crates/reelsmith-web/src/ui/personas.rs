@@ -13,7 +13,7 @@ use crate::api::personas::{learn, read_upload};
 
 /// `GET /personas`.
 pub async fn list(State(state): State<AppState>) -> UiResult<Markup> {
-    let personas = state.store.personas().await.map_err(ui)?;
+    let personas = state.store.personas(state.workspace).await.map_err(ui)?;
     Ok(page(
         "Personas",
         "Personas",
@@ -71,7 +71,11 @@ fn pct(x: f64) -> String {
 
 /// `GET /personas/{name}`.
 pub async fn show(State(state): State<AppState>, Path(name): Path<String>) -> UiResult<Markup> {
-    let p = state.store.persona(&name, None).await.map_err(ui)?;
+    let p = state
+        .store
+        .persona(state.workspace, &name, None)
+        .await
+        .map_err(ui)?;
     let s = &p.style;
     let prof = &p.profile;
     Ok(page(

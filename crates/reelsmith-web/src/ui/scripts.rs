@@ -5,13 +5,20 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use reelsmith_app::request::{
+    DEFAULT_ATTEMPTS, DEFAULT_CONTENT_TYPE, DEFAULT_DURATION_S, DEFAULT_PLATFORM, DEFAULT_STYLE,
+    DEFAULT_URGENCY, ScriptInput,
+};
+use reelsmith_app::write::revise_section;
 use reelsmith_core::export::{ExportFormat, export};
 use reelsmith_core::generation::{
-    Approval, CONTENT_TYPES, Generation, MAX_ATTEMPTS, PLATFORMS, STYLES, ScriptRequest,
+    Approval, FieldError, FieldErrors, Generation, HistoryFilter, MAX_ATTEMPTS, MAX_CONTEXT_CHARS,
+    MAX_TOPIC_CHARS,
 };
+use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S, PersonaSummary};
+use reelsmith_core::platform::{ContentType, GenerationStatus, Named, Platform, Style, Urgency};
 use reelsmith_core::score::{Dimension, ScoreCard};
 use reelsmith_core::store::{GenerationStore, PersonaStore};
-use reelsmith_llm::service::revise_section;
 use serde::Deserialize;
 
 use super::{UiResult, page, ui};
@@ -28,11 +35,107 @@ fn options(values: &[&str], selected: &str) -> Markup {
     html! { @for v in values { option value=(v) selected[*v == selected] { (v) } } }
 }
 
-/// `GET /generate`.
-pub async fn form(State(state): State<AppState>, Query(q): Query<FormQuery>) -> UiResult<Markup> {
-    let personas = state.store.personas().await.map_err(ui)?;
-    let chosen = q.persona.unwrap_or_default();
-    Ok(page(
+/// The generate form as typed (every field text, so a wrong value comes back to the form with its
+/// error instead of a bare 422 page).
+#[derive(Debug, Default, Deserialize)]
+pub struct GenerateForm {
+    #[serde(default)]
+    persona: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    duration_s: String,
+    #[serde(default)]
+    content_type: String,
+    #[serde(default)]
+    style: String,
+    #[serde(default)]
+    platform: String,
+    #[serde(default)]
+    attempts: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    requirements: String,
+    #[serde(default)]
+    context: String,
+    #[serde(default)]
+    urgency: String,
+}
+
+impl GenerateForm {
+    /// The request input; numbers that do not parse are field errors.
+    fn input(&self) -> Result<ScriptInput, FieldErrors> {
+        let blank = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut errors = Vec::new();
+        let duration_s = blank(&self.duration_s).and_then(|d| {
+            d.parse::<f64>()
+                .map_err(|_| {
+                    errors.push(FieldError::new(
+                        "duration_s",
+                        format!("'{d}' is not a number of seconds"),
+                    ))
+                })
+                .ok()
+        });
+        let attempts = blank(&self.attempts).and_then(|a| {
+            a.parse::<u32>()
+                .map_err(|_| {
+                    errors.push(FieldError::new(
+                        "attempts",
+                        format!("'{a}' is not a whole number"),
+                    ))
+                })
+                .ok()
+        });
+        if !errors.is_empty() {
+            return Err(FieldErrors(errors));
+        }
+        Ok(ScriptInput {
+            persona: self.persona.clone(),
+            topic: self.topic.clone(),
+            duration_s,
+            content_type: blank(&self.content_type),
+            style: blank(&self.style),
+            language: blank(&self.language),
+            platform: blank(&self.platform),
+            attempts,
+            requirements: self.requirements.lines().map(str::to_string).collect(),
+            context: blank(&self.context),
+            urgency: blank(&self.urgency),
+        })
+    }
+}
+
+/// A field's error, shown under it.
+fn field_error(errors: Option<&FieldErrors>, field: &str) -> Markup {
+    html! {
+        @if let Some(reason) = errors.and_then(|e| e.reason(field)) {
+            p.field-error id={ "error-" (field) } role="alert" { (reason) }
+        }
+    }
+}
+
+/// The generate form, filled with `f` (defaults when empty) and each error under its field.
+fn generate_page(
+    personas: &[PersonaSummary],
+    f: &GenerateForm,
+    errors: Option<&FieldErrors>,
+) -> Markup {
+    let or = |v: &str, d: &str| {
+        if v.trim().is_empty() {
+            d.to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let platforms: Vec<&str> = Platform::ALL
+        .iter()
+        .filter(|p| p.is_written())
+        .map(|p| p.as_str())
+        .collect();
+    let err = |field: &str| field_error(errors, field);
+    page(
         "Generate",
         "Generate",
         html! {
@@ -40,71 +143,88 @@ pub async fn form(State(state): State<AppState>, Query(q): Query<FormQuery>) -> 
             @if personas.is_empty() {
                 p.card { "Learn a persona first: " a href="/personas" { "Personas" } "." }
             } @else {
+                @if errors.is_some() { p.card.error role="alert" { "Some fields need fixing: see below." } }
                 form.card #generate-form method="post" action="/generate" {
                     div.row {
                         div { label for="persona" { "Persona" }
-                            select #persona name="persona" { @for p in &personas { option value=(p.name) selected[p.name == chosen] { (p.name) } } } }
+                            select #persona name="persona" { @for p in personas { option value=(p.name) selected[p.name == f.persona] { (p.name) } } }
+                            (err("persona")) }
                         div { label for="duration_s" { "Length (seconds)" }
-                            input #duration_s type="number" name="duration_s" min="15" max="90" value="30" required; }
+                            input #duration_s type="number" name="duration_s" min=(MIN_DURATION_S) max=(MAX_DURATION_S) value=(or(&f.duration_s, &DEFAULT_DURATION_S.to_string())) required;
+                            (err("duration_s")) }
                     }
                     label for="topic" { "Topic" }
-                    input #topic type="text" name="topic" required maxlength="300" placeholder="why your morning routine fails";
+                    input #topic type="text" name="topic" required maxlength=(MAX_TOPIC_CHARS) placeholder="why your morning routine fails" value=(f.topic);
+                    (err("topic"))
                     div.row {
-                        div { label for="content_type" { "Type" } select #content_type name="content_type" { (options(&CONTENT_TYPES, "educational")) } }
-                        div { label for="style" { "Style" } select #style name="style" { (options(&STYLES, "casual")) } }
-                        div { label for="platform" { "Platform" } select #platform name="platform" { (options(&PLATFORMS, "reels")) } }
-                        div { label for="attempts" { "Attempts" } input #attempts type="number" name="attempts" min="1" max=(MAX_ATTEMPTS) value="3"; }
-                        div { label for="language" { "Language" } input #language type="text" name="language" maxlength="3" placeholder="persona's"; }
+                        div { label for="content_type" { "Type" } select #content_type name="content_type" { (options(&ContentType::names(), &or(&f.content_type, DEFAULT_CONTENT_TYPE.as_str()))) } (err("content_type")) }
+                        div { label for="style" { "Style" } select #style name="style" { (options(&Style::names(), &or(&f.style, DEFAULT_STYLE.as_str()))) } (err("style")) }
+                        div { label for="platform" { "Platform" } select #platform name="platform" { (options(&platforms, &or(&f.platform, DEFAULT_PLATFORM.as_str()))) } (err("platform")) }
+                        div { label for="attempts" { "Attempts" } input #attempts type="number" name="attempts" min="1" max=(MAX_ATTEMPTS) value=(or(&f.attempts, &DEFAULT_ATTEMPTS.to_string())); (err("attempts")) }
+                        div { label for="language" { "Language" } input #language type="text" name="language" maxlength="3" placeholder="persona's" value=(f.language); (err("language")) }
+                        div { label for="urgency" { "Urgency" } select #urgency name="urgency" { (options(&Urgency::names(), &or(&f.urgency, DEFAULT_URGENCY.as_str()))) } (err("urgency")) }
                     }
                     label for="requirements" { "Must do (one per line)" }
-                    textarea #requirements name="requirements" rows="2" placeholder="mention the free guide" {}
+                    textarea #requirements name="requirements" rows="2" placeholder="mention the free guide" { (f.requirements) }
+                    (err("requirements"))
+                    label for="context" { "Background to draw on (facts, an offer, a story)" }
+                    textarea #context name="context" rows="3" maxlength=(MAX_CONTEXT_CHARS) { (f.context) }
+                    (err("context"))
                     button type="submit" { "Write it" }
                     p #status.muted aria-live="polite" {}
                     pre #progress hidden {}
                 }
             }
         },
-    ))
+    )
 }
 
-/// The generate form as posted without JavaScript.
-#[derive(Debug, Deserialize)]
-pub struct GenerateForm {
-    persona: String,
-    topic: String,
-    duration_s: f64,
-    content_type: String,
-    style: String,
-    platform: String,
-    attempts: u32,
-    #[serde(default)]
-    language: String,
-    #[serde(default)]
-    requirements: String,
+/// `GET /generate`: the form, with the persona of the query, else the one last written for.
+pub async fn form(State(state): State<AppState>, Query(q): Query<FormQuery>) -> UiResult<Markup> {
+    let ws = state.workspace;
+    let personas = state.store.personas(ws).await.map_err(ui)?;
+    let chosen = match q.persona {
+        Some(p) => p,
+        None => {
+            let last = HistoryFilter {
+                limit: 1,
+                ..HistoryFilter::default()
+            };
+            let (rows, _) = state.store.generations(ws, &last).await.map_err(ui)?;
+            rows.into_iter()
+                .map(|r| r.persona)
+                .next()
+                .or_else(|| personas.last().map(|p| p.name.clone()))
+                .unwrap_or_default()
+        }
+    };
+    let f = GenerateForm {
+        persona: chosen,
+        ..GenerateForm::default()
+    };
+    Ok(generate_page(&personas, &f, None))
 }
 
-/// `POST /generate` (without JavaScript): waits for the script, then shows it.
+/// `POST /generate` (without JavaScript): waits for the script, then shows it; wrong fields come
+/// back in the form, each error under its field (422).
 pub async fn generate(
     State(state): State<AppState>,
     Form(f): Form<GenerateForm>,
 ) -> UiResult<Response> {
-    let mut request = ScriptRequest {
-        persona: f.persona,
-        topic: f.topic,
-        duration_s: f.duration_s,
-        content_type: f.content_type,
-        style: f.style,
-        language: Some(f.language.trim().to_string()).filter(|l| !l.is_empty()),
-        platform: f.platform,
-        attempts: f.attempts,
-        requirements: f.requirements.lines().map(str::to_string).collect(),
-    };
-    request.validate().map_err(ui)?;
-    let g = spawn_generation(&state, request, None)
-        .await
-        .map_err(|e| ui(reelsmith_core::Error::Storage(e.to_string())))?
-        .map_err(ui)?;
-    Ok(Redirect::to(&format!("/scripts/{}", g.id)).into_response())
+    match f.input().and_then(ScriptInput::resolve) {
+        Ok(request) => {
+            let g = spawn_generation(&state, request, None)
+                .await
+                .map_err(|e| ui(reelsmith_core::Error::Storage(e.to_string())))?
+                .map_err(ui)?;
+            Ok(Redirect::to(&format!("/scripts/{}", g.id)).into_response())
+        }
+        Err(errors) => {
+            let personas = state.store.personas(state.workspace).await.map_err(ui)?;
+            let body = generate_page(&personas, &f, Some(&errors));
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
 }
 
 /// The serialized (snake_case) name of an enum value.
@@ -153,7 +273,11 @@ fn card(c: &ScoreCard) -> Markup {
 
 /// `GET /scripts/{id}`.
 pub async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> UiResult<Markup> {
-    let g = state.store.generation(id).await.map_err(ui)?;
+    let g = state
+        .store
+        .generation(state.workspace, id)
+        .await
+        .map_err(ui)?;
     let title = g
         .script
         .as_ref()
@@ -169,7 +293,7 @@ fn script_body(g: &Generation) -> Markup {
             "Generation " (g.id) " · version " (g.version)
             @if let Some(p) = g.parent_id { " (revises " a href={ "/scripts/" (p) } { (p) } ")" }
             " · " a href={ "/personas/" (g.persona) } { (g.persona) } " v" (g.persona_version)
-            " · " (g.request.style) " · " (g.request.platform) " · "
+            " · " (g.request.style.as_str()) " · " (g.request.platform.as_str()) " · "
             span class={ "pill " (g.approval.as_str()) } { (g.approval.as_str().replace('_', " ")) }
             " · LLM cost $" (format!("{:.4}", g.cost_usd))
         }
@@ -178,13 +302,13 @@ fn script_body(g: &Generation) -> Markup {
         @if let Some(s) = &g.script {
             div.card #script {
                 div.timing role="img" aria-label="section timing" {
-                    @for (i, sec) in s.sections.iter().enumerate() {
+                    @for (i, sec) in s.sections().iter().enumerate() {
                         span style={ "width:" (format!("{:.2}", (sec.end_s - sec.start_s) / total * 100.0)) "%;background:" (COLOURS[i % COLOURS.len()]) }
                             title={ (name(&sec.kind)) " " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) } { (name(&sec.kind)) }
                     }
                 }
-                p.muted { (format!("{:.1} s", s.duration_s)) " · " (s.words) " words · " (format!("{:.0} WPM", s.wpm)) " · fit: " (s.fit.replace('_', " ")) }
-                @for (i, sec) in s.sections.iter().enumerate() {
+                p.muted { (format!("{:.1} s", s.duration_s)) " · " (s.words) " words · " (format!("{:.0} WPM", s.wpm)) " · fit: " (s.fit.name().replace('_', " ")) }
+                @for (i, sec) in s.sections().iter().enumerate() {
                     div.section {
                         div.meta { (i + 1) ". " (name(&sec.kind)) " · " (name(&sec.scene)) " · " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) }
                         p { (sec.voiceover) }
@@ -210,7 +334,7 @@ fn script_body(g: &Generation) -> Markup {
                 form method="post" action={ "/scripts/" (g.id) "/sections" } #regenerate-form {
                     div.row {
                         div { label for="section" { "Section" }
-                            select #section name="section" { @for (i, sec) in s.sections.iter().enumerate() { option value=(i + 1) { (i + 1) ". " (name(&sec.kind)) } } } }
+                            select #section name="section" { @for (i, sec) in s.sections().iter().enumerate() { option value=(i + 1) { (i + 1) ". " (name(&sec.kind)) } } } }
                         div { label for="instructions" { "Instructions" }
                             input #instructions type="text" name="instructions" required placeholder="more energetic"; }
                     }
@@ -264,9 +388,16 @@ pub async fn regenerate(
     Path(id): Path<i64>,
     Form(f): Form<SectionForm>,
 ) -> UiResult<Response> {
-    let g = revise_section(&state.store, state.models(), id, f.section, &f.instructions)
-        .await
-        .map_err(ui)?;
+    let g = revise_section(
+        &state.store,
+        state.workspace,
+        state.models(),
+        id,
+        f.section,
+        &f.instructions,
+    )
+    .await
+    .map_err(ui)?;
     Ok(Redirect::to(&format!("/scripts/{}", g.id)).into_response())
 }
 
@@ -291,6 +422,7 @@ pub async fn approve(
     state
         .store
         .set_approval(
+            state.workspace,
             id,
             status,
             (!by.is_empty()).then_some(by),
@@ -307,14 +439,20 @@ pub async fn history(
     Query(q): Query<ListQuery>,
 ) -> UiResult<Markup> {
     let f = q.filter().map_err(ui)?;
-    let (rows, total) = state.store.generations(&f).await.map_err(ui)?;
-    let personas = state.store.personas().await.map_err(ui)?;
+    let (rows, total) = state
+        .store
+        .generations(state.workspace, &f)
+        .await
+        .map_err(ui)?;
+    let personas = state.store.personas(state.workspace).await.map_err(ui)?;
     let link = |offset: u32| {
         let mut params = vec![format!("offset={offset}"), format!("limit={}", f.limit)];
+        let style = f.style.map(|s| s.as_str().to_string());
+        let platform = f.platform.map(|p| p.as_str().to_string());
         for (k, v) in [
             ("persona", &f.persona),
-            ("style", &f.style),
-            ("platform", &f.platform),
+            ("style", &style),
+            ("platform", &platform),
             ("q", &f.query),
         ] {
             if let Some(v) = v {
@@ -337,8 +475,8 @@ pub async fn history(
                     div { label for="q" { "Topic contains" } input #q type="search" name="q" value=(sel(&f.query)); }
                     div { label for="persona" { "Persona" } select #persona name="persona" { option value="" { "any" } @for p in &personas { option value=(p.name) selected[Some(&p.name) == f.persona.as_ref()] { (p.name) } } } }
                     div { label for="status" { "Review" } select #status name="status" { option value="" { "any" } @for a in ["draft", "approved", "needs_revision", "rejected"] { option value=(a) selected[f.approval.map(Approval::as_str) == Some(a)] { (a) } } } }
-                    div { label for="style" { "Style" } select #style name="style" { option value="" { "any" } @for s in STYLES { option value=(s) selected[f.style.as_deref() == Some(s)] { (s) } } } }
-                    div { label for="platform" { "Platform" } select #platform name="platform" { option value="" { "any" } @for s in PLATFORMS { option value=(s) selected[f.platform.as_deref() == Some(s)] { (s) } } } }
+                    div { label for="style" { "Style" } select #style name="style" { option value="" { "any" } @for s in Style::names() { option value=(s) selected[f.style.map(Style::as_str) == Some(s)] { (s) } } } }
+                    div { label for="platform" { "Platform" } select #platform name="platform" { option value="" { "any" } @for s in Platform::names() { option value=(s) selected[f.platform.map(Platform::as_str) == Some(s)] { (s) } } } }
                 }
                 button type="submit" { "Filter" }
             }
@@ -348,7 +486,7 @@ pub async fn history(
                 tbody { @for r in &rows {
                     tr {
                         td { a href={ "/scripts/" (r.id) } { (r.id) } @if r.version > 1 { " v" (r.version) } }
-                        td { a href={ "/scripts/" (r.id) } { (r.topic) } @if r.status != "completed" { " " span.pill.rejected { (r.status) } } }
+                        td { a href={ "/scripts/" (r.id) } { (r.topic) } @if r.status != GenerationStatus::Completed { " " span.pill.rejected { (r.status) } } }
                         td { (r.persona) }
                         td { @if let Some(o) = r.overall { (format!("{o:.0}")) } }
                         td { span class={ "pill " (r.approval.as_str()) } { (r.approval.as_str().replace('_', " ")) } }

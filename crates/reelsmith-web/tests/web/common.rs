@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reelsmith_core::llm::Llm;
+pub use reelsmith_core::store::Workspace;
 use reelsmith_llm::LlmRouter;
 use reelsmith_store::Store;
 use reelsmith_web::{AppState, Inflight, serve};
@@ -39,6 +40,7 @@ impl Server {
             analyze_persona: false,
             token: token.map(Arc::from),
             inflight: Inflight::default(),
+            workspace: Workspace::LOCAL,
         };
         let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
         let addr = must(listener.local_addr());

@@ -8,7 +8,8 @@ use reelsmith_core::llm::{LlmErrorKind, PromptStyle, ScriptedLlm, WriterLlm};
 use reelsmith_core::store::GenerationStore;
 use serde_json::{Value, json};
 
-use crate::common::{Server, must};
+use crate::common::{Server, Workspace, must};
+use reelsmith_core::platform::GenerationStatus;
 
 fn request(topic: &str) -> Value {
     json!({"persona": "nurse", "topic": topic, "duration_s": 30, "attempts": 3, "style": "casual", "platform": "reels"})
@@ -258,7 +259,10 @@ async fn progress_streams_as_server_sent_events() {
     assert_eq!(names.last(), Some(&"done"));
     let done = &evs[evs.len() - 1].1;
     let id = done["id"].as_i64().unwrap_or(0);
-    assert_eq!(must(s.store.generation(id).await).status, "completed");
+    assert_eq!(
+        must(s.store.generation(Workspace::LOCAL, id).await).status,
+        GenerationStatus::Completed
+    );
     let scored: Vec<&Value> = evs
         .iter()
         .filter(|(n, _)| n == "scored")
@@ -371,10 +375,14 @@ async fn shutdown_lets_a_generation_finish_or_records_it_as_interrupted() {
     if let Some(done) = s.done.take() {
         must(must(done.await));
     }
-    let (rows, total) = must(s.store.generations(&Default::default()).await);
+    let (rows, total) = must(
+        s.store
+            .generations(Workspace::LOCAL, &Default::default())
+            .await,
+    );
     assert_eq!(total, 1);
-    let g = must(s.store.generation(rows[0].id).await);
-    assert_eq!(g.status, "failed");
+    let g = must(s.store.generation(Workspace::LOCAL, rows[0].id).await);
+    assert_eq!(g.status, GenerationStatus::Failed);
     assert_eq!(
         g.error.as_deref(),
         Some(reelsmith_web::inflight::INTERRUPTED)

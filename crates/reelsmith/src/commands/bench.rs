@@ -1,5 +1,6 @@
 //! `reelsmith bench`: throughput of the deterministic score card and of the embedding model, as tables
 //! of medians over several rounds (machines here are noisy: compare runs made in the same session).
+//! The load and model benchmarks are developer tooling: `reelsmith-dev bench`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -30,15 +31,6 @@ pub enum BenchCmd {
     Score(RoundArgs),
     /// Sentences embedded per second (batches of 16) on the CPU.
     Embed(EmbedArgs),
-    /// The local model's prompt and decode tokens/s, and reelsmith's overhead per call against the
-    /// raw llama-cpp-2 loop on the same prompt.
-    Llm(super::bench_llm::LlmBenchArgs),
-    /// A 3-attempt generation against a fixed-latency local OpenAI-compatible server vs one bare
-    /// call (ratio and overhead), then the same generation on the local model.
-    Generate(super::bench_generate::GenerateBenchArgs),
-    /// `reelsmith serve` under load: requests/s and p50/p99 latency of concurrent generations
-    /// (against a fixed-latency fake LLM server) and of `GET /scripts/{id}`.
-    Serve(super::bench_serve::ServeBenchArgs),
 }
 
 /// Rounds and their length.
@@ -128,9 +120,6 @@ fn print(r: &BenchResult, unit: &str, json: bool) -> Result<()> {
 /// Runs a `bench` subcommand.
 pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
     match cmd {
-        BenchCmd::Llm(args) => super::bench_llm::run(args, loaded).await,
-        BenchCmd::Generate(args) => super::bench_generate::run(args, loaded).await,
-        BenchCmd::Serve(args) => super::bench_serve::run(args, loaded).await,
         BenchCmd::Score(args) => {
             let n = words(SCRIPT_30S).len();
             let req = ScoreRequest {

@@ -1,18 +1,14 @@
-//! `reelsmith eval hooks`: how well the hook-strength scorer picks real A/B winners, and the committed,
-//! rerunnable procedure that fits it (`--fit`).
+//! `reelsmith eval hooks`: how well the hook-strength scorer picks real A/B winners, next to
+//! reference scorers computed on the same pairs. The procedure that fits the shipped model is
+//! developer tooling: `reelsmith-dev fit-hooks`.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use linfa::prelude::*;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
-use reelsmith_core::eval::{AbRow, Pair, pairwise_accuracy, significant_pairs, week_folds};
-use reelsmith_core::lexicon::lexicon;
-use reelsmith_core::score::hook_model::{FEATURES, HookModel, N_FEATURES, features, hook_tokens};
-use serde::{Deserialize, Serialize};
+use reelsmith::hook_eval::{HookEval, baselines, hook_inputs, print_report, read_rows, test_count};
+use reelsmith_core::eval::{pairwise_accuracy, significant_pairs};
+use reelsmith_core::score::hook_model::HookModel;
 
 use crate::exit::UserError;
 
@@ -29,55 +25,9 @@ pub struct HooksArgs {
     /// CSV with columns clickability_test_id, headline, eyecatcher_id, impressions, clicks, test_week.
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
-    /// Fit the model: cross-validate by test week, then fit on all pairs and write the model to --out.
-    #[arg(long)]
-    pub fit: bool,
-    /// Where --fit writes the model (the shipped one is crates/reelsmith-core/src/score/hook_model.json).
-    #[arg(long, value_name = "FILE.json", requires = "fit")]
-    pub out: Option<PathBuf>,
-    /// Folds of consecutive weeks for cross-validation.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(2..=20))]
-    pub folds: u16,
-    /// L2 regularisation strength of the logistic regression.
-    #[arg(long, default_value_t = 10.0)]
-    pub alpha: f64,
-    /// A word joins the model's vocabulary when it appears in at least this many training headlines.
-    #[arg(long, default_value_t = 5)]
-    pub min_df: usize,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct CsvRow {
-    clickability_test_id: String,
-    headline: String,
-    eyecatcher_id: String,
-    impressions: u64,
-    clicks: u64,
-    test_week: u32,
-}
-
-/// What `eval hooks` reports.
-#[derive(Debug, Serialize)]
-pub struct HookEval {
-    /// Pairwise winner accuracy of the model evaluated, 0–1 (cross-validated when fitting).
-    pub accuracy: f64,
-    /// Significant pairs.
-    pub pairs: usize,
-    /// Tests (distinct test ids) in the file.
-    pub tests: usize,
-    /// Which model: `shipped` or `cross-validated fit`.
-    pub model: String,
-    /// Accuracy per fold (fitting only).
-    pub fold_accuracy: Vec<f64>,
-    /// Accuracy on the last 20 % of weeks after fitting on the first 80 % (fitting only).
-    pub forward_accuracy: Option<f64>,
-    /// Reference scorers on the same pairs.
-    pub baselines: Vec<(String, f64)>,
-    /// How to read `accuracy` (e.g. in-sample when the shipped model was fitted on this very file).
-    pub note: Option<String>,
 }
 
 /// Runs an `eval` subcommand.
@@ -85,30 +35,6 @@ pub fn run(cmd: EvalCmd) -> Result<()> {
     match cmd {
         EvalCmd::Hooks(args) => hooks(&args),
     }
-}
-
-fn read_rows(path: &Path) -> Result<Vec<AbRow>> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| UserError(format!("{}: cannot be read as CSV ({e})", path.display())))?;
-    let mut rows = Vec::new();
-    for (i, rec) in reader.deserialize::<CsvRow>().enumerate() {
-        let r = rec.map_err(|e| {
-            UserError(format!(
-                "{}: row {} is not Upworthy-format ({e}) — expected columns clickability_test_id, headline, eyecatcher_id, impressions, clicks, test_week",
-                path.display(),
-                i + 2
-            ))
-        })?;
-        rows.push(AbRow {
-            test_id: r.clickability_test_id,
-            headline: r.headline,
-            eyecatcher_id: r.eyecatcher_id,
-            impressions: r.impressions,
-            clicks: r.clicks,
-            week: r.test_week,
-        });
-    }
-    Ok(rows)
 }
 
 fn hooks(args: &HooksArgs) -> Result<()> {
@@ -121,113 +47,25 @@ fn hooks(args: &HooksArgs) -> Result<()> {
         ))
         .into());
     }
-    let lex = lexicon("en");
-    let x: Vec<[f64; N_FEATURES]> = rows.iter().map(|r| features(&r.headline, lex)).collect();
-    let tokens: Vec<Vec<String>> = rows.iter().map(|r| hook_tokens(&r.headline)).collect();
-    let data = Training {
-        x: &x,
-        tokens: &tokens,
-        alpha: args.alpha,
-        min_df: args.min_df,
-    };
-    let chars = |i: usize| rows[i].headline.chars().count() as f64;
-    let baselines = vec![
-        (
-            "constant score".to_string(),
-            pairwise_accuracy(&pairs, |_| 0.0),
-        ),
-        (
-            "longer headline wins".to_string(),
-            pairwise_accuracy(&pairs, chars),
-        ),
-        (
-            "no question mark wins".to_string(),
-            pairwise_accuracy(&pairs, |i| {
-                f64::from(u8::from(!rows[i].headline.contains('?')))
-            }),
-        ),
-    ];
-    let tests = rows
-        .iter()
-        .map(|r| r.test_id.as_str())
-        .collect::<std::collections::HashSet<_>>()
-        .len();
-    let report = if args.fit {
-        let folds = week_folds(&pairs, usize::from(args.folds));
-        let mut fold_accuracy = Vec::new();
-        let mut right = 0.0;
-        let mut n = 0usize;
-        for test in folds.iter().filter(|f| !f.is_empty()) {
-            let train: Vec<Pair> = (0..pairs.len())
-                .filter(|i| !test.contains(i))
-                .map(|i| pairs[i])
-                .collect();
-            let m = data.fit(&train)?;
-            let held: Vec<Pair> = test.iter().map(|i| pairs[*i]).collect();
-            let acc = pairwise_accuracy(&held, |i| m.raw(&x[i]) + m.vocabulary_score(&tokens[i]));
-            right += acc * held.len() as f64;
-            n += held.len();
-            fold_accuracy.push(acc);
-        }
-        let forward = {
-            let mut weeks: Vec<u32> = pairs.iter().map(|p| p.week).collect();
-            weeks.sort_unstable();
-            weeks.dedup();
-            let cut = weeks[weeks.len() * 4 / 5];
-            let (train, test): (Vec<Pair>, Vec<Pair>) = pairs.iter().partition(|p| p.week < cut);
-            let m = data.fit(&train)?;
-            pairwise_accuracy(&test, |i| m.raw(&x[i]) + m.vocabulary_score(&tokens[i]))
-        };
-        let cv = right / n.max(1) as f64;
-        let mut model = data.fit(&pairs)?;
-        model.source = format!(
-            "pairwise logistic regression (linfa-logistic, L2 alpha {}) on hand features and words in ≥{} training headlines; {} significant pairs of {}; CV by test week, {} folds",
-            args.alpha,
-            args.min_df,
-            pairs.len(),
-            args.data
-                .file_name()
-                .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
-            args.folds
-        );
-        model.cv_accuracy = Some(cv);
-        if let Some(out) = &args.out {
-            std::fs::write(out, serde_json::to_string_pretty(&model)? + "\n")
-                .with_context(|| format!("writing the model to {}", out.display()))?;
-            eprintln!("wrote the fitted model to {}", out.display());
-        }
-        HookEval {
-            accuracy: cv,
-            pairs: pairs.len(),
-            tests,
-            model: "cross-validated fit".into(),
-            fold_accuracy,
-            forward_accuracy: Some(forward),
-            baselines,
-            note: Some(
-                "cross-validated: every fold is scored by a model fitted without its weeks".into(),
-            ),
-        }
-    } else {
-        let model = HookModel::default_model();
-        HookEval {
-            accuracy: pairwise_accuracy(&pairs, |i| {
-                model.raw(&x[i]) + model.vocabulary_score(&tokens[i])
-            }),
-            pairs: pairs.len(),
-            tests,
-            model: format!("shipped: {}", model.source),
-            fold_accuracy: Vec::new(),
-            forward_accuracy: None,
-            baselines,
-            note: Some(format!(
-                "the shipped model was fitted on {} pairs of the Upworthy training split; on that file this accuracy is in-sample and overstates it — its honest, cross-validated figure is {} (rerun with --fit to reproduce it); on other data this accuracy is out-of-sample",
-                model.pairs,
-                model
-                    .cv_accuracy
-                    .map_or_else(|| "unknown".to_string(), |a| format!("{:.1} %", a * 100.0))
-            )),
-        }
+    let (x, tokens) = hook_inputs(&rows);
+    let model = HookModel::default_model();
+    let report = HookEval {
+        accuracy: pairwise_accuracy(&pairs, |i| {
+            model.raw(&x[i]) + model.vocabulary_score(&tokens[i])
+        }),
+        pairs: pairs.len(),
+        tests: test_count(&rows),
+        model: format!("shipped: {}", model.source),
+        fold_accuracy: Vec::new(),
+        forward_accuracy: None,
+        baselines: baselines(&rows, &pairs),
+        note: Some(format!(
+            "the shipped model was fitted on {} pairs of the Upworthy training split; on that file this accuracy is in-sample and overstates it — its honest, cross-validated figure is {} (`reelsmith-dev fit-hooks` reproduces it); on other data this accuracy is out-of-sample",
+            model.pairs,
+            model
+                .cv_accuracy
+                .map_or_else(|| "unknown".to_string(), |a| format!("{:.1} %", a * 100.0))
+        )),
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -235,126 +73,4 @@ fn hooks(args: &HooksArgs) -> Result<()> {
         print_report(&report);
     }
     Ok(())
-}
-
-fn print_report(r: &HookEval) {
-    println!(
-        "Pairwise winner accuracy: {:.1} % on {} significant pairs ({} tests)",
-        r.accuracy * 100.0,
-        r.pairs,
-        r.tests
-    );
-    println!("Model: {}", r.model);
-    if !r.fold_accuracy.is_empty() {
-        let folds: Vec<String> = r
-            .fold_accuracy
-            .iter()
-            .map(|a| format!("{:.1} %", a * 100.0))
-            .collect();
-        println!("Folds (consecutive weeks): {}", folds.join(", "));
-    }
-    if let Some(f) = r.forward_accuracy {
-        println!(
-            "Forward (fit on the first 80 % of weeks, test on the rest): {:.1} %",
-            f * 100.0
-        );
-    }
-    if let Some(note) = &r.note {
-        println!("Note: {note}.");
-    }
-    println!("Baselines on the same pairs:");
-    for (name, acc) in &r.baselines {
-        println!("  {name:<24} {:.1} %", acc * 100.0);
-    }
-}
-
-/// Training data for the pairwise model.
-struct Training<'a> {
-    x: &'a [[f64; N_FEATURES]],
-    tokens: &'a [Vec<String>],
-    alpha: f64,
-    min_df: usize,
-}
-
-impl Training<'_> {
-    /// Fits on `pairs` only: the vocabulary is the words in at least `min_df` distinct headlines of these
-    /// pairs, so held-out weeks never shape it. Each pair gives (z_winner − z_loser, 1) and the reverse
-    /// with label 0, where z is the hand features followed by word indicators; no intercept, so the
-    /// model is symmetric.
-    fn fit(&self, pairs: &[Pair]) -> Result<HookModel> {
-        let mut rows: Vec<usize> = pairs.iter().flat_map(|p| [p.winner, p.loser]).collect();
-        rows.sort_unstable();
-        rows.dedup();
-        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &rows {
-            for t in &self.tokens[*r] {
-                *df.entry(t.as_str()).or_default() += 1;
-            }
-        }
-        let vocab: Vec<&str> = df
-            .into_iter()
-            .filter(|(_, n)| *n >= self.min_df)
-            .map(|(w, _)| w)
-            .collect();
-        let dim = N_FEATURES + vocab.len();
-        let row_vec = |i: usize| -> Vec<f64> {
-            let mut z = self.x[i].to_vec();
-            z.extend(vocab.iter().map(|w| {
-                f64::from(u8::from(
-                    self.tokens[i]
-                        .binary_search_by(|t| t.as_str().cmp(w))
-                        .is_ok(),
-                ))
-            }));
-            z
-        };
-        let mut records = Array2::<f64>::zeros((pairs.len() * 2, dim));
-        let mut targets = Array1::<usize>::zeros(pairs.len() * 2);
-        for (k, p) in pairs.iter().enumerate() {
-            let (zw, zl) = (row_vec(p.winner), row_vec(p.loser));
-            for f in 0..dim {
-                records[[2 * k, f]] = zw[f] - zl[f];
-                records[[2 * k + 1, f]] = zl[f] - zw[f];
-            }
-            targets[2 * k] = 1;
-        }
-        let fitted = LogisticRegression::default()
-            .alpha(self.alpha)
-            .with_intercept(false)
-            .max_iterations(500)
-            .fit(&Dataset::new(records.clone(), targets))
-            .context("fitting the pairwise logistic regression")?;
-        let mut w = fitted.params().clone();
-        // linfa orders the classes itself: orient w so that "winner minus loser" scores positive.
-        let winners_side: f64 = (0..pairs.len()).map(|k| records.row(2 * k).dot(&w)).sum();
-        if winners_side < 0.0 {
-            w = -w;
-        }
-        let n = rows.len() as f64;
-        let mean: Vec<f64> = (0..N_FEATURES)
-            .map(|k| rows.iter().map(|i| self.x[*i][k]).sum::<f64>() / n)
-            .collect();
-        let vocabulary: Vec<(String, f64)> = vocab
-            .iter()
-            .enumerate()
-            .map(|(j, word)| ((*word).to_string(), w[N_FEATURES + j]))
-            .filter(|(_, v)| v.abs() > 1e-6)
-            .collect();
-        let mut model = HookModel {
-            features: FEATURES.iter().map(|(f, _, _)| (*f).to_string()).collect(),
-            weights: w.iter().take(N_FEATURES).copied().collect(),
-            mean,
-            source: String::new(),
-            cv_accuracy: None,
-            pairs: pairs.len(),
-            vocabulary,
-            vocabulary_mean: 0.0,
-        };
-        model.vocabulary_mean = rows
-            .iter()
-            .map(|i| model.vocabulary_score(&self.tokens[*i]))
-            .sum::<f64>()
-            / n;
-        Ok(model)
-    }
 }

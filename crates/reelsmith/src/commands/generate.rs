@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use reelsmith_app::Models;
+use reelsmith_app::request::ScriptInput;
+use reelsmith_app::write::{revise_section, write_script};
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::export::ExportFormat;
-use reelsmith_core::generation::{CONTENT_TYPES, MAX_ATTEMPTS, PLATFORMS, STYLES, ScriptRequest};
 use reelsmith_core::progress::{FitStep, Progress, ProgressSink};
-use reelsmith_llm::service::{Models, revise_section, write_script};
 use reelsmith_store::Store;
 
 use crate::config::Loaded;
@@ -49,27 +50,36 @@ pub struct GenerateArgs {
     /// What the video is about.
     #[arg(long)]
     pub topic: String,
-    /// Target length in seconds (15–90).
-    #[arg(long, default_value_t = 30)]
-    pub duration: u32,
-    /// educational, inspirational, entertaining, promotional or storytelling.
-    #[arg(long = "type", default_value = "educational", value_parser = CONTENT_TYPES)]
-    pub content_type: String,
-    /// casual, professional, technical or sales.
-    #[arg(long, default_value = "casual", value_parser = STYLES)]
-    pub style: String,
+    /// Target length in seconds (15–90; default 30).
+    #[arg(long)]
+    pub duration: Option<f64>,
+    /// educational (default), inspirational, entertaining, promotional or storytelling.
+    #[arg(long = "type")]
+    pub content_type: Option<String>,
+    /// casual (default), professional, technical or sales.
+    #[arg(long)]
+    pub style: Option<String>,
     /// Language (ISO 639-1); default: the persona's.
     #[arg(long)]
     pub language: Option<String>,
-    /// reels, tiktok or shorts.
-    #[arg(long, default_value = "reels", value_parser = PLATFORMS)]
-    pub platform: String,
-    /// Attempts to write and score (1–8).
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ATTEMPTS)))]
-    pub attempts: u32,
+    /// reels (default), tiktok, shorts or facebook.
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Attempts to write and score (1–8; default 3).
+    #[arg(long)]
+    pub attempts: Option<u32>,
     /// Something the script must do (repeatable), e.g. "mention the free guide".
     #[arg(long)]
     pub require: Vec<String>,
+    /// Background the script must draw on (facts, an offer, a story; up to 4,000 characters).
+    #[arg(long, conflicts_with = "context_file")]
+    pub context: Option<String>,
+    /// Read the background from this file instead.
+    #[arg(long, value_name = "FILE")]
+    pub context_file: Option<PathBuf>,
+    /// normal (default), trending (lean on the trend list) or urgent (one attempt, faster).
+    #[arg(long)]
+    pub urgency: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
@@ -112,7 +122,15 @@ pub async fn regenerate(args: RegenerateArgs, store: &Store, loaded: &Loaded) ->
         router: &router,
         embedder: embedder.as_ref().map(|e| e as &dyn Embedder),
     };
-    let stored = revise_section(store, models, args.id, args.section, &args.instructions).await?;
+    let stored = revise_section(
+        store,
+        super::WS,
+        models,
+        args.id,
+        args.section,
+        &args.instructions,
+    )
+    .await?;
     let format = if args.json { Format::Json } else { args.format };
     super::history::emit(&stored, format, None)?;
     if !args.json {
@@ -126,17 +144,30 @@ pub async fn regenerate(args: RegenerateArgs, store: &Store, loaded: &Loaded) ->
 
 /// Runs `generate`.
 pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<()> {
-    let request = ScriptRequest {
+    let context = match &args.context_file {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            crate::exit::UserError(format!(
+                "--context-file {}: cannot be read ({e}) — give a UTF-8 text file",
+                path.display()
+            ))
+        })?),
+        None => args.context.clone(),
+    };
+    let request = ScriptInput {
         persona: args.persona.clone(),
         topic: args.topic.clone(),
-        duration_s: f64::from(args.duration),
+        duration_s: args.duration,
         content_type: args.content_type.clone(),
         style: args.style.clone(),
         language: args.language.clone(),
         platform: args.platform.clone(),
         attempts: args.attempts,
         requirements: args.require.clone(),
-    };
+        context,
+        urgency: args.urgency.clone(),
+    }
+    .resolve()?;
+    let attempts = request.effective_attempts();
     let router = super::llm::router(loaded, store);
     let embedder = super::embedder(loaded).ok();
     let models = Models {
@@ -145,12 +176,12 @@ pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<(
     };
     let bar = (!args.quiet && !args.json).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(format!("writing {} attempt(s)…", args.attempts));
+        bar.set_message(format!("writing {attempts} attempt(s)…"));
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
-    let sink = bar.clone().map(|bar| progress_bar(bar, args.attempts));
-    let result = write_script(store, models, request, sink.as_ref()).await;
+    let sink = bar.clone().map(|bar| progress_bar(bar, attempts));
+    let result = write_script(store, super::WS, models, request, sink.as_ref()).await;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use reelsmith_core::export::export;
 use reelsmith_core::generation::{Approval, Generation, HistoryFilter};
+use reelsmith_core::platform::{GenerationStatus, Named, Platform, Style};
 use reelsmith_core::store::GenerationStore;
 
 use super::generate::Format;
@@ -113,8 +114,12 @@ pub async fn history(args: HistoryArgs, store: &dyn GenerationStore) -> Result<(
     let filter = HistoryFilter {
         persona: args.persona.clone(),
         approval: args.status.as_deref().map(Approval::parse).transpose()?,
-        style: args.style.clone(),
-        platform: args.platform.clone(),
+        style: args.style.as_deref().map(Style::parse).transpose()?,
+        platform: args
+            .platform
+            .as_deref()
+            .map(Platform::parse_loose)
+            .transpose()?,
         since: None,
         until: None,
         query: args.search.clone(),
@@ -122,7 +127,7 @@ pub async fn history(args: HistoryArgs, store: &dyn GenerationStore) -> Result<(
         limit: args.limit,
         offset: args.offset,
     };
-    let (rows, total) = store.generations(&filter).await?;
+    let (rows, total) = store.generations(super::WS, &filter).await?;
     if args.json {
         println!(
             "{}",
@@ -149,8 +154,8 @@ pub async fn history(args: HistoryArgs, store: &dyn GenerationStore) -> Result<(
             r.duration_s,
             r.version,
             r.overall.map_or("—".into(), |s| format!("{s:.0}")),
-            if r.status == "failed" {
-                "failed".to_string()
+            if r.status != GenerationStatus::Completed {
+                r.status.as_str().to_string()
             } else {
                 r.approval.as_str().to_string()
             },
@@ -166,7 +171,7 @@ pub async fn history(args: HistoryArgs, store: &dyn GenerationStore) -> Result<(
 
 /// Runs `show` / `export`.
 pub async fn show(args: ShowArgs, store: &dyn GenerationStore) -> Result<()> {
-    let g = store.generation(args.id).await?;
+    let g = store.generation(super::WS, args.id).await?;
     emit(&g, args.format, args.output.as_deref())
 }
 
@@ -174,7 +179,13 @@ pub async fn show(args: ShowArgs, store: &dyn GenerationStore) -> Result<()> {
 pub async fn approve(args: ApproveArgs, store: &dyn GenerationStore) -> Result<()> {
     let approval = Approval::parse(&args.status)?;
     let g = store
-        .set_approval(args.id, approval, args.by.as_deref(), args.notes.as_deref())
+        .set_approval(
+            super::WS,
+            args.id,
+            approval,
+            args.by.as_deref(),
+            args.notes.as_deref(),
+        )
         .await?;
     println!("Generation {} is now {}.", g.id, g.approval.as_str());
     Ok(())
@@ -182,7 +193,9 @@ pub async fn approve(args: ApproveArgs, store: &dyn GenerationStore) -> Result<(
 
 /// Runs `delete`.
 pub async fn delete(args: DeleteArgs, store: &dyn GenerationStore) -> Result<()> {
-    store.delete_generation(args.id, args.hard).await?;
+    store
+        .delete_generation(super::WS, args.id, args.hard)
+        .await?;
     if args.hard {
         println!("Deleted generation {} and its attempts.", args.id);
     } else {

@@ -1,8 +1,6 @@
 //! `reelsmith llm`: check the configured language models (`test`) and list the built-in providers
 //! (`providers`).
 
-use std::sync::Arc;
-
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use reelsmith_core::llm::{PromptStyle, Step};
@@ -32,14 +30,7 @@ pub enum LlmCmd {
     },
 }
 
-/// Builds the router for the configured `[llm]` settings, ledgering into `store`.
-pub fn router(loaded: &Loaded, store: &Store) -> reelsmith_llm::LlmRouter {
-    reelsmith_llm::LlmRouter::new(
-        &loaded.config.llm,
-        loaded.data_dir.clone(),
-        Arc::new(store.clone()),
-    )
-}
+pub use reelsmith::wiring::router;
 
 /// Runs an `llm` subcommand.
 pub async fn run(cmd: LlmCmd, store: &Store, loaded: &Loaded) -> Result<()> {

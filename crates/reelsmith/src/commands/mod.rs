@@ -1,10 +1,6 @@
 //! One module per subcommand; each has its clap arguments and a `run` function.
 
 pub mod bench;
-pub mod bench_fake;
-pub mod bench_generate;
-pub mod bench_llm;
-pub mod bench_serve;
 pub mod config;
 pub mod eval;
 pub mod generate;
@@ -17,10 +13,15 @@ pub mod trends;
 pub mod usage;
 
 use anyhow::Result;
+use reelsmith_core::store::Workspace;
 use reelsmith_store::Store;
 
 use crate::cli::{Cli, Command};
 use crate::config::Loaded;
+
+/// The workspace every command works in: the local default (accounts come with the server's
+/// multi-user work).
+pub const WS: Workspace = Workspace::LOCAL;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -74,22 +75,4 @@ async fn with_store(loaded: &Loaded, f: impl AsyncFnOnce(&Store) -> Result<()>) 
     result
 }
 
-/// Loads the configured sentence-embedding model.
-///
-/// # Errors
-/// [`reelsmith_core::Error::Model`] when it cannot be found or loaded.
-pub fn embedder(loaded: &Loaded) -> Result<reelsmith_llm::BertEmbedder, reelsmith_core::Error> {
-    reelsmith_llm::BertEmbedder::minilm(
-        loaded.config.embedding.model_dir.as_deref(),
-        &loaded.data_dir,
-    )
-}
-
-/// Opens the configured store: PostgreSQL when `database_url` is set, else the SQLite file in the
-/// data folder.
-pub async fn open_store(loaded: &Loaded) -> Result<Store> {
-    Ok(match &loaded.config.database_url {
-        Some(url) => Store::connect(&url.0).await?,
-        None => Store::open_sqlite(&loaded.sqlite_path()).await?,
-    })
-}
+pub use reelsmith::wiring::{embedder, open_store};

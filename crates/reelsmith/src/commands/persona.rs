@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use reelsmith_core::embed::{Embedder, nearest_examples};
+use reelsmith_app::learn::{LearnInput, learn_persona};
+use reelsmith_core::embed::Embedder;
 use reelsmith_core::persona::{CreatorProfile, ExampleScript, PersonaVersion, validate_name};
 use reelsmith_core::store::PersonaStore;
-use reelsmith_llm::learn::{LearnInput, learn_persona};
 use reelsmith_store::Store;
 
 use crate::config::Loaded;
@@ -150,7 +150,7 @@ pub async fn run(cmd: PersonaCmd, store: &Store, loaded: &Loaded) -> Result<()> 
         PersonaCmd::Learn(args) => learn(*args, store, loaded).await,
         PersonaCmd::Similar(args) => similar(&args, store, loaded).await,
         PersonaCmd::List(a) => {
-            let list = store.personas().await?;
+            let list = store.personas(super::WS).await?;
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
@@ -159,7 +159,7 @@ pub async fn run(cmd: PersonaCmd, store: &Store, loaded: &Loaded) -> Result<()> 
             Ok(())
         }
         PersonaCmd::Show(a) => {
-            let p = store.persona(&a.name, a.version).await?;
+            let p = store.persona(super::WS, &a.name, a.version).await?;
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&p)?);
             } else {
@@ -228,7 +228,10 @@ async fn learn(args: LearnArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     }
     let learned = learn_persona(
         store,
-        router.as_ref(),
+        super::WS,
+        router
+            .as_ref()
+            .map(|r| r as &dyn reelsmith_core::llm::ModelRouter),
         embedder.as_ref().ok().map(|e| e as &dyn Embedder),
         LearnInput {
             name: args.name.clone(),
@@ -308,7 +311,7 @@ fn print_learned(p: &PersonaVersion) {
 }
 
 async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
-    let p = store.persona(&args.name, None).await?;
+    let p = store.persona(super::WS, &args.name, None).await?;
     if !args.yes {
         let stdin = std::io::stdin();
         if !stdin.is_terminal() {
@@ -335,7 +338,7 @@ async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
             return Ok(());
         }
     }
-    let d = store.delete_persona(&args.name).await?;
+    let d = store.delete_persona(super::WS, &args.name).await?;
     println!(
         "Deleted persona '{}' ({} version{}, {} example script{}).",
         args.name,
@@ -358,17 +361,21 @@ struct Similar<'a> {
 }
 
 async fn similar(args: &SimilarArgs, store: &dyn PersonaStore, loaded: &Loaded) -> Result<()> {
-    let p = store.persona(&args.name, args.version).await?;
+    let p = store.persona(super::WS, &args.name, args.version).await?;
     let model = super::embedder(loaded)?;
-    let hits = nearest_examples(&p, &model, &args.topic, usize::from(args.top))?;
+    let hits = reelsmith_app::retrieve::similar(
+        &p,
+        &args.topic,
+        Some(usize::from(args.top)),
+        Some(&model),
+    )?;
     let rows: Vec<Similar<'_>> = hits
         .iter()
-        .enumerate()
-        .map(|(rank, (i, sim))| {
-            let e = &p.examples[*i];
+        .map(|h| {
+            let e = &p.examples[h.index];
             Similar {
-                rank: rank + 1,
-                similarity: *sim,
+                rank: h.rank,
+                similarity: h.similarity,
                 example_id: e.id,
                 title: e.example.title.as_deref(),
                 source: &e.example.source,

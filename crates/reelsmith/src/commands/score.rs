@@ -5,10 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use reelsmith_core::embed::nearest_examples;
-use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S};
-use reelsmith_core::score::{EmbeddingEvidence, ScoreRequest, score};
-use reelsmith_core::store::{PersonaStore, TrendStore};
+use reelsmith_app::score::{ScoreInput, score_drafts};
+use reelsmith_core::embed::Embedder;
 use reelsmith_store::Store;
 use serde::Serialize;
 
@@ -46,14 +44,6 @@ struct Scored {
 
 /// Runs `score`.
 pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> {
-    if let Some(d) = args.duration
-        && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
-    {
-        return Err(UserError(format!(
-            "--duration {d} is out of range: scripts are {MIN_DURATION_S} to {MAX_DURATION_S} seconds"
-        ))
-        .into());
-    }
     let drafts: Vec<(String, String)> = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -72,44 +62,29 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
             .map(|e| (e.source, e.text))
             .collect()
     };
-    let persona = match &args.persona {
-        Some(name) => Some(store.persona(name, args.version).await?),
-        None => None,
-    };
-    let trends: Vec<String> = store
-        .trends()
-        .await?
+    // The embedding half of voice match, when the model is installed.
+    let model = args
+        .persona
+        .as_ref()
+        .and_then(|_| super::embedder(loaded).ok());
+    let result = score_drafts(
+        store,
+        super::WS,
+        model.as_ref().map(|m| m as &dyn Embedder),
+        ScoreInput {
+            drafts,
+            persona: args.persona.clone().map(|p| (p, args.version)),
+            target_s: args.duration,
+            language: args.language.clone(),
+        },
+    )
+    .await?;
+    let scored: Vec<Scored> = result
+        .cards
         .into_iter()
-        .map(|t| t.phrase)
+        .map(|(source, card)| Scored { source, card })
         .collect();
-    // The embedding half of voice match, when the model and the persona's vectors are there.
-    let model = persona.as_ref().and_then(|_| super::embedder(loaded).ok());
-    let evidence: Vec<Option<EmbeddingEvidence>> = drafts
-        .iter()
-        .map(|(_, text)| {
-            let (Some(p), Some(m)) = (&persona, &model) else {
-                return None;
-            };
-            let hits = nearest_examples(p, m, text, 3).ok()?;
-            Some(EmbeddingEvidence::from_hits(p, &hits))
-        })
-        .collect();
-    let scored: Vec<Scored> = drafts
-        .iter()
-        .zip(&evidence)
-        .map(|((source, text), evidence)| Scored {
-            source: source.clone(),
-            card: score(&ScoreRequest {
-                text,
-                target_s: args.duration,
-                style: persona.as_ref().map(|p| &p.style),
-                profile: persona.as_ref().map(|p| &p.profile),
-                trends: &trends,
-                language: args.language.as_deref(),
-                embedding: evidence.as_ref(),
-            }),
-        })
-        .collect();
+    let persona = result.persona;
     if args.json {
         let value = if scored.len() == 1 {
             serde_json::to_value(&scored[0])?

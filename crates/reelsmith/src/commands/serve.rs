@@ -67,6 +67,7 @@ pub async fn run(args: ServeArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         analyze_persona: loaded.config.llm.analyze_persona,
         token: token.map(Arc::from),
         inflight: Inflight::default(),
+        workspace: super::WS,
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -32,11 +32,11 @@ pub enum TrendsCmd {
 pub async fn run(cmd: TrendsCmd, store: &dyn TrendStore) -> Result<()> {
     match cmd {
         TrendsCmd::Add { phrase, note } => {
-            let t = store.add_trend(&phrase, note.as_deref()).await?;
+            let t = store.add_trend(super::WS, &phrase, note.as_deref()).await?;
             println!("Following trend “{}”.", t.phrase);
         }
         TrendsCmd::List { json } => {
-            let list = store.trends().await?;
+            let list = store.trends(super::WS).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
@@ -54,7 +54,7 @@ pub async fn run(cmd: TrendsCmd, store: &dyn TrendStore) -> Result<()> {
             }
         }
         TrendsCmd::Remove { phrase } => {
-            store.remove_trend(&phrase).await?;
+            store.remove_trend(super::WS, &phrase).await?;
             println!("Removed trend “{}”.", phrase.trim());
         }
     }

@@ -22,7 +22,7 @@ pub async fn run(args: UsageArgs, store: &dyn LedgerStore) -> Result<()> {
     let today = Utc::now().date_naive();
     let first = today - Duration::days(i64::from(args.days) - 1);
     let since = first.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-    let rows = store.llm_usage(since).await?;
+    let rows = store.llm_usage(super::WS, since).await?;
     if args.json {
         println!(
             "{}",

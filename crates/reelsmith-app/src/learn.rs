@@ -6,17 +6,17 @@
 use reelsmith_core::Error;
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::FieldError;
+use reelsmith_core::llm::{CallContext, ModelRouter};
 use reelsmith_core::persona::{
     CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion, PersonaVersion,
-    validate_name,
+    normalize_name, validate_name,
 };
 use reelsmith_core::persona_analysis::{ALL_FIELDS, field_is_empty, fill_gaps};
-use reelsmith_core::store::{LedgerLinks, PersonaStore};
+use reelsmith_core::store::{LedgerLinks, PersonaStore, Workspace};
 use reelsmith_core::style::learn_style;
 
+use crate::ServiceError;
 use crate::analysis::{AnalysisRun, analyze_persona};
-use crate::router::LlmRouter;
-use crate::service::ServiceError;
 
 /// Everything the learning service needs from storage.
 pub trait LearnStore: PersonaStore + LedgerLinks {}
@@ -111,12 +111,15 @@ fn combine_examples(
 /// an embedding model that fails on the text.
 pub async fn learn_persona(
     store: &dyn LearnStore,
-    analyzer: Option<&LlmRouter>,
+    ws: Workspace,
+    analyzer: Option<&dyn ModelRouter>,
     embedder: Option<&dyn Embedder>,
     input: LearnInput,
 ) -> Result<Learned, ServiceError> {
+    let mut input = input;
+    input.name = normalize_name(&input.name);
     validate_name(&input.name)?;
-    let previous = match store.persona(&input.name, None).await {
+    let previous = match store.persona(ws, &input.name, None).await {
         Ok(p) => Some(p),
         Err(Error::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
@@ -132,15 +135,17 @@ pub async fn learn_persona(
     let mut warnings = Vec::new();
     let wanted = ALL_FIELDS.iter().any(|f| field_is_empty(&profile, f));
     let analysis = match analyzer {
-        Some(router) if wanted => match analyze_persona(router, &profile, &examples).await {
-            Ok(run) => Some(run),
-            Err(e) => {
-                warnings.push(format!(
+        Some(router) if wanted => {
+            match analyze_persona(router, CallContext::new(ws), &profile, &examples).await {
+                Ok(run) => Some(run),
+                Err(e) => {
+                    warnings.push(format!(
                     "persona analysis skipped: {e} — the semantic persona fields are left to you"
                 ));
-                None
+                    None
+                }
             }
-        },
+        }
         _ => None,
     };
     if let Some(run) = &analysis {
@@ -152,7 +157,7 @@ pub async fn learn_persona(
             let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
             Some(ExampleEmbeddings {
                 model: model.model().to_string(),
-                vectors: crate::service::off_runtime(|| model.embed(&texts))?,
+                vectors: crate::retrieve::off_runtime(|| model.embed(&texts))?,
             })
         }
         None => {
@@ -164,17 +169,20 @@ pub async fn learn_persona(
         }
     };
     let persona = store
-        .save_persona_version(&NewPersonaVersion {
-            name: input.name,
-            profile,
-            style,
-            examples,
-            embeddings,
-        })
+        .save_persona_version(
+            ws,
+            &NewPersonaVersion {
+                name: input.name,
+                profile,
+                style,
+                examples,
+                embeddings,
+            },
+        )
         .await?;
     if let Some(run) = &analysis {
         store
-            .link_llm_calls(&run.call_ids, &persona.name, persona.version)
+            .link_llm_calls(ws, &run.call_ids, &persona.name, persona.version)
             .await?;
     }
     Ok(Learned {

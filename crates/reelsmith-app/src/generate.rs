@@ -3,18 +3,18 @@
 //! within ±10 % of the target, and as a last resort trimming at sentence boundaries, or a clear
 //! error. It never returns an out-of-window script as if it fitted.
 
+use reelsmith_core::embed::Embedder;
 use reelsmith_core::llm::{
-    LlmError, LlmErrorKind, Message, Prompt, PromptStyle, Role, Step, TokenSink,
+    CallContext, LlmError, LlmErrorKind, Message, ModelRouter, Prompt, PromptStyle, Role, Step,
+    TokenSink,
 };
 use std::sync::Arc;
 
 use reelsmith_core::persona::PersonaVersion;
 use reelsmith_core::progress::{Progress, ProgressSink, emit};
 use reelsmith_core::prompts::{Brief, draft_request};
-use reelsmith_core::score::{ScoreCard, ScoreRequest, score};
+use reelsmith_core::score::ScoreCard;
 use reelsmith_core::script::{Draft, Section, parse_draft, sections, trim_to_words};
-
-use crate::router::{CallContext, LlmRouter};
 
 pub use crate::fit::{MAX_CONTINUATIONS, MAX_REWRITES};
 use crate::fit::{fit_length, window_words};
@@ -32,16 +32,7 @@ pub struct Attempt {
     pub card: Option<ScoreCard>,
 }
 
-/// How the duration was made to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
-    /// The winning attempt fitted as written.
-    AsWritten,
-    /// After this many rewrite rounds.
-    Rewritten(u32),
-    /// Trimmed at sentence boundaries after the rewrites.
-    Trimmed,
-}
+pub use reelsmith_core::platform::Fit;
 
 /// A finished generation.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,26 +87,22 @@ impl std::error::Error for GenerateError {
     }
 }
 
-/// The score card of `text` for `persona` at `target_s` seconds (the language is the persona's).
-pub(crate) fn card_for(
-    persona: &PersonaVersion,
-    text: &str,
-    target_s: f64,
-    trends: &[String],
-) -> ScoreCard {
-    score(&ScoreRequest {
+/// The score card of `text` for the job's persona at `target_s` seconds, in the persona's language:
+/// the same card `reelsmith score` computes (voice match with the embedding evidence when the job
+/// has the model).
+pub(crate) fn card_for(job: &Job<'_>, text: &str, target_s: f64) -> ScoreCard {
+    crate::score::card(
+        Some(job.persona),
         text,
-        target_s: Some(target_s),
-        style: Some(&persona.style),
-        profile: Some(&persona.profile),
-        trends,
-        language: Some(&persona.style.language.code),
-        embedding: None,
-    })
+        Some(target_s),
+        Some(&job.persona.style.language.code),
+        job.trends,
+        job.embedder,
+    )
 }
 
 /// What to generate, for whom.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Job<'a> {
     /// The persona version written for.
     pub persona: &'a PersonaVersion,
@@ -127,6 +114,9 @@ pub struct Job<'a> {
     pub trends: &'a [String],
     /// Attempts (choices) in the first request, 1–8.
     pub attempts: u32,
+    /// The embedding model for voice-match evidence; without it voice match uses the writing
+    /// statistics alone.
+    pub embedder: Option<&'a dyn Embedder>,
 }
 
 /// Writes a script: `job.attempts` drafts, the best by overall score, then fitted to the target
@@ -138,19 +128,14 @@ pub struct Job<'a> {
 /// model answers, or [`LlmErrorKind::Unparseable`] when no attempt parses (each attempt's reason is
 /// named) or when the script cannot be brought within ±10 % of the target.
 pub async fn generate(
-    router: &LlmRouter,
+    router: &dyn ModelRouter,
     ctx: CallContext,
     job: &Job<'_>,
     progress: Option<&ProgressSink>,
 ) -> Result<Generated, GenerateError> {
-    let (persona, examples, brief, trends, attempts) = (
-        job.persona,
-        job.examples,
-        &job.brief,
-        job.trends,
-        job.attempts,
-    );
-    let style = router.main_model(Step::Generation).await?.prompt_style();
+    let (persona, examples, brief, attempts) =
+        (job.persona, job.examples, &job.brief, job.attempts);
+    let style = router.prompt_style(Step::Generation).await?;
     let request = draft_request(style, persona, examples, brief, attempts);
     emit(progress, Progress::Started { attempts });
     let sink: Option<TokenSink> = progress.map(|p| {
@@ -176,7 +161,7 @@ pub async fn generate(
             let text = with_hook_label(style, &c.text);
             match parse_draft(&text) {
                 Ok(d) => {
-                    let card = card_for(persona, &d.text(), brief.duration_s, trends);
+                    let card = card_for(job, &d.text(), brief.duration_s);
                     Attempt {
                         text,
                         draft: Some(d),
@@ -227,7 +212,7 @@ pub async fn generate(
                 .unwrap_or_default();
             let text = format!("{}\nCTA: {cta}", tried[i].text.trim_end());
             if let Ok(d) = parse_draft(&text) {
-                let card = card_for(persona, &d.text(), brief.duration_s, trends);
+                let card = card_for(job, &d.text(), brief.duration_s);
                 tried[i] = Attempt {
                     text,
                     draft: Some(d),
@@ -348,7 +333,7 @@ pub struct Revised {
 /// [`LlmErrorKind::Unparseable`] for an empty answer, an index out of range, or a result that cannot
 /// be brought within ±10 % of the target.
 pub async fn regenerate_section(
-    router: &LlmRouter,
+    router: &dyn ModelRouter,
     ctx: CallContext,
     job: &Job<'_>,
     draft: &Draft,
@@ -367,7 +352,7 @@ pub async fn regenerate_section(
             parts.len()
         )));
     };
-    let style = router.main_model(Step::Generation).await?.prompt_style();
+    let style = router.prompt_style(Step::Generation).await?;
     let words_now = reelsmith_core::text::words(&old).len();
     let mut req = draft_request(style, job.persona, job.examples, &job.brief, 1);
     match &mut req.prompt {
@@ -420,13 +405,13 @@ pub async fn regenerate_section(
         cta: parts[last].clone(),
     };
     let target = job.brief.duration_s;
-    let mut card = card_for(job.persona, &revised.text(), target, job.trends);
+    let mut card = card_for(job, &revised.text(), target);
     let mut trimmed = false;
     if !card.timing.within_window && card.timing.estimated_s > target {
         let max_words = window_words(&card);
         if let Some(t) = trim_to_words(&revised, max_words) {
             revised = t;
-            card = card_for(job.persona, &revised.text(), target, job.trends);
+            card = card_for(job, &revised.text(), target);
             trimmed = true;
         }
     }

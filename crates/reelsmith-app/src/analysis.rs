@@ -2,11 +2,11 @@
 //! [`reelsmith_core::persona_analysis`], one call on the `analysis` step, and one repair re-prompt
 //! when the answer cannot be used.
 
-use reelsmith_core::llm::{LlmError, LlmErrorKind, Message, Prompt, PromptStyle, Role, Step};
+use reelsmith_core::llm::{
+    CallContext, LlmError, LlmErrorKind, Message, ModelRouter, Prompt, PromptStyle, Role, Step,
+};
 use reelsmith_core::persona::{CreatorProfile, ExampleScript};
 use reelsmith_core::persona_analysis::{self, Analysis};
-
-use crate::router::{CallContext, LlmRouter};
 
 /// A finished analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,13 +29,13 @@ pub struct AnalysisRun {
 /// The router's error when no model answered, or [`LlmErrorKind::Unparseable`] when the answer and
 /// its repair were both unusable.
 pub async fn analyze_persona(
-    router: &LlmRouter,
+    router: &dyn ModelRouter,
+    ctx: CallContext,
     profile: &CreatorProfile,
     examples: &[ExampleScript],
 ) -> Result<AnalysisRun, LlmError> {
-    let style = router.main_model(Step::Analysis).await?.prompt_style();
+    let style = router.prompt_style(Step::Analysis).await?;
     let mut request = persona_analysis::request(style, profile, examples);
-    let ctx = CallContext::default();
     let first = router.call(Step::Analysis, ctx, &request, None).await?;
     let mut run = AnalysisRun {
         analysis: Analysis::default(),
@@ -44,12 +44,7 @@ pub async fn analyze_persona(
         call_ids: vec![first.call_id],
         latency_ms: first.latency_ms,
     };
-    let answer = first
-        .response
-        .choices
-        .first()
-        .map(|c| c.text.clone())
-        .unwrap_or_default();
+    let answer = first.first_text();
     let why = match persona_analysis::parse(style, &answer, profile, examples) {
         Ok(a) => {
             run.analysis = a;
@@ -73,12 +68,7 @@ pub async fn analyze_persona(
     let second = router.call(Step::Analysis, ctx, &request, None).await?;
     run.call_ids.push(second.call_id);
     run.latency_ms += second.latency_ms;
-    let answer = second
-        .response
-        .choices
-        .first()
-        .map(|c| c.text.clone())
-        .unwrap_or_default();
+    let answer = second.first_text();
     run.analysis = persona_analysis::parse(style, &answer, profile, examples).map_err(|why2| {
         LlmError::new(
             LlmErrorKind::Unparseable,

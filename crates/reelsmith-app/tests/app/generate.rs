@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use reelsmith_core::llm::{LlmErrorKind, PromptStyle, ScriptedLlm};
+use reelsmith_app::generate::{Fit, GenerateError, Generated, Job, generate, regenerate_section};
+use reelsmith_core::llm::{CallContext, DirectRouter, LlmErrorKind, PromptStyle, ScriptedLlm};
 use reelsmith_core::persona::{ExampleScript, PersonaVersion};
+use reelsmith_core::platform::{ContentType, Style};
 use reelsmith_core::prompts::Brief;
-use reelsmith_llm::generate::{Fit, Job, generate};
-use reelsmith_llm::{CallContext, LlmRouter};
-use reelsmith_store::Store;
 
 /// A script of exactly `n` words (n ≥ 12): a hook, 10-word body sentences, a CTA.
 fn script(n: usize) -> String {
@@ -42,15 +41,8 @@ fn persona() -> PersonaVersion {
     PersonaVersion::unsaved("nurse", examples, Some("en"))
 }
 
-async fn run(
-    model: ScriptedLlm,
-    duration_s: f64,
-) -> Result<reelsmith_llm::generate::Generated, reelsmith_llm::generate::GenerateError> {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-    let store = Store::open_sqlite(&dir.path().join("t.db"))
-        .await
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let router = LlmRouter::with_models(vec![Arc::new(model)], None, Arc::new(store));
+async fn run(model: ScriptedLlm, duration_s: f64) -> Result<Generated, GenerateError> {
+    let router = DirectRouter::new(Arc::new(model));
     let p = persona();
     assert!(
         (p.style.pace.wpm - 150.0).abs() < 1.0,
@@ -63,13 +55,16 @@ async fn run(
         brief: Brief {
             topic: "sleeping after nights",
             duration_s,
-            content_type: "educational",
-            tone: "casual",
+            content_type: ContentType::Educational,
+            tone: Style::Casual,
             requirements: &[],
+            context: None,
+            trending: &[],
             language: "English",
         },
         trends: &[],
         attempts: 3,
+        embedder: None,
     };
     generate(&router, CallContext::default(), &job, None).await
 }
@@ -170,16 +165,12 @@ async fn a_script_still_too_short_after_rewrites_is_an_error_not_a_fit() {
 
 #[tokio::test]
 async fn one_section_is_rewritten_and_the_rest_kept() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-    let store = Store::open_sqlite(&dir.path().join("t.db"))
-        .await
-        .unwrap_or_else(|e| unreachable!("{e}"));
     let model = Arc::new(
         ScriptedLlm::new(PromptStyle::Instruct)
             .answer(["\"Wake up, your sleep is sabotaged tonight!\""])
             .answer(["   "]),
     );
-    let router = LlmRouter::with_models(vec![model.clone()], None, Arc::new(store));
+    let router = DirectRouter::new(model.clone());
     let p = persona();
     let job = Job {
         persona: &p,
@@ -187,16 +178,19 @@ async fn one_section_is_rewritten_and_the_rest_kept() {
         brief: Brief {
             topic: "sleep",
             duration_s: 30.0,
-            content_type: "educational",
-            tone: "casual",
+            content_type: ContentType::Educational,
+            tone: Style::Casual,
             requirements: &[],
+            context: None,
+            trending: &[],
             language: "English",
         },
         trends: &[],
         attempts: 1,
+        embedder: None,
     };
     let draft = reelsmith_core::script::parse_draft(&script(75)).unwrap_or_default();
-    let r = reelsmith_llm::generate::regenerate_section(
+    let r = regenerate_section(
         &router,
         CallContext::default(),
         &job,
@@ -220,29 +214,15 @@ async fn one_section_is_rewritten_and_the_rest_kept() {
     );
     // An empty answer is an error, and a section out of range is named.
     assert!(
-        reelsmith_llm::generate::regenerate_section(
-            &router,
-            CallContext::default(),
-            &job,
-            &draft,
-            0,
-            "x"
-        )
-        .await
-        .is_err()
+        regenerate_section(&router, CallContext::default(), &job, &draft, 0, "x")
+            .await
+            .is_err()
     );
-    let err = reelsmith_llm::generate::regenerate_section(
-        &router,
-        CallContext::default(),
-        &job,
-        &draft,
-        9,
-        "x",
-    )
-    .await
-    .err()
-    .map(|e| e.detail)
-    .unwrap_or_default();
+    let err = regenerate_section(&router, CallContext::default(), &job, &draft, 9, "x")
+        .await
+        .err()
+        .map(|e| e.detail)
+        .unwrap_or_default();
     assert!(err.contains("there is no section 10"), "{err}");
 }
 

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
+use reelsmith_app::analysis::analyze_persona;
+use reelsmith_core::llm::CallContext;
 use reelsmith_core::llm::{LlmErrorKind, Prompt, PromptStyle, Role, ScriptedLlm};
 use reelsmith_core::persona::CreatorProfile;
 use reelsmith_core::persona_analysis::ALL_FIELDS;
 use reelsmith_llm::LlmRouter;
-use reelsmith_llm::analysis::analyze_persona;
 use reelsmith_llm::config::LlmConfig;
 use reelsmith_store::Store;
 
@@ -39,7 +40,7 @@ async fn a_bad_answer_gets_one_repair_prompt_naming_the_problem() {
     );
     let (_d, ledger) = store().await;
     let router = LlmRouter::with_models(vec![model.clone()], None, ledger);
-    let run = analyze_persona(&router, &profile(), &[])
+    let run = analyze_persona(&router, CallContext::default(), &profile(), &[])
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(run.analysis.profile.expertise, vec!["sleep"]);
@@ -65,7 +66,7 @@ async fn two_unusable_answers_are_an_error_not_a_guess() {
     );
     let (_d, ledger) = store().await;
     let router = LlmRouter::with_models(vec![model], None, ledger);
-    let err = analyze_persona(&router, &profile(), &[])
+    let err = analyze_persona(&router, CallContext::default(), &profile(), &[])
         .await
         .err()
         .unwrap_or_else(|| unreachable!("must fail"));
@@ -76,7 +77,7 @@ async fn two_unusable_answers_are_an_error_not_a_guess() {
 async fn the_local_base_model_fills_only_grounded_base_fields() {
     let (dir, ledger) = store().await;
     let router = LlmRouter::new(&LlmConfig::default(), dir.path().to_path_buf(), ledger);
-    let run = analyze_persona(&router, &profile(), &[])
+    let run = analyze_persona(&router, CallContext::default(), &profile(), &[])
         .await
         .unwrap_or_else(|e| unreachable!("the local model must answer: {e}"));
     assert_eq!(run.provider, "local");

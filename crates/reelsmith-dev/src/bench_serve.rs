@@ -12,15 +12,16 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, ensure};
 use clap::Args;
 use hdrhistogram::Histogram;
+use reelsmith_app::learn::{LearnInput, learn_persona};
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::persona::CreatorProfile;
+use reelsmith_core::store::Workspace;
 use reelsmith_core::text::median;
 use reelsmith_llm::LlmRouter;
-use reelsmith_llm::learn::{LearnInput, learn_persona};
 use reelsmith_store::Store;
 use reelsmith_web::{AppState, Inflight};
 
-use crate::config::Loaded;
+use reelsmith::config::Loaded;
 
 /// Arguments of `bench serve`.
 #[derive(Debug, Args)]
@@ -125,35 +126,36 @@ async fn expect(req: reqwest::RequestBuilder, status: u16) -> Result<(), String>
 
 /// Runs `bench serve`.
 pub async fn run(args: ServeBenchArgs, loaded: &Loaded) -> Result<()> {
-    let fake = super::bench_fake::start(Duration::from_millis(args.latency_ms)).await?;
+    let fake = crate::bench_fake::start(Duration::from_millis(args.latency_ms)).await?;
     let dir = tempfile::tempdir()?;
     let store = Store::open_sqlite(&dir.path().join("bench.db")).await?;
     let router = LlmRouter::new(
-        &super::bench_fake::config(&fake.base_url),
+        &crate::bench_fake::config(&fake.base_url),
         dir.path().to_path_buf(),
         Arc::new(store.clone()),
     );
     let embedder: Option<Arc<dyn Embedder>> = if args.no_embed {
         None
     } else {
-        Some(Arc::new(super::embedder(loaded).context(
+        Some(Arc::new(crate::embedder(loaded).context(
             "the embedding model is needed (run scripts/demo.sh once, or pass --no-embed)",
         )?))
     };
     learn_persona(
         &store,
+        Workspace::LOCAL,
         None,
         embedder.as_deref(),
         LearnInput {
             name: "maya".into(),
             profile: CreatorProfile::default(),
-            examples: super::bench_generate::bundled_examples(),
+            examples: crate::bench_generate::bundled_examples(),
             append: false,
         },
     )
     .await?;
     // The baseline, measured beside the load: one bare call to the fake LLM through the router.
-    let bare = median(&super::bench_fake::bare_calls_ms(&router, 5, true).await?).unwrap_or(0.0);
+    let bare = median(&crate::bench_fake::bare_calls_ms(&router, 5, true).await?).unwrap_or(0.0);
     let state = AppState {
         store: store.clone(),
         router: Arc::new(router),
@@ -161,6 +163,7 @@ pub async fn run(args: ServeBenchArgs, loaded: &Loaded) -> Result<()> {
         analyze_persona: false,
         token: None,
         inflight: Inflight::default(),
+        workspace: Workspace::LOCAL,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1", listener.local_addr()?);

@@ -1,55 +1,36 @@
-//! The main job as one call, shared by the CLI and the HTTP API: validate a request, retrieve the
-//! persona's nearest examples, generate the best of N, build the timed script with caption and
-//! hashtags, and store it with every attempt and LLM call — a failure is stored too. Also the
-//! section regeneration that makes a new version.
+//! The main job as one call, shared by every front end: validate a request, retrieve the persona's
+//! nearest examples, generate the best of N, build the timed script with caption and hashtags, and
+//! store it with every attempt and LLM call — a failure is stored too. Also the section
+//! regeneration that makes a new version.
 
-use reelsmith_core::embed::{Embedder, nearest_examples};
+use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::{
-    FieldError, Generation, NewAttempt, NewGeneration, ScriptOutput, ScriptRequest,
+    FieldError, Generation, NewAttempt, NewGeneration, ScriptBody, ScriptOutput, ScriptRequest,
 };
 use reelsmith_core::hashtags::{hashtags, used_tags};
-use reelsmith_core::llm::LlmError;
+use reelsmith_core::llm::{CallContext, ModelRouter};
 use reelsmith_core::persona::PersonaVersion;
+use reelsmith_core::platform::{Fit, Urgency};
 use reelsmith_core::progress::ProgressSink;
 use reelsmith_core::prompts::Brief;
 use reelsmith_core::score::ScoreCard;
 use reelsmith_core::script::{Draft, Section};
-use reelsmith_core::store::{GenerationStore, PersonaStore, TrendStore};
+use reelsmith_core::store::{GenerationStore, PersonaStore, TrendStore, Workspace};
 
-use crate::generate::{Fit, Job, generate, regenerate_section};
-use crate::router::{CallContext, LlmRouter};
-
-/// Examples retrieved as few-shot evidence of the voice (top-k by embedding cosine).
-pub const RETRIEVED_EXAMPLES: usize = 3;
+use crate::ServiceError;
+use crate::generate::{Job, generate, regenerate_section};
+use crate::retrieve::few_shot;
+use crate::score::trend_phrases;
 
 /// Everything the service needs from storage.
 pub trait ScriptStore: PersonaStore + GenerationStore + TrendStore {}
 impl<T: PersonaStore + GenerationStore + TrendStore + ?Sized> ScriptStore for T {}
 
-/// What can go wrong writing a script.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// A request field is wrong (HTTP 422, exit code 2).
-    #[error("{0}")]
-    Invalid(#[from] FieldError),
-    /// Storage failed or the persona / generation does not exist.
-    #[error("{0}")]
-    Store(#[from] reelsmith_core::Error),
-    /// No model gave a usable script. The failure was stored as `generation_id` when there is one.
-    #[error("{error}{}", generation_id.map(|id| format!(" (recorded as failed generation {id})")).unwrap_or_default())]
-    Llm {
-        /// The model's error (provider, model, reason).
-        error: LlmError,
-        /// The stored failed generation.
-        generation_id: Option<i64>,
-    },
-}
-
 /// The models a generation uses.
 #[derive(Clone, Copy)]
 pub struct Models<'a> {
     /// Routes generation calls.
-    pub router: &'a LlmRouter,
+    pub router: &'a dyn ModelRouter,
     /// Ranks examples by similarity to the topic; without it the first stored examples are used.
     pub embedder: Option<&'a dyn Embedder>,
 }
@@ -64,28 +45,6 @@ pub fn language_name(code: &str) -> String {
     }
 }
 
-/// Runs CPU-heavy `f` (an embedding forward pass: about 10–15 ms for a topic, seconds for a folder
-/// of examples) without stalling the other tasks of an async worker: on a multi-threaded runtime the
-/// worker hands its queue to another thread first (`block_in_place`); elsewhere `f` just runs.
-pub fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
-}
-
-/// Indices of the persona's examples closest to the topic, nearest first: by embedding when a model
-/// is given and the examples were embedded by it, else the first stored ones.
-pub fn retrieve(p: &PersonaVersion, topic: &str, embedder: Option<&dyn Embedder>) -> Vec<usize> {
-    let first = || (0..p.examples.len().min(RETRIEVED_EXAMPLES)).collect();
-    match embedder.map(|m| nearest_examples(p, m, topic, RETRIEVED_EXAMPLES)) {
-        Some(Ok(hits)) if !hits.is_empty() => hits.into_iter().map(|(i, _)| i).collect(),
-        _ => first(),
-    }
-}
-
 /// The stored script: sections, a caption (hook and CTA) and hashtags for the request's platform
 /// and language.
 pub fn script_output(
@@ -94,7 +53,7 @@ pub fn script_output(
     draft: &Draft,
     card: &ScoreCard,
     sections: Vec<Section>,
-    fit: String,
+    fit: Fit,
 ) -> ScriptOutput {
     let texts: Vec<&str> = persona
         .examples
@@ -113,45 +72,34 @@ pub fn script_output(
             persona.profile.niche.as_deref(),
             &used_tags(&texts),
             &language,
-            &request.platform,
+            request.platform,
         ),
         duration_s: card.timing.estimated_s,
         words: card.words,
         wpm: card.timing.wpm,
         fit,
-        sections,
+        body: ScriptBody::Video { sections },
     }
 }
 
-/// The stored name of a [`Fit`]: `as_written`, `rewritten_N` or `trimmed`.
-pub fn fit_name(fit: Fit) -> String {
-    match fit {
-        Fit::AsWritten => "as_written".to_string(),
-        Fit::Rewritten(n) => format!("rewritten_{n}"),
-        Fit::Trimmed => "trimmed".to_string(),
-    }
-}
-
-/// The user's trend phrases, for the score card.
-///
-/// # Errors
-/// Storage failures.
-pub async fn trend_phrases(store: &dyn ScriptStore) -> Result<Vec<String>, reelsmith_core::Error> {
-    Ok(store
-        .trends()
-        .await?
-        .into_iter()
-        .map(|t| t.phrase)
-        .collect())
-}
-
-fn brief<'a>(request: &'a ScriptRequest, language_name: &'a str) -> Brief<'a> {
+/// The prompt's brief for `request`; a `trending` request leans on the trend list.
+fn brief<'a>(
+    request: &'a ScriptRequest,
+    language_name: &'a str,
+    trends: &'a [String],
+) -> Brief<'a> {
     Brief {
         topic: &request.topic,
         duration_s: request.duration_s,
-        content_type: &request.content_type,
-        tone: &request.style,
+        content_type: request.content_type,
+        tone: request.style,
         requirements: &request.requirements,
+        context: request.context.as_deref(),
+        trending: if request.urgency == Urgency::Trending {
+            trends
+        } else {
+            &[]
+        },
         language: language_name,
     }
 }
@@ -165,28 +113,30 @@ fn brief<'a>(request: &'a ScriptRequest, language_name: &'a str) -> Brief<'a> {
 /// (the failure is stored, with its id in the error).
 pub async fn write_script(
     store: &dyn ScriptStore,
+    ws: Workspace,
     models: Models<'_>,
     mut request: ScriptRequest,
     progress: Option<&ProgressSink>,
 ) -> Result<Generation, ServiceError> {
     request.validate()?;
-    let persona = store.persona(&request.persona, None).await?;
+    let persona = store.persona(ws, &request.persona, None).await?;
     request.persona = persona.name.clone();
     let language = request
         .language
         .get_or_insert_with(|| persona.style.language.code.clone())
         .clone();
-    let examples = off_runtime(|| retrieve(&persona, &request.topic, models.embedder));
-    let trends = trend_phrases(store).await?;
+    let examples = few_shot(&persona, &request.topic, models.embedder);
+    let trends = trend_phrases(store, ws).await?;
     let lang_name = language_name(&language);
     let job = Job {
         persona: &persona,
         examples: &examples,
-        brief: brief(&request, &lang_name),
+        brief: brief(&request, &lang_name, &trends),
         trends: &trends,
-        attempts: request.attempts,
+        attempts: request.effective_attempts(),
+        embedder: models.embedder,
     };
-    let result = generate(models.router, CallContext::default(), &job, progress).await;
+    let result = generate(models.router, CallContext::new(ws), &job, progress).await;
     let mut new = NewGeneration {
         persona: persona.name.clone(),
         persona_version: persona.version,
@@ -202,25 +152,20 @@ pub async fn write_script(
     match result {
         Ok(g) => {
             new.script = Some(script_output(
-                &persona,
-                &request,
-                &g.draft,
-                &g.card,
-                g.sections,
-                fit_name(g.fit),
+                &persona, &request, &g.draft, &g.card, g.sections, g.fit,
             ));
             new.attempts = stored_attempts(g.attempts);
             new.winner = Some(g.winner);
             new.card = Some(g.card);
             new.call_ids = g.call_ids;
-            Ok(store.save_generation(&new).await?)
+            Ok(store.save_generation(ws, &new).await?)
         }
         Err(failed) => {
             // The attempts and calls made before the failure are stored with it.
             new.error = Some(failed.error.to_string());
             new.attempts = stored_attempts(failed.attempts);
             new.call_ids = failed.call_ids;
-            let stored = store.save_generation(&new).await?;
+            let stored = store.save_generation(ws, &new).await?;
             Err(ServiceError::Llm {
                 error: failed.error,
                 generation_id: Some(stored.id),
@@ -251,6 +196,7 @@ fn stored_attempts(attempts: Vec<crate::generate::Attempt>) -> Vec<NewAttempt> {
 /// be used (nothing is stored then: the parent stays the latest version).
 pub async fn revise_section(
     store: &dyn ScriptStore,
+    ws: Workspace,
     models: Models<'_>,
     id: i64,
     section: usize,
@@ -260,14 +206,22 @@ pub async fn revise_section(
     if instructions.is_empty() {
         return Err(FieldError::new("instructions", "is empty: say what to change").into());
     }
-    let parent = store.generation(id).await?;
+    let parent = store.generation(ws, id).await?;
     let script = parent.script.clone().ok_or_else(|| {
         FieldError::new(
             "id",
             format!("generation {id} failed and has no script to revise"),
         )
     })?;
-    let n = script.sections.len();
+    let sections = script.sections();
+    let n = sections.len();
+    if n < 2 {
+        return Err(FieldError::new(
+            "id",
+            format!("generation {id} is not a sectioned video script: only video scripts have sections to revise"),
+        )
+        .into());
+    }
     if section == 0 || section > n {
         return Err(FieldError::new(
             "section",
@@ -276,30 +230,31 @@ pub async fn revise_section(
         .into());
     }
     let persona = store
-        .persona(&parent.persona, Some(parent.persona_version))
+        .persona(ws, &parent.persona, Some(parent.persona_version))
         .await?;
     let draft = Draft {
-        hook: script.sections[0].voiceover.clone(),
-        body: script.sections[1..n - 1]
+        hook: sections[0].voiceover.clone(),
+        body: sections[1..n - 1]
             .iter()
             .map(|s| s.voiceover.clone())
             .collect(),
-        cta: script.sections[n - 1].voiceover.clone(),
+        cta: sections[n - 1].voiceover.clone(),
     };
     let request = parent.request.clone();
-    let examples = off_runtime(|| retrieve(&persona, &request.topic, models.embedder));
+    let examples = few_shot(&persona, &request.topic, models.embedder);
     let lang_name = language_name(request.language.as_deref().unwrap_or("en"));
-    let trends = trend_phrases(store).await?;
+    let trends = trend_phrases(store, ws).await?;
     let job = Job {
         persona: &persona,
         examples: &examples,
-        brief: brief(&request, &lang_name),
+        brief: brief(&request, &lang_name, &trends),
         trends: &trends,
         attempts: 1,
+        embedder: models.embedder,
     };
     let r = regenerate_section(
         models.router,
-        CallContext::default(),
+        CallContext::new(ws),
         &job,
         &draft,
         section - 1,
@@ -310,25 +265,32 @@ pub async fn revise_section(
         error,
         generation_id: None,
     })?;
-    let fit = if r.trimmed { "trimmed" } else { "as_written" }.to_string();
+    let fit = if r.trimmed {
+        Fit::Trimmed
+    } else {
+        Fit::AsWritten
+    };
     let out = script_output(&persona, &request, &r.draft, &r.card, r.sections, fit);
     Ok(store
-        .save_generation(&NewGeneration {
-            persona: persona.name.clone(),
-            persona_version: persona.version,
-            parent_id: Some(parent.id),
-            request,
-            attempts: vec![NewAttempt {
-                raw_text: r.raw,
-                draft: Some(r.draft),
+        .save_generation(
+            ws,
+            &NewGeneration {
+                persona: persona.name.clone(),
+                persona_version: persona.version,
+                parent_id: Some(parent.id),
+                request,
+                attempts: vec![NewAttempt {
+                    raw_text: r.raw,
+                    draft: Some(r.draft),
+                    error: None,
+                    card: Some(r.card.clone()),
+                }],
+                winner: Some(0),
+                script: Some(out),
+                card: Some(r.card),
                 error: None,
-                card: Some(r.card.clone()),
-            }],
-            winner: Some(0),
-            script: Some(out),
-            card: Some(r.card),
-            error: None,
-            call_ids: vec![r.call_id],
-        })
+                call_ids: vec![r.call_id],
+            },
+        )
         .await?)
 }

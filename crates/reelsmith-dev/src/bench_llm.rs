@@ -12,7 +12,7 @@ use reelsmith_llm::local::{LocalLlm, locate_gguf, raw_greedy_loop};
 use reelsmith_llm::{CallContext, LlmRouter};
 use serde::Serialize;
 
-use crate::config::Loaded;
+use reelsmith::config::Loaded;
 
 /// Arguments of `bench llm`.
 #[derive(Debug, Args)]

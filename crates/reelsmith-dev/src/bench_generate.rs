@@ -8,16 +8,18 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
+use reelsmith_app::generate::{Job, generate};
 use reelsmith_core::llm::Step;
 use reelsmith_core::persona::{ExampleScript, PersonaVersion};
+use reelsmith_core::platform::{ContentType, Style};
 use reelsmith_core::prompts::Brief;
 use reelsmith_core::store::LedgerStore;
+use reelsmith_core::store::Workspace;
 use reelsmith_core::text::median;
 use reelsmith_llm::config::LlmConfig;
-use reelsmith_llm::generate::{Job, generate};
 use reelsmith_llm::{CallContext, LlmRouter};
 
-use crate::config::Loaded;
+use reelsmith::config::Loaded;
 
 /// Arguments of `bench generate`.
 #[derive(Debug, Args)]
@@ -36,9 +38,9 @@ pub struct GenerateBenchArgs {
 /// The bundled persona's first scripts, as example scripts (front matter and headings dropped).
 pub fn bundled_examples() -> Vec<ExampleScript> {
     let texts = [
-        include_str!("../../../../examples/maya/scripts/01-coffee-timing.md"),
-        include_str!("../../../../examples/maya/scripts/02-day-off.md"),
-        include_str!("../../../../examples/maya/scripts/04-blackout.md"),
+        include_str!("../../../examples/maya/scripts/01-coffee-timing.md"),
+        include_str!("../../../examples/maya/scripts/02-day-off.md"),
+        include_str!("../../../examples/maya/scripts/04-blackout.md"),
     ];
     texts
         .iter()
@@ -58,11 +60,11 @@ pub fn bundled_examples() -> Vec<ExampleScript> {
 
 /// Runs `bench generate`.
 pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
-    let fake = super::bench_fake::start(Duration::from_millis(args.latency_ms)).await?;
+    let fake = crate::bench_fake::start(Duration::from_millis(args.latency_ms)).await?;
     let dir = tempfile::tempdir()?;
     let ledger = Arc::new(reelsmith_store::Store::open_sqlite(&dir.path().join("bench.db")).await?);
     let router = LlmRouter::new(
-        &super::bench_fake::config(&fake.base_url),
+        &crate::bench_fake::config(&fake.base_url),
         dir.path().to_path_buf(),
         ledger.clone(),
     );
@@ -70,9 +72,11 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
     let brief = Brief {
         topic: "caffeine on night shifts",
         duration_s: 75.0 / persona.style.pace.wpm * 60.0,
-        content_type: "educational",
-        tone: "casual",
+        content_type: ContentType::Educational,
+        tone: Style::Casual,
         requirements: &[],
+        context: None,
+        trending: &[],
         language: "English",
     };
     let job = Job {
@@ -81,11 +85,12 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
         brief: brief.clone(),
         trends: &[],
         attempts: 3,
+        embedder: None,
     };
     let (mut bare_ms, mut gen_ms) = (Vec::new(), Vec::new());
     for round in 0..args.rounds {
         // The baseline, interleaved with the generations so both see the same machine load.
-        bare_ms.extend(super::bench_fake::bare_calls_ms(&router, 1, round == 0).await?);
+        bare_ms.extend(crate::bench_fake::bare_calls_ms(&router, 1, round == 0).await?);
         let t = Instant::now();
         let g = generate(&router, CallContext::default(), &job, None).await?;
         gen_ms.push(t.elapsed().as_secs_f64() * 1e3);
@@ -125,7 +130,7 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
     let t = Instant::now();
     let result = generate(&local, CallContext::default(), &job, None).await;
     let wall = t.elapsed().as_secs_f64();
-    let usage = local_ledger.llm_usage(None).await?;
+    let usage = local_ledger.llm_usage(Workspace::LOCAL, None).await?;
     let tokens: u64 = usage.iter().map(|u| u.completion_tokens).sum();
     let calls: u64 = usage.iter().map(|u| u.calls).sum();
     println!(

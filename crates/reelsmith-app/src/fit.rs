@@ -3,7 +3,9 @@
 //! resort trimming (see `reelsmith_core::trim`) — or a clear error. Never an out-of-window script
 //! passed off as fitting.
 
-use reelsmith_core::llm::{LlmError, LlmErrorKind, Message, Prompt, PromptStyle, Role, Step};
+use reelsmith_core::llm::{
+    CallContext, LlmError, LlmErrorKind, Message, ModelRouter, Prompt, PromptStyle, Role, Step,
+};
 use reelsmith_core::persona::PersonaVersion;
 use reelsmith_core::progress::{FitStep, Progress, ProgressSink, emit};
 use reelsmith_core::prompts::{Brief, draft_request, target_words, tone_guidance};
@@ -11,7 +13,6 @@ use reelsmith_core::score::{ScoreCard, WINDOW};
 use reelsmith_core::script::{Draft, parse_draft, trim_to_words};
 
 use crate::generate::{Fit, Job, card_for, with_hook_label};
-use crate::router::{CallContext, LlmRouter};
 
 /// Rewrite rounds before the last resort.
 pub const MAX_REWRITES: u32 = 2;
@@ -31,7 +32,7 @@ fn miss(card: &ScoreCard) -> f64 {
 /// # Errors
 /// The router's error; [`LlmErrorKind::Unparseable`] when the script stays outside ±10 %.
 pub(crate) async fn fit_length(
-    router: &LlmRouter,
+    router: &dyn ModelRouter,
     ctx: CallContext,
     job: &Job<'_>,
     (style, provider, model): (PromptStyle, &str, &str),
@@ -39,13 +40,8 @@ pub(crate) async fn fit_length(
     call_ids: &mut Vec<i64>,
     progress: Option<&ProgressSink>,
 ) -> Result<(Draft, ScoreCard, Fit), LlmError> {
-    let (persona, examples, brief, trends, attempts) = (
-        job.persona,
-        job.examples,
-        &job.brief,
-        job.trends,
-        job.attempts,
-    );
+    let (persona, examples, brief, attempts) =
+        (job.persona, job.examples, &job.brief, job.attempts);
     let mut best = Fitting {
         draft,
         card,
@@ -76,7 +72,7 @@ pub(crate) async fn fit_length(
         for c in &r.response.choices {
             let text = with_hook_label(style, &c.text);
             let Ok(d) = parse_draft(&text) else { continue };
-            let c2 = card_for(persona, &d.text(), brief.duration_s, trends);
+            let c2 = card_for(job, &d.text(), brief.duration_s);
             if miss(&c2) < miss(&best.card) {
                 best = Fitting {
                     draft: d,
@@ -114,7 +110,7 @@ pub(crate) async fn fit_length(
             let Some(t) = trim_to_words(&best.draft, max_words) else {
                 break;
             };
-            let c2 = card_for(persona, &t.text(), brief.duration_s, trends);
+            let c2 = card_for(job, &t.text(), brief.duration_s);
             let over = c2.words.saturating_sub(window_words(&c2));
             trimmed = Some(Fitting {
                 draft: t,
@@ -177,7 +173,7 @@ struct Fitting {
 /// [`MAX_CONTINUATIONS`] (counted in `chunks`). Base models cannot follow "make it longer"; they
 /// continue the body instead (a completion model's native skill), one sentence run at a time.
 async fn continue_body(
-    router: &LlmRouter,
+    router: &dyn ModelRouter,
     ctx: CallContext,
     job: &Job<'_>,
     best: &mut Fitting,
@@ -185,7 +181,7 @@ async fn continue_body(
     call_ids: &mut Vec<i64>,
     progress: Option<&ProgressSink>,
 ) -> Result<(), LlmError> {
-    let (persona, examples, brief, trends) = (job.persona, job.examples, &job.brief, job.trends);
+    let (persona, examples, brief) = (job.persona, job.examples, &job.brief);
     while !best.card.timing.within_window
         && best.card.timing.estimated_s < best.card.timing.target_s
         && *chunks < MAX_CONTINUATIONS
@@ -216,7 +212,7 @@ async fn continue_body(
             }
             None => longer.body.push(more),
         }
-        let c2 = card_for(persona, &longer.text(), brief.duration_s, trends);
+        let c2 = card_for(job, &longer.text(), brief.duration_s);
         if c2.words > best.card.words {
             best.draft = longer;
             best.card = c2;

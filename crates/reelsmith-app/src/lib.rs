@@ -1,0 +1,23 @@
+//! reelsmith's application layer: the use cases every front end (the CLI, the REST API and web UI,
+//! and whatever comes next) calls, over the core's traits — [`reelsmith_core::llm::ModelRouter`],
+//! [`reelsmith_core::embed::Embedder`] and the stores — never over a concrete backend.
+//! - [`learn`]: learn a persona (or a new version of one);
+//! - [`write`]: write a script (the best of N, fitted to its length, stored) and revise a section;
+//! - [`score`]: score any draft, against a persona or not;
+//! - [`retrieve`]: the persona's examples nearest a topic;
+//! - [`request`]: a script request from what a user typed, with the one definition of its
+//!   defaults and limits;
+//! - [`generate`], [`fit`], [`analysis`]: the model-facing steps those use cases run.
+
+pub mod analysis;
+pub mod error;
+pub mod fit;
+pub mod generate;
+pub mod learn;
+pub mod request;
+pub mod retrieve;
+pub mod score;
+pub mod write;
+
+pub use error::ServiceError;
+pub use write::Models;

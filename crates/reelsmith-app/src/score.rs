@@ -1,0 +1,154 @@
+//! Scoring a draft: the one score card `generate` keeps the best attempt by and `score` prints —
+//! timing, quality, nine viral dimensions and voice match (writing statistics plus, with the
+//! embedding model, the nearest examples) against a persona, or without one.
+
+use reelsmith_core::embed::Embedder;
+use reelsmith_core::generation::{FieldError, FieldErrors};
+use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S, PersonaVersion};
+use reelsmith_core::score::{ScoreCard, ScoreRequest, score};
+use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
+
+use crate::ServiceError;
+use crate::retrieve::voice_evidence;
+
+/// Longest draft scored, bytes (one script; a whole book is refused rather than scored slowly).
+pub const MAX_DRAFT_BYTES: usize = 100_000;
+
+/// The score card of `text`: against `persona` when given (its speaking rate, audience, voice and
+/// language), at `target_s` seconds (default: the persona's optimal length, else 30 s), in
+/// `language` (default: the persona's, else detected). With an `embedder`, voice match includes the
+/// embedding evidence.
+pub fn card(
+    persona: Option<&PersonaVersion>,
+    text: &str,
+    target_s: Option<f64>,
+    language: Option<&str>,
+    trends: &[String],
+    embedder: Option<&dyn Embedder>,
+) -> ScoreCard {
+    let evidence = persona.and_then(|p| voice_evidence(p, text, embedder));
+    score(&ScoreRequest {
+        text,
+        target_s,
+        style: persona.map(|p| &p.style),
+        profile: persona.map(|p| &p.profile),
+        trends,
+        language,
+        embedding: evidence.as_ref(),
+    })
+}
+
+/// The workspace's trend phrases, for the score card.
+///
+/// # Errors
+/// Storage failures.
+pub async fn trend_phrases<S: TrendStore + ?Sized>(
+    store: &S,
+    ws: Workspace,
+) -> Result<Vec<String>, reelsmith_core::Error> {
+    Ok(store
+        .trends(ws)
+        .await?
+        .into_iter()
+        .map(|t| t.phrase)
+        .collect())
+}
+
+/// What to score.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreInput {
+    /// The drafts, each with where it came from (a file name, `stdin`, `request`).
+    pub drafts: Vec<(String, String)>,
+    /// Score against this persona, at this version (default: the latest).
+    pub persona: Option<(String, Option<u32>)>,
+    /// Target length, seconds.
+    pub target_s: Option<f64>,
+    /// Language (ISO 639-1).
+    pub language: Option<String>,
+}
+
+/// The drafts' score cards, and the persona version they were scored against.
+#[derive(Debug)]
+pub struct Scored {
+    /// The persona version used.
+    pub persona: Option<PersonaVersion>,
+    /// `(source, card)` for each draft, in order.
+    pub cards: Vec<(String, ScoreCard)>,
+}
+
+/// Scores drafts for a user.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for no draft, an empty or over-long one ([`MAX_DRAFT_BYTES`]), a
+/// target outside the script lengths or an unknown language code; [`ServiceError::Store`] for an
+/// unknown persona or a storage failure.
+pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
+    store: &S,
+    ws: Workspace,
+    embedder: Option<&dyn Embedder>,
+    input: ScoreInput,
+) -> Result<Scored, ServiceError> {
+    let mut errors = Vec::new();
+    if input.drafts.is_empty() || input.drafts.iter().any(|(_, t)| t.trim().is_empty()) {
+        errors.push(FieldError::new(
+            "text",
+            "is empty: give the script to score",
+        ));
+    }
+    if input.drafts.iter().any(|(_, t)| t.len() > MAX_DRAFT_BYTES) {
+        errors.push(FieldError::new(
+            "text",
+            format!("is over {MAX_DRAFT_BYTES} bytes: score one script at a time"),
+        ));
+    }
+    if let Some(d) = input.target_s
+        && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
+    {
+        errors.push(FieldError::new(
+            "duration_s",
+            format!("{d} is out of range: use {MIN_DURATION_S} to {MAX_DURATION_S} seconds"),
+        ));
+    }
+    let language = match input
+        .language
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        None => None,
+        Some(l) => match reelsmith_core::language::known_language(l) {
+            Some(info) => Some(info.code),
+            None => {
+                errors.push(FieldError::new(
+                    "language",
+                    format!("'{l}' is not a language code reelsmith knows: use an ISO 639-1 code such as en or es"),
+                ));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(FieldErrors(errors).into());
+    }
+    let persona = match &input.persona {
+        Some((name, version)) => Some(store.persona(ws, name, *version).await?),
+        None => None,
+    };
+    let trends = trend_phrases(store, ws).await?;
+    let cards = input
+        .drafts
+        .into_iter()
+        .map(|(source, text)| {
+            let c = card(
+                persona.as_ref(),
+                &text,
+                input.target_s,
+                language.as_deref(),
+                &trends,
+                embedder,
+            );
+            (source, c)
+        })
+        .collect();
+    Ok(Scored { persona, cards })
+}

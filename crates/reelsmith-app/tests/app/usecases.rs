@@ -1,0 +1,220 @@
+//! The use cases end to end on in-memory test models (`DirectRouter` over `WriterLlm` or
+//! `ScriptedLlm`, a word-hashing embedder) and a real SQLite file: the stored generation belongs to
+//! its workspace, generate and score compute the same card, context and urgency reach the prompt,
+//! and every wrong field of a request is reported at once with nothing stored.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reelsmith_app::learn::{LearnInput, learn_persona};
+use reelsmith_app::request::ScriptInput;
+use reelsmith_app::score::{ScoreInput, score_drafts};
+use reelsmith_app::write::write_script;
+use reelsmith_app::{Models, ServiceError};
+use reelsmith_core::embed::Embedder;
+use reelsmith_core::llm::{DirectRouter, Prompt, PromptStyle, ScriptedLlm, WriterLlm};
+use reelsmith_core::persona::{CreatorProfile, ExampleScript};
+use reelsmith_core::store::{GenerationStore, TrendStore, Workspace, WorkspaceStore};
+use reelsmith_store::Store;
+
+fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+/// A deterministic embedder for tests: each word adds to one of 64 dimensions, then L2-normalised.
+/// Texts sharing words are close, as with a real model.
+struct WordHash;
+
+impl Embedder for WordHash {
+    fn embed(&self, texts: &[&str]) -> reelsmith_core::Result<Vec<Vec<f32>>> {
+        Ok(texts
+            .iter()
+            .map(|t| {
+                let mut v = vec![0.0f32; 64];
+                for w in t.split_whitespace() {
+                    let h = w
+                        .to_lowercase()
+                        .bytes()
+                        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+                    v[(h % 64) as usize] += 1.0;
+                }
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                v.iter().map(|x| x / n).collect()
+            })
+            .collect())
+    }
+    fn model(&self) -> &str {
+        "word-hash"
+    }
+    fn dimensions(&self) -> usize {
+        64
+    }
+}
+
+fn examples() -> Vec<ExampleScript> {
+    [
+        "Stop drinking coffee the second your shift starts. Caffeine peaks an hour later and lingers for six. Have your last cup before the halfway point. Save this for your next rotation.",
+        "Your blackout curtains are lying to you. Light leaks at the edges and your brain reads it as morning. Tape the edges tonight. Follow for more night shift fixes.",
+        "Day off after nights? Do not sleep until noon. Nap for ninety minutes, then get outside. You will sleep tonight. Comment DAY OFF and I will send the plan.",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| ExampleScript {
+        title: Some(format!("example {i}")),
+        text: (*t).to_string(),
+        source: format!("e{i}.md"),
+        duration_s: Some(14.0),
+    })
+    .collect()
+}
+
+async fn learned(store: &Store, ws: Workspace) {
+    must(
+        learn_persona(
+            store,
+            ws,
+            None,
+            Some(&WordHash),
+            LearnInput {
+                name: "maya".into(),
+                profile: CreatorProfile::default(),
+                examples: examples(),
+                append: false,
+            },
+        )
+        .await,
+    );
+}
+
+fn input(topic: &str) -> ScriptInput {
+    ScriptInput {
+        persona: "maya".into(),
+        topic: topic.into(),
+        duration_s: Some(20.0),
+        ..ScriptInput::default()
+    }
+}
+
+#[tokio::test]
+async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let ws = Workspace::LOCAL;
+    learned(&store, ws).await;
+    must(store.add_trend(ws, "sleepmaxxing", None).await);
+    let router = DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO)));
+    let models = Models {
+        router: &router,
+        embedder: Some(&WordHash),
+    };
+    let request = must(input("caffeine before a night shift").resolve());
+    let g = must(write_script(&store, ws, models, request, None).await);
+    let card = g.card.clone().unwrap_or_else(|| unreachable!("a card"));
+    // Voice match during generation has the embedding half (it used to say "no embeddings").
+    let voice = card.voice.clone().unwrap_or_else(|| unreachable!("voice"));
+    assert!(voice.embedding.is_some(), "{voice:?}");
+    assert!(!voice.closest.is_empty());
+
+    // `score` on the stored script computes the same card.
+    let text = g.script.as_ref().map(|s| s.text()).unwrap_or_default();
+    let scored = must(
+        score_drafts(
+            &store,
+            ws,
+            Some(&WordHash),
+            ScoreInput {
+                drafts: vec![("stored".into(), text)],
+                persona: Some(("maya".into(), None)),
+                target_s: Some(g.request.duration_s),
+                language: None,
+            },
+        )
+        .await,
+    );
+    assert_eq!(scored.cards[0].1, card);
+
+    // Another workspace sees neither the persona nor the generation.
+    let other = must(store.workspace("agency").await);
+    assert_ne!(other, ws);
+    assert!(matches!(
+        store.generation(other, g.id).await,
+        Err(reelsmith_core::Error::NotFound { .. })
+    ));
+    let elsewhere = write_script(
+        &store,
+        other,
+        models,
+        must(input("caffeine").resolve()),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(
+            elsewhere,
+            Err(ServiceError::Store(reelsmith_core::Error::NotFound { .. }))
+        ),
+        "{elsewhere:?}"
+    );
+    assert_eq!(must(store.generation(ws, g.id).await).id, g.id);
+}
+
+#[tokio::test]
+async fn context_and_a_trending_urgency_reach_the_prompt_and_urgent_asks_for_one_attempt() {
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let ws = Workspace::LOCAL;
+    learned(&store, ws).await;
+    must(store.add_trend(ws, "sleepmaxxing", None).await);
+    let model = Arc::new(ScriptedLlm::new(PromptStyle::Instruct));
+    let router = DirectRouter::new(model.clone());
+    let models = Models {
+        router: &router,
+        embedder: None,
+    };
+    let mut trending = input("naps before nights");
+    trending.context = Some("The free sleep guide is on my site until Friday.".into());
+    trending.urgency = Some("trending".into());
+    // The scripted model has no answers: the generation fails after the first request, which is
+    // all this test reads.
+    let _ = write_script(&store, ws, models, must(trending.resolve()), None).await;
+    let mut urgent = input("naps before nights");
+    urgent.urgency = Some("urgent".into());
+    urgent.attempts = Some(5);
+    let _ = write_script(&store, ws, models, must(urgent.resolve()), None).await;
+    let seen = model.requests();
+    assert_eq!(seen.len(), 2);
+    let Prompt::Chat(messages) = &seen[0].prompt else {
+        unreachable!("instruct models get chat prompts")
+    };
+    let asked = messages
+        .last()
+        .map(|m| m.content.clone())
+        .unwrap_or_default();
+    assert!(asked.contains("free sleep guide is on my site"), "{asked}");
+    assert!(asked.contains("sleepmaxxing"), "{asked}");
+    assert_eq!(seen[0].n, 3);
+    assert_eq!(seen[1].n, 1, "urgent requests make one attempt");
+}
+
+#[tokio::test]
+async fn every_wrong_field_is_reported_at_once_and_nothing_is_stored() {
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    learned(&store, Workspace::LOCAL).await;
+    let mut bad = input(" ");
+    bad.duration_s = Some(0.0);
+    bad.language = Some("xx".into());
+    bad.platform = Some("linkedin".into());
+    let err = bad
+        .resolve()
+        .err()
+        .unwrap_or_else(|| unreachable!("invalid"));
+    let fields: Vec<&str> = err.0.iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["topic", "duration_s", "language", "platform"]);
+    let (_, total) = must(
+        store
+            .generations(Workspace::LOCAL, &Default::default())
+            .await,
+    );
+    assert_eq!(total, 0);
+}

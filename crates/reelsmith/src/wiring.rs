@@ -1,0 +1,41 @@
+//! The configured backends, chosen once: the store (PostgreSQL when `database_url` is set, else the
+//! SQLite file in the data folder), the LLM router and the sentence-embedding model.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use reelsmith_store::Store;
+
+use crate::config::Loaded;
+
+/// Loads the configured sentence-embedding model.
+///
+/// # Errors
+/// [`reelsmith_core::Error::Model`] when it cannot be found or loaded.
+pub fn embedder(loaded: &Loaded) -> Result<reelsmith_llm::BertEmbedder, reelsmith_core::Error> {
+    reelsmith_llm::BertEmbedder::minilm(
+        loaded.config.embedding.model_dir.as_deref(),
+        &loaded.data_dir,
+    )
+}
+
+/// Opens the configured store: PostgreSQL when `database_url` is set, else the SQLite file in the
+/// data folder.
+///
+/// # Errors
+/// The store's error when it cannot be opened or migrated.
+pub async fn open_store(loaded: &Loaded) -> Result<Store> {
+    Ok(match &loaded.config.database_url {
+        Some(url) => Store::connect(&url.0).await?,
+        None => Store::open_sqlite(&loaded.sqlite_path()).await?,
+    })
+}
+
+/// The configured LLM router, writing its call ledger to `store`.
+pub fn router(loaded: &Loaded, store: &Store) -> reelsmith_llm::LlmRouter {
+    reelsmith_llm::LlmRouter::new(
+        &loaded.config.llm,
+        loaded.data_dir.clone(),
+        Arc::new(store.clone()),
+    )
+}
