@@ -12,10 +12,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use reelsmith_core::llm::written_answers;
 use reelsmith_core::llm::{LlmRequest, Message, Prompt, Role, Step};
 use reelsmith_llm::config::{LlmConfig, ProviderConfig};
 use reelsmith_llm::{CallContext, LlmRouter};
+use reelsmith_testkit::written_answers;
 use serde_json::{Value, json};
 
 /// A running fake server.

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use reelsmith_app::ServiceError;
 use reelsmith_core::Error;
+use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_ingest::IngestError;
 
 /// Marks an error as the user's input (exit code 2) when it has no typed cause.
@@ -42,7 +43,11 @@ pub fn code(err: &anyhow::Error) -> ExitCode {
         if cause.is::<reelsmith_core::llm::LlmError>() {
             return ExitCode::from(5);
         }
-        if cause.is::<IngestError>() || cause.is::<UserError>() {
+        if cause.is::<IngestError>()
+            || cause.is::<UserError>()
+            || cause.is::<FieldErrors>()
+            || cause.is::<FieldError>()
+        {
             return ExitCode::from(2);
         }
     }
@@ -74,7 +79,6 @@ pub fn code_for_internal() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reelsmith_core::generation::FieldError;
 
     #[test]
     fn a_wrapped_error_is_said_once() {

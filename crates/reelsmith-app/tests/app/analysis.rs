@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use reelsmith_app::analysis::analyze_persona;
 use reelsmith_core::llm::CallContext;
-use reelsmith_core::llm::{LlmErrorKind, Prompt, PromptStyle, Role, ScriptedLlm};
+use reelsmith_core::llm::{LlmErrorKind, Prompt, PromptStyle, Role};
 use reelsmith_core::persona::CreatorProfile;
 use reelsmith_core::persona_analysis::ALL_FIELDS;
 use reelsmith_llm::LlmRouter;
 use reelsmith_llm::config::LlmConfig;
 use reelsmith_store::Store;
+use reelsmith_testkit::ScriptedLlm;
 
 fn profile() -> CreatorProfile {
     CreatorProfile {

@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use reelsmith_app::generate::{Fit, GenerateError, Generated, Job, generate, regenerate_section};
-use reelsmith_core::llm::{CallContext, DirectRouter, LlmErrorKind, PromptStyle, ScriptedLlm};
+use reelsmith_core::llm::{CallContext, LlmErrorKind, PromptStyle};
 use reelsmith_core::persona::{ExampleScript, PersonaVersion};
 use reelsmith_core::platform::{ContentType, Style};
 use reelsmith_core::prompts::Brief;
+use reelsmith_testkit::{DirectRouter, ScriptedLlm};
 
 /// A script of exactly `n` words (n ≥ 12): a hook, 10-word body sentences, a CTA.
 fn script(n: usize) -> String {

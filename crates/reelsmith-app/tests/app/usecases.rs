@@ -12,10 +12,11 @@ use reelsmith_app::score::{ScoreInput, score_drafts};
 use reelsmith_app::write::write_script;
 use reelsmith_app::{Models, ServiceError};
 use reelsmith_core::embed::Embedder;
-use reelsmith_core::llm::{DirectRouter, Prompt, PromptStyle, ScriptedLlm, WriterLlm};
+use reelsmith_core::llm::{Prompt, PromptStyle};
 use reelsmith_core::persona::{CreatorProfile, ExampleScript};
 use reelsmith_core::store::{GenerationStore, TrendStore, Workspace, WorkspaceStore};
 use reelsmith_store::Store;
+use reelsmith_testkit::{DirectRouter, ScriptedLlm, WriterLlm};
 
 fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     r.unwrap_or_else(|e| unreachable!("{e}"))

@@ -526,12 +526,6 @@ pub struct UsageRow {
     pub mean_latency_ms: f64,
 }
 
-#[cfg(any(test, feature = "test-utils"))]
-pub use scripted::{DirectRouter, ScriptedLlm, WriterLlm, written_answers};
-
-#[cfg(any(test, feature = "test-utils"))]
-mod scripted;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,18 +555,5 @@ mod tests {
         assert!(s.starts_with("openai (gpt-4o-mini): HTTP 401 — the API key"));
         assert!(!LlmErrorKind::Unauthorized.is_transient());
         assert!(LlmErrorKind::RateLimited.is_transient());
-    }
-
-    #[tokio::test]
-    async fn scripted_model_answers_in_order_then_fails() {
-        let m = ScriptedLlm::new(PromptStyle::Instruct)
-            .answer(["a", "b"])
-            .fail(LlmErrorKind::Server, "boom");
-        let req = LlmRequest::new(Prompt::Completion("x".into()), 0.0, 5);
-        let r = m.complete(&req, None).await;
-        assert_eq!(r.map(|r| r.choices.len()).ok(), Some(2));
-        let e = m.complete(&req, None).await.err().map(|e| e.kind);
-        assert_eq!(e, Some(LlmErrorKind::Server));
-        assert_eq!(m.requests().len(), 2);
     }
 }

@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reelsmith_core::llm::{
-    FinishReason, LlmErrorKind, LlmRequest, Message, Prompt, PromptStyle, Role, ScriptedLlm, Step,
-    TokenSink,
+    FinishReason, LlmErrorKind, LlmRequest, Message, Prompt, PromptStyle, Role, Step, TokenSink,
 };
 use reelsmith_core::secret::Secret;
 use reelsmith_core::store::LedgerStore;
@@ -17,6 +16,7 @@ use reelsmith_llm::openai::{OpenAiCompatible, Policy};
 use reelsmith_llm::providers::resolve;
 use reelsmith_llm::{CallContext, LlmRouter};
 use reelsmith_store::Store;
+use reelsmith_testkit::ScriptedLlm;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use reelsmith_core::llm::WriterLlm;
+use reelsmith_testkit::WriterLlm;
 use serde_json::json;
 
 use crate::common::{Server, must};

@@ -4,8 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reelsmith_core::llm::{LlmErrorKind, PromptStyle, ScriptedLlm, WriterLlm};
+use reelsmith_core::llm::{LlmErrorKind, PromptStyle};
 use reelsmith_core::store::GenerationStore;
+use reelsmith_testkit::{ScriptedLlm, WriterLlm};
 use serde_json::{Value, json};
 
 use crate::common::{Server, Workspace, must};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reelsmith_core::llm::WriterLlm;
+use reelsmith_testkit::WriterLlm;
 
 use crate::common::{Server, must};
 

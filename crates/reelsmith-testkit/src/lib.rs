@@ -1,9 +1,18 @@
-//! The scripted test model, for pipeline tests (feature `test-utils`).
+//! reelsmith's test models, in a crate of their own (`publish = false`) so that no product crate
+//! compiles them: [`ScriptedLlm`] answers from a script, [`WriterLlm`] always writes to length (its
+//! answers, [`written_answers`], are also the benchmarks' fake server's), and [`DirectRouter`] is
+//! an in-memory [`ModelRouter`] over one of them.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use super::*;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use reelsmith_core::llm::{
+    CallContext, Capabilities, Choice, FinishReason, Llm, LlmError, LlmErrorKind, LlmRequest,
+    LlmResponse, ModelRouter, PromptStyle, Routed, Step, TokenSink, Usage,
+};
 
 /// What both test models support: JSON schemas and `n` choices, no grammars.
 const CAPABILITIES: Capabilities = Capabilities {
@@ -175,7 +184,7 @@ fn filler(words: usize, seed: usize) -> String {
             out.push('.');
         }
     }
-    crate::text::capitalize_first(&out)
+    reelsmith_core::text::capitalize_first(&out)
 }
 
 /// What [`WriterLlm`] answers to `prompt` (the request's prompt, flattened): `n` HOOK/BODY/CTA
@@ -282,5 +291,24 @@ impl ModelRouter for DirectRouter {
             call_id,
             fallback_from: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reelsmith_core::llm::Prompt;
+
+    #[tokio::test]
+    async fn scripted_model_answers_in_order_then_fails() {
+        let m = ScriptedLlm::new(PromptStyle::Instruct)
+            .answer(["a", "b"])
+            .fail(LlmErrorKind::Server, "boom");
+        let req = LlmRequest::new(Prompt::Completion("x".into()), 0.0, 5);
+        let r = m.complete(&req, None).await;
+        assert_eq!(r.map(|r| r.choices.len()).ok(), Some(2));
+        let e = m.complete(&req, None).await.err().map(|e| e.kind);
+        assert_eq!(e, Some(LlmErrorKind::Server));
+        assert_eq!(m.requests().len(), 2);
     }
 }
