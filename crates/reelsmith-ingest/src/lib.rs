@@ -80,7 +80,13 @@ pub fn load_examples(paths: &[PathBuf]) -> Result<LoadedExamples, IngestError> {
 /// # Errors
 /// As [`load_examples`], plus front matter that names an unknown field or has a wrong type.
 pub fn load_story(path: &Path) -> Result<Story, IngestError> {
-    let (format, text) = read_text(path)?;
+    let (format, text) = read_text(path).map_err(|e| match e.kind {
+        ErrorKind::Empty => IngestError {
+            path: e.path,
+            kind: ErrorKind::EmptyStory,
+        },
+        _ => e,
+    })?;
     let err = |kind| IngestError {
         path: path.to_path_buf(),
         kind,
@@ -95,7 +101,7 @@ pub fn load_story(path: &Path) -> Result<Story, IngestError> {
     })?;
     let body = plain(format, &body).1;
     if body.is_empty() && profile == CreatorProfile::default() {
-        return Err(err(ErrorKind::Empty));
+        return Err(err(ErrorKind::EmptyStory));
     }
     Ok(Story {
         profile,

@@ -262,3 +262,19 @@ fn story_can_be_a_docx() {
     let story = load_story(&fixture("scripts.docx")).unwrap_or_else(|e| unreachable!("{e}"));
     assert!(story.text.contains("Stop drinking coffee"));
 }
+
+/// An empty story is refused as a story, not as "needs at least one script".
+#[test]
+fn an_empty_story_is_named_as_a_story() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    for content in ["", "  \n\n", "+++\n+++\n"] {
+        let p = write(dir.path(), "story.md", content.as_bytes());
+        let err = load_story(&p).err();
+        assert!(
+            matches!(err.as_ref().map(|e| &e.kind), Some(ErrorKind::EmptyStory)),
+            "{content:?}: {err:?}"
+        );
+        let text = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains("story") && !text.contains("script"), "{text}");
+    }
+}

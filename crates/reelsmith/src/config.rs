@@ -73,6 +73,9 @@ pub struct Loaded {
     pub file: Option<PathBuf>,
     /// The resolved data folder.
     pub data_dir: PathBuf,
+    /// What the user should know about how the settings were read (e.g. a `REELSMITH_*`
+    /// variable that is not a setting), printed once as warnings.
+    pub warnings: Vec<String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -108,7 +111,23 @@ pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Loaded> {
     if let Some(f) = &file {
         fig = fig.merge(Toml::file_exact(f));
     }
-    fig = fig.merge(Env::prefixed("REELSMITH_").split("__").ignore(NOT_SETTINGS));
+    // Only variables naming a setting section are settings; any other REELSMITH_* variable (a custom
+    // provider's key, REELSMITH_FAKE_API_KEY) is left alone instead of failing as an unknown field.
+    let sections = setting_sections();
+    let is_setting = {
+        let sections = sections.clone();
+        move |key: &str| {
+            let key = key.to_ascii_lowercase();
+            let first = key.split("__").next().unwrap_or_default().to_string();
+            sections.contains(&first) && !NOT_SETTINGS.contains(&key.as_str())
+        }
+    };
+    let filter = is_setting.clone();
+    fig = fig.merge(
+        Env::prefixed("REELSMITH_")
+            .filter(move |k| filter(k.as_str()))
+            .split("__"),
+    );
     if let Some(d) = data_dir {
         fig = fig.merge(Serialized::default("data_dir", d));
     }
@@ -126,11 +145,47 @@ pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Loaded> {
             .map(|d| d.data_dir().to_path_buf())
             .context("cannot find a home folder for the data folder — set REELSMITH_DATA_DIR or pass --data-dir")?,
     };
+    let key_vars: Vec<String> = config
+        .llm
+        .providers
+        .values()
+        .filter_map(|p| p.api_key_env.clone())
+        .collect();
+    let mut warnings = Vec::new();
+    for (name, _) in std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
+        .filter(|(k, _)| k.starts_with("REELSMITH_"))
+    {
+        let key = &name["REELSMITH_".len()..];
+        if is_setting(key)
+            || NOT_SETTINGS.contains(&key.to_ascii_lowercase().as_str())
+            || key_vars.contains(&name)
+        {
+            continue;
+        }
+        warnings.push(format!(
+            "{name} is not a reelsmith setting and is ignored — settings are REELSMITH_ followed by {} (sections nest with __, e.g. REELSMITH_LLM__MODEL); `reelsmith config default` lists them",
+            sections
+                .iter()
+                .map(|s| s.to_ascii_uppercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     Ok(Loaded {
         config,
         file,
         data_dir,
+        warnings,
     })
+}
+
+/// The top-level setting names (`data_dir`, `llm`...), from the settings' own shape.
+fn setting_sections() -> Vec<String> {
+    match serde_json::to_value(Config::default()) {
+        Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Loaded {

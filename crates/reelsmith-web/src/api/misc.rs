@@ -53,6 +53,7 @@ pub async fn score_text(
 
 /// Days of usage.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UsageQuery {
     /// The last N days (UTC), today included; 1–366, default 30.
     pub days: Option<u32>,

@@ -27,6 +27,7 @@ use crate::AppState;
         description = "Learn a creator's persona, write short-form video scripts in that voice, score them, keep the history. Errors are `{error, field, message}` with 422 for a wrong field, 404 for an unknown id, 401 without the token, 502/503 when the language model failed or is unavailable. Send `Authorization: Bearer TOKEN` when the server has a token.",
         license(name = "MIT OR Apache-2.0")
     ),
+    modifiers(&BearerToken),
     tags(
         (name = "personas", description = "Creator personas learned from a story and example scripts"),
         (name = "scripts", description = "Generated scripts: generate, history, versions, approval, exports"),
@@ -36,6 +37,33 @@ use crate::AppState;
     )
 )]
 struct ApiDoc;
+
+/// The `bearer` security scheme: every operation takes `Authorization: Bearer TOKEN`, which is
+/// required when the server has a token (always beyond localhost) and optional on a localhost
+/// server without one — hence each operation lists both requirements.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, doc: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The server's API token (`reelsmith serve --token`); a browser signs in at /login instead",
+                    ))
+                    .build(),
+            ),
+        );
+        doc.security = Some(vec![
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::default(),
+        ]);
+    }
+}
 
 /// The API router (paths relative to `/api/v1`) and its OpenAPI document (paths absolute).
 pub fn router() -> (Router<AppState>, Document) {
@@ -56,7 +84,39 @@ pub fn router() -> (Router<AppState>, Document) {
         .routes(routes!(misc::ready))
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::server::Server::new("/api/v1")]);
-    (router, doc)
+    (router, describe_responses(doc))
+}
+
+/// Completes what OpenAPI requires and the annotations leave out: every response gets a description
+/// (the status's reason phrase, e.g. "Unprocessable Entity"), and every operation id is made unique
+/// by its tag (`personas_list`, `scripts_list`: handlers of different modules share names).
+fn describe_responses(doc: Document) -> Document {
+    let Ok(mut v) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    for ops in v["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+        for op in ops.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            if let (Some(tag), Some(id)) = (op["tags"][0].as_str(), op["operationId"].as_str()) {
+                op["operationId"] = serde_json::Value::from(format!("{tag}_{id}"));
+            }
+            for (code, r) in op["responses"]
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|r| r.iter_mut())
+            {
+                if r["description"].as_str().is_none_or(str::is_empty) {
+                    let reason = code
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|c| axum::http::StatusCode::from_u16(c).ok())
+                        .and_then(|c| c.canonical_reason())
+                        .unwrap_or("Response");
+                    r["description"] = serde_json::Value::from(reason);
+                }
+            }
+        }
+    }
+    serde_json::from_value(v).unwrap_or(doc)
 }
 
 /// `/api/openapi.json` and `/api/docs`.

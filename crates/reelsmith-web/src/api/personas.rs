@@ -320,6 +320,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::V
 
 /// Which version to read.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A version (from 1); default: the latest.
     pub version: Option<u32>,
@@ -358,6 +359,7 @@ pub async fn delete(
 
 /// Query of `similar`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SimilarQuery {
     /// The topic or draft to compare with.
     pub topic: String,

@@ -184,6 +184,7 @@ pub async fn get(
 
 /// Filters and page of the list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this persona.
     pub persona: Option<String>,
@@ -279,6 +280,7 @@ pub async fn list(
 
 /// Export format.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// md, json, srt or teleprompter.
     pub format: String,
@@ -377,6 +379,7 @@ pub async fn approval(
 
 /// Hard or soft delete.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteQuery {
     /// Remove it for good (default false: hide it from the history).
     pub hard: Option<bool>,

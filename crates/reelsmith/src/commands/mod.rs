@@ -26,6 +26,9 @@ pub const WS: Workspace = Workspace::LOCAL;
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
     let loaded = crate::config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
     match cli.command {
         Command::Config(cmd) => config::run(cmd, &loaded),
         Command::Eval(cmd) => eval::run(cmd),

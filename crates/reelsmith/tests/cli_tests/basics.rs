@@ -268,3 +268,49 @@ fn config_file_and_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("root:***") && !err.contains("pw@"), "{err}");
 }
+
+/// A `REELSMITH_*` variable that is not a setting (a custom provider's key, a typo) never makes a
+/// command fail: a provider's key variable is used quietly, anything else gets a warning naming it.
+#[test]
+fn provider_key_variables_work_and_unknown_variables_only_warn() {
+    let u = User::new();
+    let cfg = u.home.path().join("fake.toml");
+    std::fs::write(
+        &cfg,
+        "[llm]\nprovider = \"fake\"\nmodel = \"m\"\n[llm.providers.fake]\nbase_url = \"http://127.0.0.1:9/v1\"\napi_key_env = \"REELSMITH_FAKE_API_KEY\"\n",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let mut c = u.cmd();
+    c.args(["config", "show", "--config"])
+        .arg(&cfg)
+        .env("REELSMITH_FAKE_API_KEY", "sk-test-secret")
+        .env("REELSMITH_NOT_A_SETTING", "1");
+    let out = output(c);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: REELSMITH_NOT_A_SETTING is not a reelsmith setting"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("REELSMITH_FAKE_API_KEY"), "{stderr}");
+    assert!(!stdout.contains("sk-test-secret") && !stderr.contains("sk-test-secret"));
+    // Real settings still come from the environment.
+    let mut c = u.cmd();
+    c.args(["config", "show"])
+        .env("REELSMITH_DATA_DIR", u.home.path().join("from-env"));
+    assert!(succeed(c).contains("from-env"));
+}
+
+/// An error wrapped on its way up is printed once ("…use 15 to 90 seconds" appeared twice).
+#[test]
+fn errors_are_printed_once() {
+    let u = User::new();
+    let (code, err) = u.fails(&[
+        "generate", "--persona", "maya", "--topic", "x", "--duration", "0",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("out of range").count(), 1, "{err}");
+}
