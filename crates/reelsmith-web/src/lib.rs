@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod inflight;
+pub mod request_log;
 pub mod ui;
 
 use std::net::SocketAddr;
@@ -71,6 +72,8 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Outermost, so refused requests (401, 413) are logged too.
+        .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(state)
 }
 

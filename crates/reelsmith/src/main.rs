@@ -14,16 +14,20 @@ fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     // The exporter starts before the runtime (its HTTP client is blocking); a config error is
     // reported by the command itself.
-    let telemetry = config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref())
+    let otlp = config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref())
         .ok()
-        .and_then(|l| l.config.llm.otlp_endpoint)
-        .and_then(|endpoint| match telemetry::Telemetry::install(&endpoint) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!("warning: OpenTelemetry export is off: {e}");
-                None
-            }
-        });
+        .and_then(|l| l.config.llm.otlp_endpoint);
+    let log = match &cli.command {
+        cli::Command::Serve(a) => Some(a.log_format),
+        _ => None,
+    };
+    let telemetry = match telemetry::Telemetry::install(otlp.as_deref(), log) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("warning: OpenTelemetry export and logging are off: {e}");
+            None
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

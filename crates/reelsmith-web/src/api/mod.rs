@@ -45,7 +45,9 @@ struct BearerToken;
 
 impl utoipa::Modify for BearerToken {
     fn modify(&self, doc: &mut Document) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -94,7 +96,11 @@ fn describe_responses(doc: Document) -> Document {
     let Ok(mut v) = serde_json::to_value(&doc) else {
         return doc;
     };
-    for ops in v["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+    for ops in v["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
         for op in ops.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
             if let (Some(tag), Some(id)) = (op["tags"][0].as_str(), op["operationId"].as_str()) {
                 op["operationId"] = serde_json::Value::from(format!("{tag}_{id}"));

@@ -139,10 +139,16 @@ async fn the_openapi_document_is_valid_with_query_parameters_and_a_security_sche
         }
     }
     assert!(query_params >= 15, "{query_params} query parameters");
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
     let dir = must(tempfile::tempdir());
     let file = dir.path().join("openapi.json");
-    must(std::fs::write(&file, must(serde_json::to_string_pretty(&doc))));
+    must(std::fs::write(
+        &file,
+        must(serde_json::to_string_pretty(&doc)),
+    ));
     let out = must(
         std::process::Command::new("python3")
             .args(["-m", "openapi_spec_validator"])

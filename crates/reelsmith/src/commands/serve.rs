@@ -12,6 +12,7 @@ use reelsmith_web::{AppState, Inflight, is_loopback, serve};
 
 use crate::config::Loaded;
 use crate::exit::UserError;
+use crate::telemetry::LogFormat;
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -24,6 +25,10 @@ pub struct ServeArgs {
     /// REELSMITH_SERVER__TOKEN or `[server] token`.
     #[arg(long)]
     pub token: Option<String>,
+    /// How each request (method, route, status, latency, request id) is logged on stderr: text,
+    /// or json (one object per line, for log collectors).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.

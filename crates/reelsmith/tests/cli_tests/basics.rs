@@ -309,8 +309,90 @@ fn provider_key_variables_work_and_unknown_variables_only_warn() {
 fn errors_are_printed_once() {
     let u = User::new();
     let (code, err) = u.fails(&[
-        "generate", "--persona", "maya", "--topic", "x", "--duration", "0",
+        "generate",
+        "--persona",
+        "maya",
+        "--topic",
+        "x",
+        "--duration",
+        "0",
     ]);
     assert_eq!(code, 2);
     assert_eq!(err.matches("out of range").count(), 1, "{err}");
+}
+
+/// `serve --log-format json` logs every request as one JSON line with method, route (the matched
+/// pattern), status, latency and the request id, which the response echoes.
+#[test]
+fn the_server_logs_each_request_as_json() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let u = User::new();
+    let mut c = u.cmd();
+    c.args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--log-format",
+        "json",
+        "--data-dir",
+    ])
+    .arg(u.data())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap_or_else(|e| unreachable!("{e}"));
+    let mut stdout = BufReader::new(child.stdout.take().unwrap_or_else(|| unreachable!()));
+    let mut first = String::new();
+    stdout
+        .read_line(&mut first)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let addr = first
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| unreachable!("{first}"))
+        .to_string();
+    let ask = |path: &str, id: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap_or_else(|e| unreachable!("{e}"));
+        let _ = write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nx-request-id: {id}\r\nConnection: close\r\n\r\n"
+        );
+        let mut resp = String::new();
+        let _ = s.read_to_string(&mut resp);
+        resp
+    };
+    let resp = ask("/api/v1/health", "test-123");
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(
+        resp.to_ascii_lowercase().contains("x-request-id: test-123"),
+        "{resp}"
+    );
+    let resp = ask("/api/v1/scripts/999", "test-404");
+    assert!(resp.starts_with("HTTP/1.1 404"), "{resp}");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v["fields"]["message"] == "request")
+        .collect();
+    let find = |id: &str| {
+        events
+            .iter()
+            .find(|e| e["fields"]["request_id"] == id)
+            .cloned()
+            .unwrap_or_else(|| unreachable!("no log line for {id} in\n{stderr}"))
+    };
+    let ok = find("test-123");
+    assert_eq!(ok["fields"]["method"], "GET");
+    assert_eq!(ok["fields"]["route"], "/api/v1/health");
+    assert_eq!(ok["fields"]["status"], 200);
+    assert!(ok["fields"]["latency_ms"].as_f64().is_some(), "{ok}");
+    let missing = find("test-404");
+    assert_eq!(missing["fields"]["route"], "/api/v1/scripts/{id}");
+    assert_eq!(missing["fields"]["status"], 404);
 }
