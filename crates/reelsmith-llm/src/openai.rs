@@ -306,6 +306,17 @@ impl OpenAiCompatible {
                 }
             }
         }
+        if !got_any {
+            // No event at all: the endpoint answered with something that is not an event stream
+            // (a plain completion), which the stream reader skips.
+            let why = LlmError::new(
+                LlmErrorKind::Malformed,
+                &self.spec.name,
+                &self.spec.model,
+                "the answer to a streamed request held no events",
+            );
+            return self.stop_streaming(client, request, n, sink, &why).await;
+        }
         if finishes.iter().any(Option::is_none) {
             return Err(LlmError::new(
                 LlmErrorKind::StreamCut,

@@ -313,6 +313,42 @@ async fn a_stream_is_assembled_with_its_usage() {
     assert_eq!((r.usage.prompt_tokens, r.usage.completion_tokens), (21, 7));
 }
 
+/// A server that ignores `stream: true` and answers with a plain completion (many self-hosted
+/// OpenAI-compatible servers do) still gives live progress: the whole answer reaches the sink, and
+/// later calls from the same client are made plain at once.
+#[tokio::test]
+async fn a_server_that_does_not_stream_gets_plain_calls() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json(200, "success.json"))
+        .mount(&server)
+        .await;
+    let c = client(&server.uri(), 2, 5);
+    let (sink, got) = collector();
+    let r = reelsmith_core::llm::Llm::complete(&c, &request(), Some(&sink))
+        .await
+        .unwrap_or_else(|e| unreachable!("a non-streaming server must still answer: {e}"));
+    assert!(!r.choices[0].text.is_empty());
+    assert_eq!(
+        got.lock().map(|s| s.clone()).unwrap_or_default(),
+        r.choices[0].text
+    );
+    let (sink, _) = collector();
+    let again = reelsmith_core::llm::Llm::complete(&c, &request(), Some(&sink)).await;
+    assert!(again.is_ok());
+    // One streamed try, its plain retry, then one plain call: no retries spent on streaming.
+    assert_eq!(served(&server).await, 3);
+    let bodies: Vec<serde_json::Value> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap_or_default())
+        .collect();
+    assert_eq!(bodies[0]["stream"], true);
+    assert!(bodies[1]["stream"].is_null() && bodies[2]["stream"].is_null());
+}
+
 #[tokio::test]
 async fn a_stream_cut_short_is_retried_then_reported() {
     let server = MockServer::start().await;
