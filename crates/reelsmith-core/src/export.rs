@@ -101,7 +101,7 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
                 &script.hashtags,
             );
             md.push_str(&format!(
-                "\n## Numbers\n\n{:.1} s spoken ({} words at {:.0} WPM; target {:.0} s; fit: {}) · generation {} v{} · persona {} v{} · {} · LLM cost ${:.4}\n",
+                "\n## Numbers\n\n{:.1} s spoken ({} words at {:.0} WPM; target {:.0} s; fit: {}) · generation {} v{} · persona {} v{} · {} · LLM cost {}\n",
                 script.duration_s,
                 script.words,
                 script.wpm,
@@ -112,7 +112,7 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
                 g.persona,
                 g.persona_version,
                 g.approval.as_str(),
-                g.cost_usd
+                crate::text::usd(g.cost_usd)
             ));
             if let Some(card) = &g.card {
                 md.push_str(&format!(

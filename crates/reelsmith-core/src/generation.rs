@@ -625,6 +625,61 @@ mod tests {
         );
     }
 
+    /// "#1 52 (kept)" beside "Score 67" is explained: the attempt was scored as drafted, the stored
+    /// script after fitting.
+    #[test]
+    fn a_headline_score_that_differs_from_the_kept_attempt_is_explained() {
+        let mut card = crate::score::score(&crate::score::ScoreRequest {
+            text: "Stop scrolling. Sleep is a skill. Follow for more.",
+            ..Default::default()
+        });
+        card.overall = 67.0;
+        let attempt = |index: u32, overall: f64, winner: bool| StoredAttempt {
+            index,
+            raw_text: String::new(),
+            overall: Some(overall),
+            error: None,
+            winner,
+        };
+        let mut g = Generation {
+            id: 1,
+            persona: "maya".into(),
+            persona_version: 1,
+            parent_id: None,
+            version: 1,
+            request: request(),
+            status: GenerationStatus::Completed,
+            approval: Approval::Draft,
+            approval_by: None,
+            approval_notes: None,
+            script: Some(ScriptOutput {
+                title: "t".into(),
+                body: ScriptBody::Video {
+                    sections: Vec::new(),
+                },
+                caption: String::new(),
+                hashtags: Vec::new(),
+                duration_s: 30.0,
+                words: 75,
+                wpm: 150.0,
+                fit: Fit::Trimmed,
+            }),
+            card: Some(card),
+            error: None,
+            attempts: vec![attempt(0, 52.0, true), attempt(1, 48.0, false)],
+            cost_usd: 0.0,
+            created_at: chrono::Utc::now(),
+            deleted_at: None,
+        };
+        let note = g.score_note().unwrap_or_default();
+        assert!(
+            note.contains("#1 scored 52") && note.contains("trimmed") && note.contains("scores 67"),
+            "{note}"
+        );
+        g.attempts[0].overall = Some(67.0);
+        assert_eq!(g.score_note(), None);
+    }
+
     #[test]
     fn urgent_requests_make_one_attempt() {
         let mut r = request();

@@ -6,6 +6,13 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
+/// An amount of US dollars as shown to users: `$` and four decimals (model calls cost fractions
+/// of a cent). Never "-0.0000": a sum of no costs is -0.0 in IEEE 754 (Rust's `Sum` for `f64`
+/// starts from it), shown as `$0.0000`.
+pub fn usd(amount: f64) -> String {
+    format!("${:.4}", amount + 0.0)
+}
+
 /// Words of `text` per UAX #29 (punctuation and emoji dropped, inner apostrophes kept: `don't`).
 pub fn words(text: &str) -> Vec<&str> {
     text.unicode_words().collect()
@@ -143,6 +150,13 @@ pub fn mean(values: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_sum_of_costs_is_not_negative() {
+        let none: f64 = Vec::<f64>::new().into_iter().sum();
+        assert_eq!(usd(none), "$0.0000");
+        assert_eq!(usd(0.12345), "$0.1235");
+    }
 
     #[test]
     fn words_drop_punctuation_and_emoji_but_keep_apostrophes() {

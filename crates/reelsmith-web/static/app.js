@@ -32,8 +32,25 @@
       style: data.get("style"), platform: data.get("platform"),
       attempts: Number(data.get("attempts")),
       language: data.get("language") || null,
-      requirements: String(data.get("requirements") || "").split("\n").filter(function (r) { return r.trim(); })
+      requirements: String(data.get("requirements") || "").split("\n").filter(function (r) { return r.trim(); }),
+      context: data.get("context") || null,
+      urgency: data.get("urgency") || null
     };
+    // Errors of an earlier try are cleared; each new one is shown under its field.
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error.js"), function (e) { e.remove(); });
+    function showFieldErrors(e) {
+      var list = (e.fields && e.fields.length) ? e.fields : (e.field ? [{ field: e.field, message: e.message }] : []);
+      list.forEach(function (f) {
+        var input = form.querySelector("[name='" + f.field + "']");
+        if (!input) return;
+        var p = document.createElement("p");
+        p.className = "field-error js";
+        p.id = "error-" + f.field;
+        p.setAttribute("role", "alert");
+        p.textContent = f.message;
+        input.insertAdjacentElement("afterend", p);
+      });
+    }
     button.disabled = true;
     out.hidden = false;
     out.textContent = "";
@@ -47,7 +64,10 @@
       body: JSON.stringify(body)
     }).then(function (resp) {
       if (!resp.ok) {
-        return resp.json().then(function (e) { throw new Error((e.field ? e.field + ": " : "") + e.message); });
+        return resp.json().then(function (e) {
+          showFieldErrors(e);
+          throw new Error((e.field && !(e.fields && e.fields.length) ? e.field + ": " : "") + e.message);
+        });
       }
       var reader = resp.body.getReader(), decoder = new TextDecoder(), buffer = "";
       function pump() {

@@ -31,7 +31,7 @@ fn bars(id: &str, rows: &[(String, f64)], unit: &str, decimals: usize) -> Markup
                 @let y = i as f64 * h + 2.0;
                 text x="0" y=(y + 14.0) { (label) }
                 rect x="110" y=(y + 3.0) height="14" width=(format!("{:.1}", v / max * 150.0)) fill="#c2185b" rx="2" {}
-                text x=(format!("{:.1}", 114.0 + v / max * 150.0)) y=(y + 14.0) { (format!("{v:.decimals$}")) (unit) }
+                text x=(format!("{:.1}", 114.0 + v / max * 150.0)) y=(y + 14.0) { (format!("{:.decimals$}", v + 0.0)) (unit) }
             }
         }
     }
@@ -117,7 +117,7 @@ async fn render(state: &AppState) -> UiResult<Markup> {
         "Analytics",
         html! {
             h1 { "Analytics" }
-            p #totals { strong { (rows.len()) } " generations · " strong { (calls) } " LLM calls · " strong { (format!("${total_cost:.4}")) } " LLM cost" }
+            p #totals { strong { (rows.len()) } " generations · " strong { (calls) } " LLM calls · " strong { (reelsmith_core::text::usd(total_cost)) } " LLM cost" }
             div.charts {
                 div.card { h2 { "Generations per day" } (bars("chart-generations", &last(per_day), "", 0)) }
                 div.card { h2 { "LLM cost per day (USD)" } (bars("chart-cost", &last(cost_day), "", 4)) }

@@ -40,6 +40,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/personas", get(personas::list).post(personas::create))
         .route("/personas/{name}", get(personas::show))
+        .route("/personas/{name}/profile", post(personas::edit))
+        .route("/personas/{name}/delete", post(personas::delete))
         .route("/generate", get(scripts::form).post(scripts::generate))
         .route("/scripts/{id}", get(scripts::show))
         .route("/scripts/{id}/sections", post(scripts::regenerate))

@@ -1,11 +1,16 @@
 //! Persona pages: the list with a create form (paste or upload story and examples) and one
 //! persona's profile and learned style with its evidence.
 
-use axum::extract::{Multipart, Path, State};
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use reelsmith_app::learn::LearnInput;
+use reelsmith_core::persona::{CreatorProfile, PersonaVersion};
 use reelsmith_core::store::PersonaStore;
 use reelsmith_core::style::WpmSource;
+use serde::Deserialize;
 
 use super::{UiResult, page, ui};
 use crate::AppState;
@@ -69,21 +74,228 @@ fn pct(x: f64) -> String {
     format!("{:.0} %", x * 100.0)
 }
 
-/// `GET /personas/{name}`.
-pub async fn show(State(state): State<AppState>, Path(name): Path<String>) -> UiResult<Markup> {
+/// Which version of a persona to show.
+#[derive(Debug, Deserialize)]
+pub struct VersionQuery {
+    version: Option<u32>,
+}
+
+/// `GET /personas/{name}[?version=N]`.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> UiResult<Markup> {
     let p = state
+        .store
+        .persona(state.workspace, &name, q.version)
+        .await
+        .map_err(ui)?;
+    Ok(persona_page(&p, None))
+}
+
+/// The profile form as typed: list fields comma-separated, the length as text.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    niche: String,
+    #[serde(default)]
+    target_audience: String,
+    #[serde(default)]
+    unique_voice: String,
+    #[serde(default)]
+    storytelling_style: String,
+    #[serde(default)]
+    expertise: String,
+    #[serde(default)]
+    personality_traits: String,
+    #[serde(default)]
+    pain_points: String,
+    #[serde(default)]
+    desires: String,
+    #[serde(default)]
+    successful_topics: String,
+    #[serde(default)]
+    optimal_length_s: String,
+}
+
+impl ProfileForm {
+    fn profile(&self) -> Result<CreatorProfile, (&'static str, String)> {
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let list = |s: &str| -> Vec<String> {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let optimal_length_s = match text(&self.optimal_length_s) {
+            None => None,
+            Some(t) => Some(t.parse::<u32>().map_err(|_| {
+                (
+                    "optimal_length_s",
+                    format!("'{t}' is not a whole number of seconds"),
+                )
+            })?),
+        };
+        Ok(CreatorProfile {
+            display_name: text(&self.display_name),
+            niche: text(&self.niche),
+            target_audience: text(&self.target_audience),
+            unique_voice: text(&self.unique_voice),
+            storytelling_style: text(&self.storytelling_style),
+            expertise: list(&self.expertise),
+            personality_traits: list(&self.personality_traits),
+            pain_points: list(&self.pain_points),
+            desires: list(&self.desires),
+            successful_topics: list(&self.successful_topics),
+            optimal_length_s,
+            ..CreatorProfile::default()
+        })
+    }
+}
+
+/// `POST /personas/{name}/profile`: the edited profile as a new version with the same examples;
+/// a wrong field comes back in the form, under the field (422).
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Form(f): Form<ProfileForm>,
+) -> UiResult<Response> {
+    let current = state
         .store
         .persona(state.workspace, &name, None)
         .await
         .map_err(ui)?;
+    let refused = |field: &'static str, reason: String| {
+        let body = persona_page(&current, Some((field, reason)));
+        (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+    };
+    let profile = match f.profile() {
+        Ok(p) => p,
+        Err((field, reason)) => return Ok(refused(field, reason)),
+    };
+    if let Err(e) = profile.validate() {
+        let reason = e.to_string();
+        let field = PROFILE_FIELDS
+            .iter()
+            .map(|(f, _)| *f)
+            .find(|f| reason.contains(f))
+            .unwrap_or("profile");
+        return Ok(refused(field, reason));
+    }
+    let input = LearnInput {
+        name,
+        profile,
+        examples: Vec::new(),
+        append: false,
+    };
+    let learned = learn(&state, input, Some(false)).await.map_err(ui)?;
+    Ok(Redirect::to(&format!("/personas/{}", learned.persona.name)).into_response())
+}
+
+/// The delete confirmation.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /personas/{name}/delete`: deletes every version once confirmed, then lists the rest.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Form(f): Form<DeleteForm>,
+) -> UiResult<Response> {
+    let current = state
+        .store
+        .persona(state.workspace, &name, None)
+        .await
+        .map_err(ui)?;
+    if f.confirm != "yes" {
+        let body = persona_page(
+            &current,
+            Some((
+                "confirm",
+                "tick the box to confirm: deleting removes every version and example".into(),
+            )),
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    state
+        .store
+        .delete_persona(state.workspace, &name)
+        .await
+        .map_err(ui)?;
+    Ok(Redirect::to("/personas").into_response())
+}
+
+/// The profile fields the form edits, with their labels.
+const PROFILE_FIELDS: [(&str, &str); 11] = [
+    ("display_name", "Display name"),
+    ("niche", "Niche"),
+    ("target_audience", "Audience"),
+    ("unique_voice", "Unique voice"),
+    ("storytelling_style", "Storytelling"),
+    ("expertise", "Expertise (comma-separated)"),
+    ("personality_traits", "Traits (comma-separated)"),
+    ("pain_points", "Pain points (comma-separated)"),
+    ("desires", "Desires (comma-separated)"),
+    ("successful_topics", "Topics that worked (comma-separated)"),
+    ("optimal_length_s", "Optimal length (seconds)"),
+];
+
+/// A profile field's current value as the form shows it.
+fn field_value(prof: &CreatorProfile, field: &str) -> String {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    match field {
+        "display_name" => opt(&prof.display_name),
+        "niche" => opt(&prof.niche),
+        "target_audience" => opt(&prof.target_audience),
+        "unique_voice" => opt(&prof.unique_voice),
+        "storytelling_style" => opt(&prof.storytelling_style),
+        "expertise" => prof.expertise.join(", "),
+        "personality_traits" => prof.personality_traits.join(", "),
+        "pain_points" => prof.pain_points.join(", "),
+        "desires" => prof.desires.join(", "),
+        "successful_topics" => prof.successful_topics.join(", "),
+        "optimal_length_s" => prof
+            .optimal_length_s
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// One persona version's page; `problem` is a form field and what is wrong with it.
+fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
     let s = &p.style;
     let prof = &p.profile;
-    Ok(page(
+    let err = |field: &str| {
+        html! {
+            @if let Some((f, reason)) = &problem {
+                @if *f == field { p.field-error id={ "error-" (field) } role="alert" { (reason) } }
+            }
+        }
+    };
+    page(
         &p.name,
         "Personas",
         html! {
             h1 { (prof.display_name.as_deref().unwrap_or(&p.name)) " " span.muted { "v" (p.version) " of " (p.versions) } }
+            @if problem.is_some() { p.card.error role="alert" { "Something needs fixing: see below." } }
             p { a.button href={ "/generate?persona=" (p.name) } { "Write a script as " (p.name) } }
+            @if p.versions > 1 {
+                nav.versions aria-label="versions" { "Versions: "
+                    @for v in 1..=p.versions {
+                        @if v == p.version { strong { "v" (v) } } @else { a href={ "/personas/" (p.name) "?version=" (v) } { "v" (v) } }
+                        " "
+                    }
+                    @if p.version < p.versions { span.muted { "(an older version: scripts are written from the latest)" } }
+                }
+            }
             div.card {
                 h2 { "Profile" }
                 table { tbody {
@@ -145,6 +357,27 @@ pub async fn show(State(state): State<AppState>, Path(name): Path<String>) -> Ui
                         p { (e.example.text) } }
                 }
             }
+            details.card #edit open[problem.as_ref().is_some_and(|(f, _)| *f != "confirm")] {
+                summary { strong { "Edit the profile" } " — saves a new version with the same examples" }
+                form #profile-form method="post" action={ "/personas/" (p.name) "/profile" } {
+                    @for (field, label) in PROFILE_FIELDS {
+                        label for=(field) { (label) }
+                        input id=(field) type="text" name=(field) value=(field_value(prof, field));
+                        (err(field))
+                    }
+                    (err("profile"))
+                    p.muted { "An emptied field keeps its value (learning again only adds)." }
+                    button type="submit" { "Save as version " (p.versions + 1) }
+                }
+            }
+            details.card #delete open[problem.as_ref().is_some_and(|(f, _)| *f == "confirm")] {
+                summary { strong { "Delete this persona" } }
+                form #delete-form method="post" action={ "/personas/" (p.name) "/delete" } {
+                    label { input type="checkbox" name="confirm" value="yes"; " Delete " (p.name) " with its " (p.versions) " version(s) and their examples" }
+                    (err("confirm"))
+                    button.danger type="submit" { "Delete" }
+                }
+            }
         },
-    ))
+    )
 }

@@ -295,7 +295,7 @@ fn script_body(g: &Generation) -> Markup {
             " · " a href={ "/personas/" (g.persona) } { (g.persona) } " v" (g.persona_version)
             " · " (g.request.style.as_str()) " · " (g.request.platform.as_str()) " · "
             span class={ "pill " (g.approval.as_str()) } { (g.approval.as_str().replace('_', " ")) }
-            " · LLM cost $" (format!("{:.4}", g.cost_usd))
+            " · LLM cost " (reelsmith_core::text::usd(g.cost_usd))
         }
         @if g.deleted_at.is_some() { p.card.error { "This generation was deleted; it stays readable here." } }
         @if let Some(err) = &g.error { div.card.error { p { strong { "Failed: " } (err) } } }
@@ -355,7 +355,10 @@ fn script_body(g: &Generation) -> Markup {
                 }
             }
         }
-        @if let Some(c) = &g.card { (card(c)) }
+        @if let Some(c) = &g.card {
+            @if let Some(note) = g.score_note() { p.card.muted #score-note { (note) } }
+            (card(c))
+        }
         @if g.attempts.len() > 1 {
             div.card #attempts {
                 h2 { "Attempts" }

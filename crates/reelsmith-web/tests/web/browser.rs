@@ -218,5 +218,34 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
     must(c.goto(&s.url("/analytics")).await);
     assert!(source(&c).await.contains("<strong>2</strong> generations"));
     shot(&c, "7-analytics").await;
+
+    // On a 375 px phone nothing runs off the screen: every page fits its width.
+    must(c.set_window_size(375, 812).await);
+    for path in [
+        "/generate",
+        "/personas/nurse",
+        &first,
+        "/history",
+        "/analytics",
+    ] {
+        must(c.goto(&s.url(path)).await);
+        let widths = must(
+            c.execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await,
+        );
+        let (scroll, inner) = (
+            widths[0].as_f64().unwrap_or(0.0),
+            widths[1].as_f64().unwrap_or(1.0),
+        );
+        assert!(
+            scroll <= inner,
+            "{path} is {scroll} px wide on a {inner} px screen"
+        );
+    }
+    must(c.goto(&s.url("/generate")).await);
+    shot(&c, "8-phone-375").await;
     must(c.close().await);
 }

@@ -141,3 +141,159 @@ async fn the_pages_work_without_javascript() {
     let (status, css, _) = text(http.get(s.url("/static/app.js"))).await;
     assert!(status == 200 && css.contains("text/event-stream"));
 }
+
+fn no_redirects() -> reqwest::Client {
+    must(
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build(),
+    )
+}
+
+async fn learn(s: &Server, http: &reqwest::Client, name: &str) {
+    let examples = "Night shift tip. Wear dark glasses home. Follow for more.\n---\nCaffeine tip. Stop coffee six hours before sleep. Save this.";
+    let form = reqwest::multipart::Form::new()
+        .text("name", name.to_string())
+        .text("examples_text", examples);
+    let (status, _, _) = text(http.post(s.url("/personas")).multipart(form)).await;
+    assert_eq!(status, 303);
+}
+
+/// The generate form shows every wrong field under the field, keeps what was typed, and
+/// preselects the persona last written for (not the alphabetically first).
+#[tokio::test]
+async fn form_errors_show_under_each_field_and_the_last_persona_is_preselected() {
+    let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
+    let http = no_redirects();
+    learn(&s, &http, "alpha").await;
+    learn(&s, &http, "zed").await;
+    let form = [
+        ("persona", "zed"),
+        ("topic", ""),
+        ("duration_s", "5"),
+        ("attempts", "99"),
+        ("language", "xx"),
+        ("context", "Our guide is free until Friday."),
+    ];
+    let (status, body, _) = text(http.post(s.url("/generate")).form(&form)).await;
+    assert_eq!(status, 422);
+    for field in ["topic", "duration_s", "attempts", "language"] {
+        assert!(
+            body.contains(&format!("id=\"error-{field}\"")),
+            "no error under {field}: {body}"
+        );
+    }
+    assert!(
+        body.contains("Our guide is free until Friday."),
+        "typed text is kept"
+    );
+    assert!(body.contains("<option value=\"zed\" selected"), "{body}");
+    let ok = [
+        ("persona", "zed"),
+        ("topic", "naps before nights"),
+        ("duration_s", "20"),
+        ("urgency", "urgent"),
+    ];
+    let (status, _, location) = text(http.post(s.url("/generate")).form(&ok)).await;
+    assert_eq!(status, 303, "{location:?}");
+    let (_, body, _) = text(http.get(s.url("/generate"))).await;
+    assert!(body.contains("<option value=\"zed\" selected"), "{body}");
+    assert!(body.contains("name=\"context\"") && body.contains("name=\"urgency\""));
+    // Analytics with no cost says $0.0000, never $-0.0000.
+    let (_, body, _) = text(http.get(s.url("/analytics"))).await;
+    assert!(body.contains("$0.0000") && !body.contains("$-0"), "{body}");
+}
+
+/// A persona can be edited (a new version with the same examples), read at an older version, and
+/// deleted once confirmed — from the UI, as the API could.
+#[tokio::test]
+async fn personas_are_edited_switched_and_deleted_in_the_ui() {
+    let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
+    let http = no_redirects();
+    learn(&s, &http, "nurse").await;
+    let (status, body, _) = text(http.post(s.url("/personas/nurse/profile")).form(&[
+        ("niche", "sleep for shift workers"),
+        ("expertise", "sleep, caffeine"),
+        ("optimal_length_s", "abc"),
+    ]))
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("id=\"error-optimal_length_s\""), "{body}");
+    let (status, _, location) = text(http.post(s.url("/personas/nurse/profile")).form(&[
+        ("niche", "sleep for shift workers"),
+        ("expertise", "sleep, caffeine"),
+        ("optimal_length_s", "30"),
+    ]))
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/personas/nurse"))
+    );
+    let (_, body, _) = text(http.get(s.url("/personas/nurse"))).await;
+    assert!(
+        body.contains("v2 of 2") && body.contains("sleep for shift workers"),
+        "{body}"
+    );
+    assert!(
+        body.contains("href=\"/personas/nurse?version=1\""),
+        "{body}"
+    );
+    let (_, body, _) = text(http.get(s.url("/personas/nurse?version=1"))).await;
+    assert!(body.contains("v1 of 2") && !body.contains("value=\"sleep for shift workers\""));
+    let (status, body, _) = text(
+        http.post(s.url("/personas/nurse/delete"))
+            .form(&[("x", "")]),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("id=\"error-confirm\""), "{body}");
+    let (status, _, location) = text(
+        http.post(s.url("/personas/nurse/delete"))
+            .form(&[("confirm", "yes")]),
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/personas")));
+    let (status, _, _) = text(http.get(s.url("/personas/nurse"))).await;
+    assert_eq!(status, 404);
+}
+
+/// An upload that cannot be read is named by the user's file name, never the server's temporary
+/// path; and an uploaded example's source is its file name.
+#[tokio::test]
+async fn upload_errors_and_sources_name_the_users_file() {
+    let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
+    let http = no_redirects();
+    let form = reqwest::multipart::Form::new().text("name", "nurse").part(
+        "examples",
+        reqwest::multipart::Part::bytes(b"%PDF-1.4 this is not really a pdf".to_vec())
+            .file_name("my reels.pdf"),
+    );
+    let (status, body) = s
+        .send(
+            s.req(reqwest::Method::POST, "/api/v1/personas/upload")
+                .multipart(form),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.contains("my reels.pdf"), "{message}");
+    assert!(
+        !message.contains("/tmp") && !message.contains(".tmp"),
+        "{message}"
+    );
+    let form = reqwest::multipart::Form::new().text("name", "nurse").part(
+        "examples",
+        reqwest::multipart::Part::bytes(
+            b"Stop scrolling. Sleep is a skill. Follow for more.".to_vec(),
+        )
+        .file_name("reel-01.txt"),
+    );
+    let (status, _, _) = text(http.post(s.url("/personas")).multipart(form)).await;
+    assert_eq!(status, 303);
+    let (_, v) = s.get("/api/v1/personas/nurse").await;
+    let source = v["examples"][0]["source"].as_str().unwrap_or_default();
+    assert!(
+        source.contains("reel-01.txt") && !source.contains("/tmp"),
+        "{source}"
+    );
+}
