@@ -4,15 +4,18 @@
 #   2. sentences embedded per second by reelsmith (candle) and by sentence-transformers (PyTorch, the
 #      reference implementation) on the same sentences, same model files, same batch size, in this run,
 #      with the ratio;
-#   3. a generation's overhead over one bare call, and its tokens/s on the local model (bench generate);
-#   4. the server under load: generations and GET /scripts/{id} per second, p50/p99 (bench serve).
+#   3. a generation's overhead over one bare call, and its tokens/s on the local model
+#      (reelsmith-dev bench generate, developer tooling);
+#   4. the server under load: generations and GET /scripts/{id} per second, p50/p99
+#      (reelsmith-dev bench serve).
 # sentence-transformers goes into a throwaway venv ($BENCH_VENV, default ~/.cache/reelsmith-bench-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-cargo build --release --locked --quiet -p reelsmith
+cargo build --release --locked --quiet -p reelsmith -p reelsmith-dev
 bin="${CARGO_TARGET_DIR:-target}/release/reelsmith"
+dev="${CARGO_TARGET_DIR:-target}/release/reelsmith-dev"
 rounds="${BENCH_ROUNDS:-7}"
 
 echo "## Score card"
@@ -61,6 +64,6 @@ print("| ratio reelsmith / sentence-transformers | %.2f | | |" % (rs["median_per
 PY
 
 echo "## Generation"
-"$bin" bench generate --rounds "$rounds"
+"$dev" bench generate --rounds "$rounds"
 echo "## Server under load"
-"$bin" bench serve
+"$dev" bench serve

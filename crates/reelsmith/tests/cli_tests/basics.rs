@@ -396,3 +396,46 @@ fn the_server_logs_each_request_as_json() {
     assert_eq!(missing["fields"]["route"], "/api/v1/scripts/{id}");
     assert_eq!(missing["fields"]["status"], 404);
 }
+
+/// Names in any script are names ("lucía", "Zoë"); a language code no language has, an unknown
+/// urgency and a platform whose format is not written yet are refused before any model runs, each
+/// named with the fix, all at once.
+#[test]
+fn unicode_names_work_and_bad_request_fields_are_refused_together() {
+    let u = User::new();
+    for name in ["lucía", "Zoë"] {
+        u.ok(&[
+            "persona",
+            "learn",
+            "--name",
+            name,
+            "--examples",
+            "examples/lucia/scripts",
+        ]);
+        let shown = u.json(&["persona", "show", name, "--json"]);
+        assert_eq!(shown["name"], name);
+    }
+    let (code, err) = u.fails(&[
+        "generate",
+        "--persona",
+        "lucía",
+        "--topic",
+        "ahorro",
+        "--language",
+        "xx",
+        "--urgency",
+        "asap",
+        "--platform",
+        "linkedin",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    for needle in [
+        "language: 'xx' is not a language code",
+        "platform: linkedin takes a text post",
+        "urgency: 'asap' is not one of normal, trending, urgent",
+    ] {
+        assert!(err.contains(needle), "{needle} missing from: {err}");
+    }
+    let history = u.json(&["history", "--json"]);
+    assert_eq!(history["total"], 0, "nothing is stored");
+}
