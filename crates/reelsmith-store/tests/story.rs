@@ -612,37 +612,20 @@ async fn concurrent_writers_on_sqlite_all_succeed() {
 
 #[tokio::test]
 async fn story_on_postgres() {
-    // (the schema comparison of both backends is tests/schema.rs)
-    let Ok(url) = std::env::var("REELSMITH_TEST_DATABASE_URL") else {
+    // A fresh database per run, so leftovers of an earlier run cannot interfere.
+    let Some((url, db, mut admin)) = schema::fresh_postgres("story").await else {
         eprintln!(
             "REELSMITH_TEST_DATABASE_URL is not set: PostgreSQL story skipped (scripts/test.sh sets it)"
         );
         return;
     };
-    // A fresh database per run, so leftovers of an earlier run cannot interfere.
-    let db = format!(
-        "reelsmith_story_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_micros()
-    );
-    let mut admin = sqlx::PgConnection::connect(&url)
-        .await
-        .unwrap_or_else(|e| unreachable!("connect {url}: {e}"));
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let (base, _) = url.rsplit_once('/').unwrap_or((&url, ""));
-    let store = Store::connect(&format!("{base}/{db}"))
+    let store = Store::connect(&url)
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(store.backend(), Backend::Postgres);
     story(&store).await;
     store.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db}")))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    schema::drop_postgres(&db, &mut admin).await;
 }
 
 #[tokio::test]

@@ -42,19 +42,19 @@ fn persona() -> PersonaVersion {
     PersonaVersion::unsaved("nurse", examples, Some("en"))
 }
 
-async fn run(model: ScriptedLlm, duration_s: f64) -> Result<Generated, GenerateError> {
-    let router = DirectRouter::new(Arc::new(model));
-    let p = persona();
-    assert!(
-        (p.style.pace.wpm - 150.0).abs() < 1.0,
-        "{}",
-        p.style.pace.wpm
-    );
-    let job = Job {
-        persona: &p,
-        examples: &[0, 1],
+/// A casual, educational job in English for `persona`, without trends or an embedder.
+fn job<'a>(
+    persona: &'a PersonaVersion,
+    examples: &'a [usize],
+    topic: &'a str,
+    duration_s: f64,
+    attempts: u32,
+) -> Job<'a> {
+    Job {
+        persona,
+        examples,
         brief: Brief {
-            topic: "sleeping after nights",
+            topic,
             duration_s,
             content_type: ContentType::Educational,
             tone: Style::Casual,
@@ -64,9 +64,20 @@ async fn run(model: ScriptedLlm, duration_s: f64) -> Result<Generated, GenerateE
             language: "English",
         },
         trends: &[],
-        attempts: 3,
+        attempts,
         embedder: None,
-    };
+    }
+}
+
+async fn run(model: ScriptedLlm, duration_s: f64) -> Result<Generated, GenerateError> {
+    let router = DirectRouter::new(Arc::new(model));
+    let p = persona();
+    assert!(
+        (p.style.pace.wpm - 150.0).abs() < 1.0,
+        "{}",
+        p.style.pace.wpm
+    );
+    let job = job(&p, &[0, 1], "sleeping after nights", duration_s, 3);
     generate(&router, CallContext::default(), &job, None).await
 }
 
@@ -173,23 +184,7 @@ async fn one_section_is_rewritten_and_the_rest_kept() {
     );
     let router = DirectRouter::new(model.clone());
     let p = persona();
-    let job = Job {
-        persona: &p,
-        examples: &[0],
-        brief: Brief {
-            topic: "sleep",
-            duration_s: 30.0,
-            content_type: ContentType::Educational,
-            tone: Style::Casual,
-            requirements: &[],
-            context: None,
-            trending: &[],
-            language: "English",
-        },
-        trends: &[],
-        attempts: 1,
-        embedder: None,
-    };
+    let job = job(&p, &[0], "sleep", 30.0, 1);
     let draft = reelsmith_core::script::parse_draft(&script(75)).unwrap_or_default();
     let r = regenerate_section(
         &router,

@@ -94,6 +94,15 @@ pub async fn show(
     Ok(persona_page(&p, None))
 }
 
+/// The persona's latest version in the request's workspace.
+async fn latest(state: &AppState, name: &str) -> UiResult<PersonaVersion> {
+    state
+        .store
+        .persona(state.workspace, name, None)
+        .await
+        .map_err(ui)
+}
+
 /// The profile form as typed: list fields comma-separated, the length as text.
 #[derive(Debug, Default, Deserialize)]
 pub struct ProfileForm {
@@ -164,11 +173,7 @@ pub async fn edit(
     Path(name): Path<String>,
     Form(f): Form<ProfileForm>,
 ) -> UiResult<Response> {
-    let current = state
-        .store
-        .persona(state.workspace, &name, None)
-        .await
-        .map_err(ui)?;
+    let current = latest(&state, &name).await?;
     let refused = |field: &'static str, reason: String| {
         let body = persona_page(&current, Some((field, reason)));
         (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
@@ -209,11 +214,7 @@ pub async fn delete(
     Path(name): Path<String>,
     Form(f): Form<DeleteForm>,
 ) -> UiResult<Response> {
-    let current = state
-        .store
-        .persona(state.workspace, &name, None)
-        .await
-        .map_err(ui)?;
+    let current = latest(&state, &name).await?;
     if f.confirm != "yes" {
         let body = persona_page(
             &current,

@@ -285,6 +285,43 @@ async fn progress_streams_as_server_sent_events() {
     assert_eq!(resp.status().as_u16(), 422);
 }
 
+/// The request takes background (`context`) and an urgency; an urgent request makes one attempt;
+/// several wrong fields come back together, each named.
+#[tokio::test]
+async fn context_and_urgency_are_part_of_the_request() {
+    let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
+    s.learn_nurse().await;
+    let mut body = request("sleeping after nights");
+    body["context"] = json!("The free sleep guide is on my site until Friday.");
+    body["urgency"] = json!("urgent");
+    let (status, g) = s.post("/api/v1/scripts/generate", body).await;
+    assert_eq!(status, 201, "{g}");
+    assert_eq!(g["request"]["urgency"], "urgent");
+    assert_eq!(
+        g["request"]["context"],
+        "The free sleep guide is on my site until Friday."
+    );
+    assert_eq!(g["attempts"].as_array().map(Vec::len), Some(1));
+    let (status, err) = s
+        .post(
+            "/api/v1/scripts/generate",
+            json!({"persona": "nurse", "topic": "", "duration_s": 5, "urgency": "asap", "platform": "x"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{err}");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["topic", "duration_s", "platform", "urgency"],
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn a_failing_model_is_502_or_503_with_its_reason_and_is_recorded() {
     let model = ScriptedLlm::new(PromptStyle::Instruct)
