@@ -91,13 +91,24 @@ impl std::error::Error for GenerateError {
 /// the same card `reelsmith score` computes (voice match with the embedding evidence when the job
 /// has the model).
 pub(crate) fn card_for(job: &Job<'_>, text: &str, target_s: f64) -> ScoreCard {
-    crate::score::card(
+    let evidence = crate::retrieve::voice_evidence(job.persona, text, job.embedder);
+    card_with(job, text, target_s, evidence)
+}
+
+/// [`card_for`] with the embedding evidence already computed.
+fn card_with(
+    job: &Job<'_>,
+    text: &str,
+    target_s: f64,
+    evidence: Option<reelsmith_core::score::EmbeddingEvidence>,
+) -> ScoreCard {
+    crate::score::card_with_evidence(
         Some(job.persona),
         text,
         Some(target_s),
         Some(&job.persona.style.language.code),
         job.trends,
-        job.embedder,
+        evidence.as_ref(),
     )
 }
 
@@ -160,15 +171,12 @@ pub async fn generate(
         .map(|c| {
             let text = with_hook_label(style, &c.text);
             match parse_draft(&text) {
-                Ok(d) => {
-                    let card = card_for(job, &d.text(), brief.duration_s);
-                    Attempt {
-                        text,
-                        draft: Some(d),
-                        error: None,
-                        card: Some(card),
-                    }
-                }
+                Ok(d) => Attempt {
+                    text,
+                    draft: Some(d),
+                    error: None,
+                    card: None,
+                },
                 Err(e) => Attempt {
                     text,
                     draft: None,
@@ -178,6 +186,22 @@ pub async fn generate(
             }
         })
         .collect();
+    // Every parsed attempt is scored as `score` would score it; their embeddings in one batch.
+    let texts: Vec<String> = tried
+        .iter()
+        .filter_map(|a| a.draft.as_ref().map(Draft::text))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut evidence =
+        crate::retrieve::voice_evidence_all(persona, &refs, job.embedder).into_iter();
+    for (a, text) in tried.iter_mut().filter(|a| a.draft.is_some()).zip(&texts) {
+        a.card = Some(card_with(
+            job,
+            text,
+            brief.duration_s,
+            evidence.next().flatten(),
+        ));
+    }
     // A base model that ran out of tokens before its CTA gets the CTA line completed.
     if style == PromptStyle::Base {
         for i in 0..tried.len() {

@@ -2,7 +2,7 @@
 //! top-k), for the prompt's few-shot evidence, for voice-match evidence and for the `similar`
 //! lookups. Every caller takes k from here.
 
-use reelsmith_core::embed::{Embedder, nearest_examples};
+use reelsmith_core::embed::{Embedder, example_vectors, nearest_examples, top_k};
 use reelsmith_core::generation::FieldError;
 use reelsmith_core::persona::{PersonaVersion, SimilarHit};
 use reelsmith_core::score::EmbeddingEvidence;
@@ -51,6 +51,30 @@ pub fn voice_evidence(
     let m = embedder?;
     let hits = off_runtime(|| nearest_examples(p, m, text, VOICE_EVIDENCE_EXAMPLES)).ok()?;
     Some(EmbeddingEvidence::from_hits(p, &hits))
+}
+
+/// [`voice_evidence`] of several texts with one batched embedding call (a generation's attempts):
+/// one entry per text, all `None` without a model or without the persona's vectors.
+pub fn voice_evidence_all(
+    p: &PersonaVersion,
+    texts: &[&str],
+    embedder: Option<&dyn Embedder>,
+) -> Vec<Option<EmbeddingEvidence>> {
+    let none = || vec![None; texts.len()];
+    let Some(m) = embedder else { return none() };
+    let Ok(vectors) = example_vectors(p, m) else {
+        return none();
+    };
+    match off_runtime(|| m.embed(texts)) {
+        Ok(queries) if queries.len() == texts.len() => queries
+            .iter()
+            .map(|q| {
+                let hits = top_k(q, &vectors, VOICE_EVIDENCE_EXAMPLES);
+                Some(EmbeddingEvidence::from_hits(p, &hits))
+            })
+            .collect(),
+        _ => none(),
+    }
 }
 
 /// The `k` examples closest in meaning to `topic` (default [`DEFAULT_SIMILAR`]), most similar

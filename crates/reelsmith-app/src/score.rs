@@ -5,7 +5,7 @@
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S, PersonaVersion};
-use reelsmith_core::score::{ScoreCard, ScoreRequest, score};
+use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
 use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
 
 use crate::ServiceError;
@@ -27,6 +27,18 @@ pub fn card(
     embedder: Option<&dyn Embedder>,
 ) -> ScoreCard {
     let evidence = persona.and_then(|p| voice_evidence(p, text, embedder));
+    card_with_evidence(persona, text, target_s, language, trends, evidence.as_ref())
+}
+
+/// [`card`] with the embedding evidence already computed (a batch of attempts embeds once).
+pub fn card_with_evidence(
+    persona: Option<&PersonaVersion>,
+    text: &str,
+    target_s: Option<f64>,
+    language: Option<&str>,
+    trends: &[String],
+    evidence: Option<&EmbeddingEvidence>,
+) -> ScoreCard {
     score(&ScoreRequest {
         text,
         target_s,
@@ -34,7 +46,7 @@ pub fn card(
         profile: persona.map(|p| &p.profile),
         trends,
         language,
-        embedding: evidence.as_ref(),
+        embedding: evidence,
     })
 }
 

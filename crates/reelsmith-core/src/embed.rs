@@ -48,17 +48,12 @@ pub fn top_k(query: &[f32], candidates: &[&[f32]], k: usize) -> Vec<(usize, f32)
     scored
 }
 
-/// The persona version's examples closest to `query`: `(example index, cosine)`, most similar first.
+/// The version's example vectors made by `model`, in example order.
 ///
 /// # Errors
-/// [`Error::Model`] when the version's examples have no vectors from `model` (learned without it, or
-/// with another model), or when embedding the query fails.
-pub fn nearest_examples(
-    p: &PersonaVersion,
-    model: &dyn Embedder,
-    query: &str,
-    k: usize,
-) -> Result<Vec<(usize, f32)>> {
+/// [`Error::Model`] when any example has no vector from `model` (learned without it, or with
+/// another model).
+pub fn example_vectors<'p>(p: &'p PersonaVersion, model: &dyn Embedder) -> Result<Vec<&'p [f32]>> {
     let vectors: Vec<&[f32]> = p
         .examples
         .iter()
@@ -78,6 +73,21 @@ pub fn nearest_examples(
             p.name
         )));
     }
+    Ok(vectors)
+}
+
+/// The persona version's examples closest to `query`: `(example index, cosine)`, most similar first.
+///
+/// # Errors
+/// [`Error::Model`] when the version's examples have no vectors from `model` (learned without it, or
+/// with another model), or when embedding the query fails.
+pub fn nearest_examples(
+    p: &PersonaVersion,
+    model: &dyn Embedder,
+    query: &str,
+    k: usize,
+) -> Result<Vec<(usize, f32)>> {
+    let vectors = example_vectors(p, model)?;
     let q = model
         .embed(&[query])?
         .into_iter()

@@ -38,7 +38,8 @@ pub struct SimilarArgs {
     /// The topic or draft to compare with.
     pub topic: String,
     /// How many examples to list.
-    #[arg(short = 'k', long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    #[arg(short = 'k', long, default_value_t = reelsmith_app::retrieve::DEFAULT_SIMILAR as u16,
+        value_parser = clap::value_parser!(u16).range(1..=reelsmith_app::retrieve::MAX_SIMILAR as i64))]
     pub top: u16,
     /// Search this version (from 1) instead of the latest.
     #[arg(long)]
