@@ -261,7 +261,7 @@ async fn every_migration_gives_both_backends_the_same_schema() {
 }
 
 /// A database at migration 4 (before workspaces and script formats), filled as that reelsmith did.
-async fn fill_version_4(c: &mut sqlx::SqliteConnection) {
+async fn fill_version_4(c: &mut sqlx::AnyConnection) {
     let example = ExampleScript {
         title: Some("t".into()),
         text: "Stop hitting snooze. Your brain resets. Follow for more.".into(),
@@ -318,22 +318,21 @@ async fn fill_version_4(c: &mut sqlx::SqliteConnection) {
     }
 }
 
-#[tokio::test]
-async fn a_database_of_an_older_version_opens_with_its_data_in_the_local_workspace() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-    let path = dir.path().join("old.db");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut c = sqlx::SqliteConnection::connect(&url)
+/// Migrates `url` to version 4, fills it as that reelsmith did, then opens it with the current
+/// one and reads everything back in the local workspace.
+async fn upgrade_from_version_4(url: &str, backend: Backend) -> Store {
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(url)
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
-    migrator(Backend::Sqlite)
+    migrator(backend)
         .run_to(4, &mut c)
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     fill_version_4(&mut c).await;
     c.close().await.unwrap_or_else(|e| unreachable!("{e}"));
 
-    let store = Store::open_sqlite(&path)
+    let store = Store::connect(url)
         .await
         .unwrap_or_else(|e| unreachable!("upgrading: {e}"));
     let ws = Workspace::LOCAL;
@@ -354,11 +353,31 @@ async fn a_database_of_an_older_version_opens_with_its_data_in_the_local_workspa
     assert_eq!(script.sections().len(), 1);
     assert_eq!(g.request.urgency, reelsmith_core::platform::Urgency::Normal);
     assert!((g.cost_usd - 0.25).abs() < 1e-9);
-    // The old rows keep working with the new code: a new version of the same persona, and its
-    // foreign keys still cascade (deleting the persona removes its generation).
+    // The old rows keep working with the new code: their foreign keys still cascade (deleting
+    // the persona removes its generation).
     store
         .delete_persona(ws, "lucía")
         .await
         .unwrap_or_else(|e| unreachable!("{e}"));
     assert!(store.generation(ws, 1).await.is_err());
+    store
+}
+
+#[tokio::test]
+async fn a_database_of_an_older_version_opens_with_its_data_in_the_local_workspace() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let path = dir.path().join("old.db");
+    let store = upgrade_from_version_4(
+        &format!("sqlite://{}?mode=rwc", path.display()),
+        Backend::Sqlite,
+    )
+    .await;
+    store.close().await;
+    let Some((url, db, mut admin)) = fresh_postgres("upgrade").await else {
+        eprintln!("REELSMITH_TEST_DATABASE_URL is not set: the PostgreSQL upgrade is skipped");
+        return;
+    };
+    let store = upgrade_from_version_4(&url, Backend::Postgres).await;
+    store.close().await;
+    drop_postgres(&db, &mut admin).await;
 }
