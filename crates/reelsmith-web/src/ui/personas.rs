@@ -7,19 +7,38 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use reelsmith_app::learn::LearnInput;
-use reelsmith_core::persona::{CreatorProfile, PersonaVersion};
+use reelsmith_core::persona::{CreatorProfile, PersonaSummary, PersonaVersion};
 use reelsmith_core::store::PersonaStore;
 use reelsmith_core::style::WpmSource;
 use serde::Deserialize;
 
 use super::{UiResult, page, ui};
-use crate::AppState;
 use crate::api::personas::{learn, read_upload};
+use crate::{ApiError, AppState};
 
 /// `GET /personas`.
 pub async fn list(State(state): State<AppState>) -> UiResult<Markup> {
     let personas = state.store.personas(state.workspace).await.map_err(ui)?;
-    Ok(page(
+    Ok(list_page(&personas, None))
+}
+
+/// The form field an error of learning belongs to: the name, the story or the examples.
+fn learn_field(e: &ApiError) -> &'static str {
+    let m = e.body.message.as_str();
+    match e.body.field.as_deref() {
+        _ if m.contains("persona name") => "name",
+        Some("story") => "story",
+        _ if m.contains("story") => "story",
+        Some("files" | "examples") => "examples",
+        _ if m.contains("example") || m.contains("script") => "examples",
+        _ => "form",
+    }
+}
+
+/// The persona list and the learn form; `problem` is a form field and what is wrong with it.
+fn list_page(personas: &[PersonaSummary], problem: Option<(&str, String)>) -> Markup {
+    let err = |field: &str| field_error(problem.as_ref(), field);
+    page(
         "Personas",
         "Personas",
         html! {
@@ -29,7 +48,7 @@ pub async fn list(State(state): State<AppState>) -> UiResult<Markup> {
             } @else {
                 div.card { table {
                     thead { tr { th { "Name" } th { "Version" } th { "Examples" } th { "Language" } th { "Updated" } } }
-                    tbody { @for p in &personas {
+                    tbody { @for p in personas {
                         tr {
                             td { a href={ "/personas/" (p.name) } { (p.name) } @if let Some(d) = &p.display_name { br; span.muted { (d) } } }
                             td { (p.latest_version) }
@@ -43,31 +62,53 @@ pub async fn list(State(state): State<AppState>) -> UiResult<Markup> {
             h2 { "Learn a persona" }
             form.card #persona-form method="post" action="/personas" enctype="multipart/form-data" {
                 label for="name" { "Short name" }
-                input #name type="text" name="name" required pattern="[A-Za-z0-9._-]+" placeholder="maya";
-                p.muted { "Letters, digits, '-', '_' and '.'; learning an existing name makes a new version." }
+                input #name type="text" name="name" required maxlength="64" placeholder="maya";
+                (err("name"))
+                p.muted { "Letters of any alphabet, digits, '-', '_' and '.'; learning an existing name makes a new version." }
                 label for="story_text" { "Story (paste)" }
                 textarea #story_text name="story_text" placeholder="Who the creator is, in their own words." {}
                 label for="story" { "…or upload the story (txt, md, pdf, docx)" }
                 input #story type="file" name="story" accept=".txt,.md,.markdown,.pdf,.docx";
+                (err("story"))
                 label for="examples_text" { "Example scripts (paste; separate scripts with a line of ---)" }
                 textarea #examples_text name="examples_text" rows="8" {}
                 label for="examples" { "…or upload example scripts (one or more files)" }
                 input #examples type="file" name="examples" multiple accept=".txt,.md,.markdown,.pdf,.docx";
+                (err("examples"))
                 label { input type="checkbox" name="append"; " Keep the previous version's examples and add these" }
                 label { input type="checkbox" name="analyze"; " Ask the language model to fill audience, expertise and topics" }
+                (err("form"))
                 button type="submit" { "Learn persona" }
             }
         },
-    ))
+    )
 }
 
-/// `POST /personas`: learns from the form, then shows the persona.
+/// `POST /personas`: learns from the form, then shows the persona; what is wrong comes back in the
+/// form, under the field it concerns (422), and nothing is stored.
 pub async fn create(State(state): State<AppState>, form: Multipart) -> UiResult<Response> {
-    let (input, analyze) = read_upload(form).await.map_err(ui)?;
-    let learned = learn(&state, input, Some(analyze.unwrap_or(false)))
-        .await
-        .map_err(ui)?;
-    Ok(Redirect::to(&format!("/personas/{}", learned.persona.name)).into_response())
+    let learned = match read_upload(form).await {
+        Ok((input, analyze)) => learn(&state, input, Some(analyze.unwrap_or(false))).await,
+        Err(e) => Err(e),
+    };
+    match learned {
+        Ok(l) => Ok(Redirect::to(&format!("/personas/{}", l.persona.name)).into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let personas = state.store.personas(state.workspace).await.map_err(ui)?;
+            let body = list_page(&personas, Some((learn_field(&e), e.body.message)));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The error under `field`, when `problem` concerns it.
+fn field_error(problem: Option<&(&str, String)>, field: &str) -> Markup {
+    html! {
+        @if let Some((f, reason)) = problem {
+            @if *f == field { p.field-error id={ "error-" (field) } role="alert" { (reason) } }
+        }
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -274,13 +315,7 @@ fn field_value(prof: &CreatorProfile, field: &str) -> String {
 fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
     let s = &p.style;
     let prof = &p.profile;
-    let err = |field: &str| {
-        html! {
-            @if let Some((f, reason)) = &problem {
-                @if *f == field { p.field-error id={ "error-" (field) } role="alert" { (reason) } }
-            }
-        }
-    };
+    let err = |field: &str| field_error(problem.as_ref(), field);
     page(
         &p.name,
         "Personas",

@@ -52,13 +52,20 @@ async fn the_pages_work_without_javascript() {
         "{body}"
     );
 
-    // A bad form is an error page that names the field; nothing is stored.
+    // A bad form comes back with the error under the field; nothing is stored.
     let form = reqwest::multipart::Form::new()
         .text("name", "bad name!")
         .text("examples_text", examples);
     let (status, body, _) = text(http.post(s.url("/personas")).multipart(form)).await;
     assert_eq!(status, 422);
-    assert!(body.contains("That did not work"), "{body}");
+    assert!(
+        body.contains("id=\"error-name\"") && body.contains("invalid persona name"),
+        "{body}"
+    );
+    let form = reqwest::multipart::Form::new().text("name", "empty");
+    let (status, body, _) = text(http.post(s.url("/personas")).multipart(form)).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("id=\"error-examples\""), "{body}");
 
     let (_, body, _) = text(http.get(s.url("/generate?persona=nurse"))).await;
     assert!(
