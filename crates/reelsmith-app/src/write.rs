@@ -82,6 +82,13 @@ pub fn script_output(
     }
 }
 
+/// Whether a generation's attempts get the embedding half of voice match: off. Embedding a script
+/// costs about 100 ms of CPU on 2 cores (all-MiniLM-L6-v2 on candle; a topic costs 10–15 ms), and
+/// embedding every attempt cut `reelsmith-dev bench serve` from 5,672 to 567 generations a minute
+/// (goal 3,000). Attempts and the stored card use the writing statistics; `score` adds the
+/// embedding half. Bringing the two together cheaply belongs to the voice-attribution work.
+pub const GENERATION_VOICE_EMBEDDINGS: bool = false;
+
 /// The prompt's brief for `request`; a `trending` request leans on the trend list.
 fn brief<'a>(
     request: &'a ScriptRequest,
@@ -134,7 +141,7 @@ pub async fn write_script(
         brief: brief(&request, &lang_name, &trends),
         trends: &trends,
         attempts: request.effective_attempts(),
-        embedder: models.embedder,
+        embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
     };
     let result = generate(models.router, CallContext::new(ws), &job, progress).await;
     let mut new = NewGeneration {
@@ -250,7 +257,7 @@ pub async fn revise_section(
         brief: brief(&request, &lang_name, &trends),
         trends: &trends,
         attempts: 1,
-        embedder: models.embedder,
+        embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
     };
     let r = regenerate_section(
         models.router,

@@ -111,28 +111,37 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
     let request = must(input("caffeine before a night shift").resolve());
     let g = must(write_script(&store, ws, models, request, None).await);
     let card = g.card.clone().unwrap_or_else(|| unreachable!("a card"));
-    // Voice match during generation has the embedding half (it used to say "no embeddings").
-    let voice = card.voice.clone().unwrap_or_else(|| unreachable!("voice"));
-    assert!(voice.embedding.is_some(), "{voice:?}");
-    assert!(!voice.closest.is_empty());
-
-    // `score` on the stored script computes the same card.
+    // The stored card is the one card function's: `score` on the stored script, with the same
+    // inputs (no embedding half during generation: GENERATION_VOICE_EMBEDDINGS), gives it exactly.
+    assert!(!reelsmith_app::write::GENERATION_VOICE_EMBEDDINGS);
     let text = g.script.as_ref().map(|s| s.text()).unwrap_or_default();
-    let scored = must(
-        score_drafts(
-            &store,
-            ws,
-            Some(&WordHash),
-            ScoreInput {
-                drafts: vec![("stored".into(), text)],
-                persona: Some(("maya".into(), None)),
-                target_s: Some(g.request.duration_s),
-                language: None,
-            },
+    let score = async |embedder: Option<&dyn Embedder>| {
+        must(
+            score_drafts(
+                &store,
+                ws,
+                embedder,
+                ScoreInput {
+                    drafts: vec![("stored".into(), text.clone())],
+                    persona: Some(("maya".into(), None)),
+                    target_s: Some(g.request.duration_s),
+                    language: None,
+                },
+            )
+            .await,
         )
-        .await,
+        .cards
+        .remove(0)
+        .1
+    };
+    assert_eq!(score(None).await, card);
+    // With the model, `score` adds the embedding half and names the closest examples.
+    let with = score(Some(&WordHash)).await;
+    let voice = with.voice.unwrap_or_else(|| unreachable!("voice"));
+    assert!(
+        voice.embedding.is_some() && !voice.closest.is_empty(),
+        "{voice:?}"
     );
-    assert_eq!(scored.cards[0].1, card);
 
     // Another workspace sees neither the persona nor the generation.
     let other = must(store.workspace("agency").await);
@@ -218,4 +227,54 @@ async fn every_wrong_field_is_reported_at_once_and_nothing_is_stored() {
             .await,
     );
     assert_eq!(total, 0);
+}
+
+/// With an embedder in the job, every attempt's card gets the embedding half of voice match from
+/// one batched call, equal to what `score` computes for that attempt.
+#[tokio::test]
+async fn attempts_scored_with_an_embedder_match_score_with_it() {
+    use reelsmith_app::generate::{Job, generate};
+    use reelsmith_core::llm::CallContext;
+    use reelsmith_core::platform::{ContentType, Style};
+    use reelsmith_core::prompts::Brief;
+    use reelsmith_core::store::PersonaStore;
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let ws = Workspace::LOCAL;
+    learned(&store, ws).await;
+    let persona = must(store.persona(ws, "maya", None).await);
+    let router = DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO)));
+    let job = Job {
+        persona: &persona,
+        examples: &[0, 1],
+        brief: Brief {
+            topic: "caffeine before a night shift",
+            duration_s: 20.0,
+            content_type: ContentType::Educational,
+            tone: Style::Casual,
+            requirements: &[],
+            context: None,
+            trending: &[],
+            language: "English",
+        },
+        trends: &[],
+        attempts: 3,
+        embedder: Some(&WordHash),
+    };
+    let g = must(generate(&router, CallContext::default(), &job, None).await);
+    assert_eq!(g.attempts.len(), 3);
+    for a in &g.attempts {
+        let card = a.card.clone().unwrap_or_else(|| unreachable!("parsed"));
+        let text = a.draft.as_ref().map(|d| d.text()).unwrap_or_default();
+        let scored = reelsmith_app::score::card(
+            Some(&persona),
+            &text,
+            Some(20.0),
+            Some(&persona.style.language.code),
+            &[],
+            Some(&WordHash),
+        );
+        assert!(card.voice.as_ref().is_some_and(|v| v.embedding.is_some()));
+        assert_eq!(card, scored);
+    }
 }
