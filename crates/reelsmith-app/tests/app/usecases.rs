@@ -113,7 +113,7 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
     let card = g.card.clone().unwrap_or_else(|| unreachable!("a card"));
     // The stored card is the one card function's: `score` on the stored script, with the same
     // inputs (no embedding half during generation: GENERATION_VOICE_EMBEDDINGS), gives it exactly.
-    assert!(!reelsmith_app::write::GENERATION_VOICE_EMBEDDINGS);
+    const { assert!(!reelsmith_app::write::GENERATION_VOICE_EMBEDDINGS) };
     let text = g.script.as_ref().map(|s| s.text()).unwrap_or_default();
     let score = async |embedder: Option<&dyn Embedder>| {
         must(
