@@ -38,6 +38,23 @@ pub struct Brief<'a> {
     pub language: &'a str,
 }
 
+impl<'a> Brief<'a> {
+    /// A brief with nothing but a topic, a length and a language (English name): educational,
+    /// casual, no requirements, background or trends. Callers set the rest with struct update.
+    pub fn plain(topic: &'a str, duration_s: f64, language: &'a str) -> Self {
+        Self {
+            topic,
+            duration_s,
+            content_type: ContentType::Educational,
+            tone: Style::Casual,
+            requirements: &[],
+            context: None,
+            trending: &[],
+            language,
+        }
+    }
+}
+
 /// Tone guidance for the four styles (tone, pacing, vocabulary).
 pub fn tone_guidance(tone: Style) -> &'static str {
     match tone {

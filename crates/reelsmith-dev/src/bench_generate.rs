@@ -11,7 +11,6 @@ use clap::Args;
 use reelsmith_app::generate::{Job, generate};
 use reelsmith_core::llm::Step;
 use reelsmith_core::persona::{ExampleScript, PersonaVersion};
-use reelsmith_core::platform::{ContentType, Style};
 use reelsmith_core::prompts::Brief;
 use reelsmith_core::store::LedgerStore;
 use reelsmith_core::store::Workspace;
@@ -69,16 +68,11 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
         ledger.clone(),
     );
     let persona = PersonaVersion::unsaved("maya", bundled_examples(), Some("en"));
-    let brief = Brief {
-        topic: "caffeine on night shifts",
-        duration_s: 75.0 / persona.style.pace.wpm * 60.0,
-        content_type: ContentType::Educational,
-        tone: Style::Casual,
-        requirements: &[],
-        context: None,
-        trending: &[],
-        language: "English",
-    };
+    let brief = Brief::plain(
+        "caffeine on night shifts",
+        75.0 / persona.style.pace.wpm * 60.0,
+        "English",
+    );
     let job = Job {
         persona: &persona,
         examples: &[0, 1],

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use reelsmith_app::generate::{Fit, GenerateError, Generated, Job, generate, regenerate_section};
 use reelsmith_core::llm::{CallContext, LlmErrorKind, PromptStyle};
 use reelsmith_core::persona::{ExampleScript, PersonaVersion};
-use reelsmith_core::platform::{ContentType, Style};
 use reelsmith_core::prompts::Brief;
 use reelsmith_testkit::{DirectRouter, ScriptedLlm};
 
@@ -53,16 +52,7 @@ fn job<'a>(
     Job {
         persona,
         examples,
-        brief: Brief {
-            topic,
-            duration_s,
-            content_type: ContentType::Educational,
-            tone: Style::Casual,
-            requirements: &[],
-            context: None,
-            trending: &[],
-            language: "English",
-        },
+        brief: Brief::plain(topic, duration_s, "English"),
         trends: &[],
         attempts,
         embedder: None,

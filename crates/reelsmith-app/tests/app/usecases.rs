@@ -235,7 +235,6 @@ async fn every_wrong_field_is_reported_at_once_and_nothing_is_stored() {
 async fn attempts_scored_with_an_embedder_match_score_with_it() {
     use reelsmith_app::generate::{Job, generate};
     use reelsmith_core::llm::CallContext;
-    use reelsmith_core::platform::{ContentType, Style};
     use reelsmith_core::prompts::Brief;
     use reelsmith_core::store::PersonaStore;
     let dir = must(tempfile::tempdir());
@@ -247,16 +246,7 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
     let job = Job {
         persona: &persona,
         examples: &[0, 1],
-        brief: Brief {
-            topic: "caffeine before a night shift",
-            duration_s: 20.0,
-            content_type: ContentType::Educational,
-            tone: Style::Casual,
-            requirements: &[],
-            context: None,
-            trending: &[],
-            language: "English",
-        },
+        brief: Brief::plain("caffeine before a night shift", 20.0, "English"),
         trends: &[],
         attempts: 3,
         embedder: Some(&WordHash),
