@@ -260,7 +260,7 @@ async fn an_unknown_model_names_the_fix() {
 }
 
 #[tokio::test]
-async fn malformed_json_is_a_clear_error() {
+async fn malformed_json_is_retried_then_a_clear_error() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(json(200, "malformed.txt"))
@@ -271,10 +271,32 @@ async fn malformed_json_is_a_clear_error() {
         .err()
         .unwrap_or_else(|| unreachable!("malformed JSON must fail"));
     assert_eq!(err.kind, LlmErrorKind::Malformed);
+    assert_eq!(err.retries, 2);
+    assert_eq!(served(&server).await, 3);
     assert!(
         err.to_string().contains("not the JSON the API promises"),
         "{err}"
     );
+}
+
+/// One malformed body among good ones costs a retry, not the call.
+#[tokio::test]
+async fn a_malformed_body_then_a_good_one_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json(200, "malformed.txt"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(json(200, "success.json"))
+        .mount(&server)
+        .await;
+    let r = reelsmith_core::llm::Llm::complete(&client(&server.uri(), 2, 5), &request(), None)
+        .await
+        .unwrap_or_else(|e| unreachable!("the retry must succeed: {e}"));
+    assert_eq!(r.retries, 1);
+    assert!(!r.choices[0].text.is_empty());
 }
 
 fn collector() -> (TokenSink, Arc<Mutex<String>>) {
