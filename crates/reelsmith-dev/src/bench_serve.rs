@@ -164,6 +164,7 @@ pub async fn run(args: ServeBenchArgs, loaded: &Loaded) -> Result<()> {
         token: None,
         inflight: Inflight::default(),
         workspace: Workspace::LOCAL,
+        hosts: reelsmith_web::guard::allowed_hosts(&"127.0.0.1:0".parse()?, &[]).into(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1", listener.local_addr()?);

@@ -25,7 +25,11 @@ fn presented(req: &Request) -> Option<String> {
     if let Some(v) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| {
+            // The scheme is case-insensitive (RFC 9110 §11.1): "bearer" works as "Bearer".
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(rest)
+        })
     {
         return Some(v.trim().to_string());
     }
@@ -39,13 +43,16 @@ fn presented(req: &Request) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Compares in constant time for equal lengths (the token is a secret).
-pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// Whether `presented` is the token, in time independent of where they differ and of the token's
+/// length: both are hashed (SHA-256) and the digests compared in constant time (`subtle`).
+pub fn same(presented: &str, token: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    let (a, b) = (
+        Sha256::digest(presented.as_bytes()),
+        Sha256::digest(token.as_bytes()),
+    );
+    a.as_slice().ct_eq(b.as_slice()).into()
 }
 
 /// Middleware: lets the request through when no token is configured, the path is open, or the

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod guard;
 pub mod inflight;
 pub mod request_log;
 pub mod ui;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub inflight: Inflight,
     /// The workspace every request works in (the local default until accounts exist).
     pub workspace: Workspace,
+    /// Host names the server answers to (see [`guard::allowed_hosts`]).
+    pub hosts: Arc<[String]>,
 }
 
 impl AppState {
@@ -69,6 +72,11 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_token,
+        ))
+        // Before the token check: a foreign host or a cross-site change is refused either way.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
         ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -44,6 +44,9 @@ pub struct ServerConfig {
     pub token: Option<Secret>,
     /// Seconds a shutdown waits for running generations before recording them as interrupted.
     pub grace_s: f64,
+    /// Host names the server answers to besides localhost and the bound address (e.g. the name
+    /// a reverse proxy forwards); any other `Host` is refused (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +55,7 @@ impl Default for ServerConfig {
             bind: "127.0.0.1:8505".into(),
             token: None,
             grace_s: 120.0,
+            allowed_hosts: Vec::new(),
         }
     }
 }

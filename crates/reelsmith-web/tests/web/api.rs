@@ -436,3 +436,94 @@ async fn a_token_guards_every_request_but_health() {
         Some("/login")
     );
 }
+
+/// Another site cannot change anything through the user's browser (CSRF), a foreign `Host` is not
+/// served (DNS rebinding), every answer carries the security headers, and the token is accepted
+/// with a lowercase scheme but not when it differs, whatever its length.
+#[tokio::test]
+async fn cross_site_changes_and_foreign_hosts_are_refused() {
+    let s = Server::start(writer()).await;
+    let persona = json!({"name": "nurse", "examples": [{"text": "Stop. Sleep. Follow for more."}]});
+    let post = |origin: Option<&'static str>, site: Option<&'static str>| {
+        let mut r = s
+            .req(reqwest::Method::POST, "/api/v1/personas")
+            .json(&persona);
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        if let Some(f) = site {
+            r = r.header("sec-fetch-site", f);
+        }
+        r
+    };
+    let (status, body) = s.send(post(Some("http://evil.example"), None)).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"], "forbidden");
+    let (status, _) = s.send(post(None, Some("cross-site"))).await;
+    assert_eq!(status, 403);
+    let (_, list) = s.get("/api/v1/personas").await;
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "nothing was stored");
+    // The UI's own form posts carry the server's origin and go through.
+    let own = s.base.clone();
+    let (status, body) = s
+        .send(
+            s.req(reqwest::Method::POST, "/api/v1/personas")
+                .header("origin", own)
+                .json(&persona),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // A foreign Host is refused, even for reading.
+    let resp = must(
+        s.req(reqwest::Method::GET, "/api/v1/personas")
+            .header("host", "attacker.example")
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 403);
+    // Security headers on pages and API answers.
+    let resp = must(s.req(reqwest::Method::GET, "/generate").send().await);
+    let h = resp.headers();
+    let csp = h
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert_eq!(
+        h.get("x-content-type-options").map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    assert_eq!(
+        h.get("x-frame-options").map(|v| v.as_bytes()),
+        Some(&b"DENY"[..])
+    );
+    assert_eq!(
+        h.get("referrer-policy").map(|v| v.as_bytes()),
+        Some(&b"same-origin"[..])
+    );
+}
+
+#[tokio::test]
+async fn the_token_scheme_is_case_insensitive_and_its_length_is_not_special() {
+    let s = Server::start_with(writer(), Some("s3cret-token"), Duration::from_secs(1)).await;
+    let ask = |auth: &str| {
+        s.http
+            .get(s.url("/api/v1/personas"))
+            .header("authorization", auth.to_string())
+            .send()
+    };
+    for (auth, status) in [
+        ("Bearer s3cret-token", 200),
+        ("bearer s3cret-token", 200),
+        ("BEARER s3cret-token", 200),
+        ("Bearer s3cret-tokeX", 401),
+        ("Bearer s3cret", 401),
+        ("Bearer s3cret-token-and-more", 401),
+        ("Basic s3cret-token", 401),
+    ] {
+        assert_eq!(must(ask(auth).await).status().as_u16(), status, "{auth}");
+    }
+}

@@ -41,6 +41,7 @@ impl Server {
             token: token.map(Arc::from),
             inflight: Inflight::default(),
             workspace: Workspace::LOCAL,
+            hosts: reelsmith_web::guard::allowed_hosts(&must("127.0.0.1:0".parse()), &[]).into(),
         };
         let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
         let addr = must(listener.local_addr());

@@ -73,6 +73,7 @@ pub async fn run(args: ServeArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         token: token.map(Arc::from),
         inflight: Inflight::default(),
         workspace: super::WS,
+        hosts: reelsmith_web::guard::allowed_hosts(&addr, &cfg.allowed_hosts).into(),
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
