@@ -125,6 +125,9 @@ pub async fn learn_persona(
         Err(e) => return Err(e.into()),
     };
     let examples = combine_examples(previous.as_ref(), input.examples, input.append, &input.name)?;
+    for e in &examples {
+        e.check_duration()?;
+    }
     let mut profile = previous
         .as_ref()
         .map(|p| p.profile.clone())

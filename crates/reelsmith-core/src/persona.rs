@@ -215,6 +215,46 @@ pub struct DeletedPersona {
     pub examples: u32,
 }
 
+/// Shortest and longest spoken length an example may state, seconds (short-form video runs from a
+/// few seconds to a few minutes; 600 s leaves room for long takes).
+pub const EXAMPLE_DURATION_S: (f64, f64) = (1.0, 600.0);
+/// Slowest and fastest speaking rate an example's words and stated length may imply, words per
+/// minute: conversational speech runs 120–180 WPM and fast talkers reach about 300 (NCVS), so a
+/// rate outside 40–400 is a wrong length (seconds typed as minutes, a misplaced decimal point).
+pub const PLAUSIBLE_WPM: (f64, f64) = (40.0, 400.0);
+
+impl ExampleScript {
+    /// Checks the stated spoken length: within [`EXAMPLE_DURATION_S`] and implying a speaking rate
+    /// within [`PLAUSIBLE_WPM`] for the example's words. An example without a length passes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the example's source, the length, the rate it implies and the
+    /// fix — before anything is learned from it (a length of 1e-7 s once taught a rate of 2.4e9 WPM
+    /// and made every later generation fail).
+    pub fn check_duration(&self) -> Result<()> {
+        let Some(d) = self.duration_s else {
+            return Ok(());
+        };
+        let (lo, hi) = EXAMPLE_DURATION_S;
+        if !d.is_finite() || !(lo..=hi).contains(&d) {
+            return Err(Error::InvalidInput(format!(
+                "{}: duration_s = {d} is not a spoken length — give seconds from {lo} to {hi}",
+                self.source
+            )));
+        }
+        let words = crate::text::words(&self.text).len() as f64;
+        let wpm = words / d * 60.0;
+        let (slow, fast) = PLAUSIBLE_WPM;
+        if words >= 10.0 && !(slow..=fast).contains(&wpm) {
+            return Err(Error::InvalidInput(format!(
+                "{}: {words:.0} words in {d} s is {wpm:.0} words per minute, outside the {slow:.0}–{fast:.0} people speak at — check duration_s (seconds, not minutes)",
+                self.source
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// One example found by a similarity lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SimilarHit {
@@ -257,6 +297,33 @@ pub fn validate_name(name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn implausible_example_lengths_are_refused_with_the_rate_they_imply() {
+        let ex = |text: &str, d: Option<f64>| ExampleScript {
+            title: None,
+            text: text.into(),
+            source: "reel.md".into(),
+            duration_s: d,
+        };
+        let seventy_five = vec!["word"; 75].join(" ");
+        assert!(ex(&seventy_five, Some(30.0)).check_duration().is_ok());
+        assert!(ex(&seventy_five, None).check_duration().is_ok());
+        for d in [1e-7, 0.0, -3.0, f64::NAN, 5000.0, 2.0] {
+            let err = ex(&seventy_five, Some(d))
+                .check_duration()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.starts_with("reel.md: "), "{d}: {err}");
+        }
+        let msg = ex(&seventy_five, Some(2.0))
+            .check_duration()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(msg.contains("2250 words per minute"), "{msg}");
+    }
 
     #[test]
     fn names_are_validated() {

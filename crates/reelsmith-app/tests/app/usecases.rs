@@ -268,3 +268,32 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
         assert_eq!(card, scored);
     }
 }
+
+/// An example whose stated length implies an impossible speaking rate is refused, naming it, and
+/// nothing is stored (1e-7 s once taught a rate of 2.4e9 WPM).
+#[tokio::test]
+async fn an_impossible_example_length_is_refused_before_anything_is_learned() {
+    use reelsmith_core::store::PersonaStore;
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let mut bad = examples();
+    bad[1].duration_s = Some(1e-7);
+    let err = learn_persona(
+        &store,
+        Workspace::LOCAL,
+        None,
+        None,
+        LearnInput {
+            name: "maya".into(),
+            profile: CreatorProfile::default(),
+            examples: bad,
+            append: false,
+        },
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("e1.md") && err.contains("duration_s"), "{err}");
+    assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
+}
