@@ -2,6 +2,7 @@
 //! and whatever comes next) calls, over the core's traits — [`reelsmith_core::llm::ModelRouter`],
 //! [`reelsmith_core::embed::Embedder`] and the stores — never over a concrete backend.
 //! - [`learn`]: learn a persona (or a new version of one);
+//! - [`persona`]: delete a persona, refusing while approved scripts depend on it;
 //! - [`write`]: write a script (the best of N, fitted to its length, stored) and revise a section;
 //! - [`score`]: score any draft, against a persona or not;
 //! - [`retrieve`]: the persona's examples nearest a topic;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod fit;
 pub mod generate;
 pub mod learn;
+pub mod persona;
 pub mod request;
 pub mod retrieve;
 pub mod score;

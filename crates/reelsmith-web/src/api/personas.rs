@@ -343,15 +343,32 @@ pub async fn get(
     ))
 }
 
-/// Delete a persona with every version and example.
+/// Whether to delete a persona whose scripts were approved.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForceQuery {
+    /// Delete even though approved scripts go with it (default false: refused with 422).
+    pub force: Option<bool>,
+}
+
+/// Delete a persona with every version, example and generation; refused (422 on `force`) while
+/// approved scripts depend on it, unless `force=true`.
 #[utoipa::path(delete, path = "/personas/{name}", tag = "personas",
-    params(("name" = String, Path, description = "Persona name")),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+    params(("name" = String, Path, description = "Persona name"), ForceQuery),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ForceQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let d = state.store.delete_persona(state.workspace, &name).await?;
+    let d = reelsmith_app::persona::delete_persona(
+        &state.store,
+        state.workspace,
+        &name,
+        q.force.unwrap_or(false),
+    )
+    .await?;
     Ok(Json(serde_json::json!({
         "name": name, "versions": d.versions, "examples": d.examples
     })))

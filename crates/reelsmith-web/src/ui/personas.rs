@@ -247,6 +247,8 @@ pub async fn edit(
 pub struct DeleteForm {
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    force: String,
 }
 
 /// `POST /personas/{name}/delete`: deletes every version once confirmed, then lists the rest.
@@ -266,12 +268,17 @@ pub async fn delete(
         );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     }
-    state
-        .store
-        .delete_persona(state.workspace, &name)
-        .await
-        .map_err(ui)?;
-    Ok(Redirect::to("/personas").into_response())
+    let force = f.force == "yes";
+    match reelsmith_app::persona::delete_persona(&state.store, state.workspace, &name, force).await
+    {
+        Ok(_) => Ok(Redirect::to("/personas").into_response()),
+        Err(reelsmith_app::ServiceError::Invalid(e)) => {
+            let reason = e.reason("force").unwrap_or_default().to_string();
+            let body = persona_page(&current, Some(("force", reason)));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(e) => Err(ui(e)),
+    }
 }
 
 /// The profile fields the form edits, with their labels.
@@ -393,7 +400,7 @@ fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
                         p { (e.example.text) } }
                 }
             }
-            details.card #edit open[problem.as_ref().is_some_and(|(f, _)| *f != "confirm")] {
+            details.card #edit open[problem.as_ref().is_some_and(|(f, _)| *f != "confirm" && *f != "force")] {
                 summary { strong { "Edit the profile" } " — saves a new version with the same examples" }
                 form #profile-form method="post" action={ "/personas/" (p.name) "/profile" } {
                     @for (field, label) in PROFILE_FIELDS {
@@ -406,11 +413,13 @@ fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
                     button type="submit" { "Save as version " (p.versions + 1) }
                 }
             }
-            details.card #delete open[problem.as_ref().is_some_and(|(f, _)| *f == "confirm")] {
+            details.card #delete open[problem.as_ref().is_some_and(|(f, _)| *f == "confirm" || *f == "force")] {
                 summary { strong { "Delete this persona" } }
                 form #delete-form method="post" action={ "/personas/" (p.name) "/delete" } {
                     label { input type="checkbox" name="confirm" value="yes"; " Delete " (p.name) " with its " (p.versions) " version(s) and their examples" }
                     (err("confirm"))
+                    label { input type="checkbox" name="force" value="yes"; " …and its approved scripts, if any" }
+                    (err("force"))
                     button.danger type="submit" { "Delete" }
                 }
             }

@@ -426,3 +426,38 @@ async fn shutdown_lets_a_generation_finish_or_records_it_as_interrupted() {
         Some(reelsmith_web::inflight::INTERRUPTED)
     );
 }
+
+/// A persona whose scripts were approved is not deleted by accident: 422 naming how many would go,
+/// then deleted with `force=true` (its generations with it).
+#[tokio::test]
+async fn a_persona_with_approved_scripts_is_deleted_only_when_forced() {
+    let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
+    s.learn_nurse().await;
+    let (status, g) = s
+        .post("/api/v1/scripts/generate", request("sleeping after nights"))
+        .await;
+    assert_eq!(status, 201, "{g}");
+    let id = g["id"].as_i64().unwrap_or(0);
+    let (status, _) = s
+        .put(
+            &format!("/api/v1/scripts/{id}/approval"),
+            json!({"status": "approved"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, err) = s.delete("/api/v1/personas/nurse").await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["field"], "force");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1 approved script")),
+        "{err}"
+    );
+    let (status, _) = s.get(&format!("/api/v1/scripts/{id}")).await;
+    assert_eq!(status, 200, "nothing was deleted");
+    let (status, body) = s.delete("/api/v1/personas/nurse?force=true").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = s.get(&format!("/api/v1/scripts/{id}")).await;
+    assert_eq!(status, 404);
+}

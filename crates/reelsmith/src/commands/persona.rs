@@ -143,6 +143,9 @@ pub struct DeleteArgs {
     /// Delete without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Delete it even though some of its scripts were approved (they are deleted with it).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs a `persona` subcommand against `store`.
@@ -311,8 +314,17 @@ fn print_learned(p: &PersonaVersion) {
     print!("{}", render::persona(p));
 }
 
-async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
+async fn delete(args: DeleteArgs, store: &Store) -> Result<()> {
     let p = store.persona(super::WS, &args.name, None).await?;
+    let approved = reelsmith_app::persona::approved_scripts(store, super::WS, &p.name).await?;
+    if approved > 0 && !args.force {
+        return Err(UserError(format!(
+            "'{}' has {approved} approved script{} that would be deleted with it — export them first, or pass --force",
+            p.name,
+            if approved == 1 { "" } else { "s" }
+        ))
+        .into());
+    }
     if !args.yes {
         let stdin = std::io::stdin();
         if !stdin.is_terminal() {
@@ -339,7 +351,7 @@ async fn delete(args: DeleteArgs, store: &dyn PersonaStore) -> Result<()> {
             return Ok(());
         }
     }
-    let d = store.delete_persona(super::WS, &args.name).await?;
+    let d = reelsmith_app::persona::delete_persona(store, super::WS, &args.name, true).await?;
     println!(
         "Deleted persona '{}' ({} version{}, {} example script{}).",
         args.name,
