@@ -18,7 +18,8 @@ use utoipa::ToSchema;
 /// An error response body.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `invalid_input`, `not_found`, `unauthorized`, `llm_failed`, `llm_unavailable` or `storage`.
+    /// `invalid_input`, `not_found`, `unauthorized`, `forbidden`, `too_large`, `llm_failed`,
+    /// `llm_unavailable` or `storage`.
     pub error: &'static str,
     /// The request field that is wrong (for `invalid_input`).
     pub field: Option<String>,
@@ -198,9 +199,20 @@ fn named_field(message: &str, fallback: &str) -> String {
 }
 
 impl From<JsonRejection> for ApiError {
-    /// Malformed JSON is 400, a wrong content type 415, JSON of the wrong shape 422 on its field.
+    /// Malformed JSON is 400, a wrong content type 415, a body over the limit 413 (a chunked one
+    /// too, which only the read can measure), JSON of the wrong shape 422 on its field.
     fn from(r: JsonRejection) -> Self {
         let text = r.body_text();
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!(
+                    "the body is over {} MiB — send one script or persona at a time",
+                    crate::MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            );
+        }
         match r {
             JsonRejection::JsonSyntaxError(_) => {
                 Self::new(StatusCode::BAD_REQUEST, "bad_request", text)

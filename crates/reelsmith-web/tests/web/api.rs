@@ -386,6 +386,18 @@ async fn score_usage_health_and_limits() {
             .await,
     );
     assert_eq!(resp.status().as_u16(), 413);
+    // A chunked body (no Content-Length) over the limit is 413 too, found while reading it.
+    let chunks = (0..17).map(|_| Ok::<_, std::io::Error>(vec![b' '; 1024 * 1024]));
+    let resp = must(
+        s.req(reqwest::Method::POST, "/api/v1/score")
+            .header("content-type", "application/json")
+            .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+                chunks,
+            )))
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 413);
     // Malformed JSON is a client error, not a crash.
     let resp = must(
         s.req(reqwest::Method::POST, "/api/v1/score")
