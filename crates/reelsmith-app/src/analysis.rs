@@ -41,7 +41,7 @@ pub async fn analyze_persona(
         analysis: Analysis::default(),
         provider: first.provider.clone(),
         model: first.model.clone(),
-        call_ids: vec![first.call_id],
+        call_ids: first.call_ids(),
         latency_ms: first.latency_ms,
     };
     let answer = first.first_text();
@@ -66,7 +66,7 @@ pub async fn analyze_persona(
         _ => request.seed = request.seed.map(|s| s.wrapping_add(1)),
     }
     let second = router.call(Step::Analysis, ctx, &request, None).await?;
-    run.call_ids.push(second.call_id);
+    run.call_ids.extend(second.call_ids());
     run.latency_ms += second.latency_ms;
     let answer = second.first_text();
     run.analysis = persona_analysis::parse(style, &answer, profile, examples).map_err(|why2| {

@@ -68,7 +68,7 @@ pub(crate) async fn fit_length(
             attempts,
         );
         let r = router.call(Step::Generation, ctx, &req, None).await?;
-        call_ids.push(r.call_id);
+        call_ids.extend(r.call_ids());
         for c in &r.response.choices {
             let text = with_hook_label(style, &c.text);
             let Ok(d) = parse_draft(&text) else { continue };
@@ -194,7 +194,7 @@ async fn continue_body(
         let missing = target_words(persona, brief.duration_s).saturating_sub(best.card.words);
         let req = continuation_request(persona, examples, brief, &best.draft, missing);
         let r = router.call(Step::Generation, ctx, &req, None).await?;
-        call_ids.push(r.call_id);
+        call_ids.extend(r.call_ids());
         let more = r
             .response
             .choices

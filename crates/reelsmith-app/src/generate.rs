@@ -162,7 +162,7 @@ pub async fn generate(
         .call(Step::Generation, ctx, &request, sink.as_ref())
         .await?;
     let (provider, model) = (routed.provider.clone(), routed.model.clone());
-    let mut call_ids = vec![routed.call_id];
+    let mut call_ids = routed.call_ids();
     const NO_CTA: &str = "the answer has no CTA: line";
     let mut tried: Vec<Attempt> = routed
         .response
@@ -227,7 +227,7 @@ pub async fn generate(
                     });
                 }
             };
-            call_ids.push(r.call_id);
+            call_ids.extend(r.call_ids());
             let cta = r
                 .response
                 .choices
@@ -345,8 +345,8 @@ pub struct Revised {
     pub sections: Vec<Section>,
     /// Whether it had to be trimmed to fit.
     pub trimmed: bool,
-    /// Ledger id of the call.
-    pub call_id: i64,
+    /// Ledger ids of the calls it took.
+    pub call_ids: Vec<i64>,
 }
 
 /// Rewrites section `index` (0 = hook, last = CTA) of `draft` following `instructions`, keeping the
@@ -456,6 +456,6 @@ pub async fn regenerate_section(
         draft: revised,
         card,
         trimmed,
-        call_id: routed.call_id,
+        call_ids: routed.call_ids(),
     })
 }

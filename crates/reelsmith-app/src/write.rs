@@ -172,6 +172,8 @@ pub async fn write_script(
             new.error = Some(failed.error.to_string());
             new.attempts = stored_attempts(failed.attempts);
             new.call_ids = failed.call_ids;
+            // The failed tries too: every model call is linked to its generation.
+            new.call_ids.extend(failed.error.call_ids.iter().copied());
             let stored = store.save_generation(ws, &new).await?;
             Err(ServiceError::Llm {
                 error: failed.error,
@@ -296,7 +298,7 @@ pub async fn revise_section(
                 script: Some(out),
                 card: Some(r.card),
                 error: None,
-                call_ids: vec![r.call_id],
+                call_ids: r.call_ids,
             },
         )
         .await?)

@@ -412,6 +412,7 @@ impl LlmRouter {
         let chain = self.chains.get(&step).cloned().unwrap_or_default();
         let main = chain.first().map(|l| l.name().to_string());
         let mut failures: Vec<LlmError> = Vec::new();
+        let mut failed_ids: Vec<i64> = Vec::new();
         for (i, link) in chain.iter().enumerate() {
             let fallback_from = (i > 0).then(|| main.clone()).flatten();
             let started_at = Utc::now();
@@ -439,10 +440,12 @@ impl LlmRouter {
             {
                 record.outcome = CallOutcome::Refused;
                 record.error = Some(why.clone());
-                self.ledger
-                    .record_llm_call(&record)
-                    .await
-                    .map_err(storage)?;
+                failed_ids.push(
+                    self.ledger
+                        .record_llm_call(&record)
+                        .await
+                        .map_err(storage)?,
+                );
                 failures.push(LlmError::new(
                     LlmErrorKind::Budget,
                     link.name(),
@@ -500,15 +503,18 @@ impl LlmRouter {
                         latency_ms: record.latency_ms,
                         call_id,
                         fallback_from,
+                        failed_call_ids: failed_ids,
                     });
                 }
                 Err(e) => {
                     record.retries = e.retries;
                     record.error = Some(e.to_string());
-                    self.ledger
-                        .record_llm_call(&record)
-                        .await
-                        .map_err(storage)?;
+                    failed_ids.push(
+                        self.ledger
+                            .record_llm_call(&record)
+                            .await
+                            .map_err(storage)?,
+                    );
                     tracing::warn!(error = %e, "llm call failed");
                     failures.push(e);
                 }
@@ -526,6 +532,7 @@ impl LlmRouter {
             let before: Vec<String> = failures.iter().map(ToString::to_string).collect();
             last.detail = format!("{} (after: {})", last.detail, before.join("; then "));
         }
+        last.call_ids = failed_ids;
         Err(last)
     }
 }

@@ -290,6 +290,7 @@ impl ModelRouter for DirectRouter {
             latency_ms: 0,
             call_id,
             fallback_from: None,
+            failed_call_ids: Vec::new(),
         })
     }
 }

@@ -297,3 +297,59 @@ async fn an_impossible_example_length_is_refused_before_anything_is_learned() {
     assert!(err.contains("e1.md") && err.contains("duration_s"), "{err}");
     assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
 }
+
+/// Every model call of a failed generation — the failed tries included — is linked to the stored
+/// failure (they were left with no generation, so their cost and errors could not be traced).
+#[tokio::test]
+async fn a_failed_generation_is_linked_to_every_call_it_made() {
+    use reelsmith_core::llm::LlmErrorKind;
+    use sqlx::Connection;
+    let dir = must(tempfile::tempdir());
+    let path = dir.path().join("app.db");
+    let store = must(Store::open_sqlite(&path).await);
+    learned(&store, Workspace::LOCAL).await;
+    // The main provider refuses the key (not retried), the fallback answers nothing usable.
+    let main = Arc::new(
+        ScriptedLlm::new(PromptStyle::Instruct).fail(LlmErrorKind::Unauthorized, "bad key"),
+    );
+    let fallback = Arc::new(ScriptedLlm::new(PromptStyle::Instruct).answer([
+        "no labels here",
+        "nor here",
+        "nor here",
+    ]));
+    let router =
+        reelsmith_llm::LlmRouter::with_models(vec![main, fallback], None, Arc::new(store.clone()));
+    let models = Models {
+        router: &router,
+        embedder: None,
+    };
+    let err = write_script(
+        &store,
+        Workspace::LOCAL,
+        models,
+        must(input("naps").resolve()),
+        None,
+    )
+    .await;
+    let Err(ServiceError::Llm {
+        generation_id: Some(id),
+        ..
+    }) = err
+    else {
+        unreachable!("the generation must fail and be stored: {err:?}")
+    };
+    store.close().await;
+    let mut c =
+        must(sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await);
+    let rows: Vec<(Option<i64>, String)> = must(
+        sqlx::query_as("SELECT generation_id, outcome FROM llm_calls ORDER BY id")
+            .fetch_all(&mut c)
+            .await,
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows.iter().all(|(g, _)| *g == Some(id)),
+        "every call, the failed try included, belongs to generation {id}: {rows:?}"
+    );
+    assert_eq!(rows[0].1, "error");
+}

@@ -286,6 +286,10 @@ pub struct LlmError {
     pub detail: String,
     /// Retries spent before giving up.
     pub retries: u32,
+    /// Ledger ids of the calls this error sums up (every provider tried), so that a failed
+    /// generation can be linked to them; empty for errors that were not ledgered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_ids: Vec<i64>,
 }
 
 impl LlmError {
@@ -302,6 +306,7 @@ impl LlmError {
             model: model.into(),
             detail: detail.into(),
             retries: 0,
+            call_ids: Vec::new(),
         }
     }
 }
@@ -384,9 +389,18 @@ pub struct Routed {
     pub call_id: i64,
     /// The provider this answer fell back from, when the main one failed.
     pub fallback_from: Option<String>,
+    /// Ledger ids of the tries that failed before this answer (fallbacks).
+    pub failed_call_ids: Vec<i64>,
 }
 
 impl Routed {
+    /// Ledger ids of every call this answer took: the failed tries, then the answering call.
+    pub fn call_ids(&self) -> Vec<i64> {
+        let mut ids = self.failed_call_ids.clone();
+        ids.push(self.call_id);
+        ids
+    }
+
     /// The first choice's text (empty when the model gave none).
     pub fn first_text(&self) -> String {
         self.response
