@@ -160,6 +160,19 @@ fn safe_name(name: &str, i: usize) -> String {
     }
 }
 
+/// A temporary folder only the server's user can read (mode 0700 on Unix): uploads wait there to
+/// be read. `tempfile::tempdir()` alone leaves it at the umask's default, readable by everyone.
+fn private_dir() -> std::io::Result<tempfile::TempDir> {
+    let mut b = tempfile::Builder::new();
+    b.prefix("reelsmith-upload-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    b.tempdir()
+}
+
 /// `text` with every saved file's path replaced by the name the user gave the file.
 fn as_user_named(text: &str, names: &[(String, String)]) -> String {
     names
@@ -174,7 +187,7 @@ fn as_user_named(text: &str, names: &[(String, String)]) -> String {
 /// # Errors
 /// 422 naming the field or file that is wrong.
 pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<bool>)> {
-    let dir = tempfile::tempdir().map_err(|e| ApiError::invalid("files", e.to_string()))?;
+    let dir = private_dir().map_err(|e| ApiError::invalid("files", e.to_string()))?;
     let (mut name, mut story, mut examples) = (String::new(), None::<PathBuf>, Vec::new());
     let (mut append, mut analyze) = (false, None);
     // Each saved file's path and the name the user gave it: errors and example sources name the
@@ -419,4 +432,18 @@ pub async fn similar(
             })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn uploads_wait_in_a_folder_only_the_server_can_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = super::private_dir().unwrap_or_else(|e| unreachable!("{e}"));
+        let mode = std::fs::metadata(dir.path())
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_default();
+        assert_eq!(mode, 0o700);
+    }
 }
