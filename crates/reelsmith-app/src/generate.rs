@@ -91,8 +91,14 @@ impl std::error::Error for GenerateError {
 /// the same card `reelsmith score` computes (voice match with the embedding evidence when the job
 /// has the model).
 pub(crate) fn card_for(job: &Job<'_>, text: &str, target_s: f64) -> ScoreCard {
-    let evidence = crate::retrieve::voice_evidence(job.persona, text, job.embedder);
-    card_with(job, text, target_s, evidence)
+    crate::score::card(
+        Some(job.persona),
+        text,
+        Some(target_s),
+        Some(&job.persona.style.language.code),
+        job.trends,
+        job.embedder,
+    )
 }
 
 /// [`card_for`] with the embedding evidence already computed.

@@ -4,7 +4,8 @@
 
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::{FieldError, FieldErrors};
-use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S, PersonaVersion};
+use reelsmith_core::persona::PersonaVersion;
+use reelsmith_core::request::{check_duration, language_code};
 use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
 use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
 
@@ -113,31 +114,15 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
             format!("is over {MAX_DRAFT_BYTES} bytes: score one script at a time"),
         ));
     }
-    if let Some(d) = input.target_s
-        && !(f64::from(MIN_DURATION_S)..=f64::from(MAX_DURATION_S)).contains(&d)
-    {
-        errors.push(FieldError::new(
-            "duration_s",
-            format!("{d} is out of range: use {MIN_DURATION_S} to {MAX_DURATION_S} seconds"),
-        ));
+    if let Some(Err(e)) = input.target_s.map(check_duration) {
+        errors.push(e);
     }
-    let language = match input
-        .language
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        None => None,
-        Some(l) => match reelsmith_core::language::known_language(l) {
-            Some(info) => Some(info.code),
-            None => {
-                errors.push(FieldError::new(
-                    "language",
-                    format!("'{l}' is not a language code reelsmith knows: use an ISO 639-1 code such as en or es"),
-                ));
-                None
-            }
-        },
+    let language = match input.language.as_deref().map(language_code).transpose() {
+        Ok(code) => code.flatten(),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
     };
     if !errors.is_empty() {
         return Err(FieldErrors(errors).into());

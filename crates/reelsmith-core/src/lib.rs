@@ -19,6 +19,7 @@ pub mod phrases;
 pub mod platform;
 pub mod progress;
 pub mod prompts;
+pub mod request;
 pub mod score;
 pub mod script;
 pub mod secret;

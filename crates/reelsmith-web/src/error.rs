@@ -60,6 +60,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// 403: the request may not be made from where it came (another site, a foreign host).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
     /// 401.
     pub fn unauthorized() -> Self {
         Self::new(

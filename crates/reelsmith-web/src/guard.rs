@@ -42,14 +42,6 @@ fn origin_authority(origin: &str) -> Option<String> {
     (!authority.is_empty()).then(|| authority.to_ascii_lowercase())
 }
 
-fn forbidden(message: String) -> Response {
-    let mut e = ApiError::invalid("host", message);
-    e.status = axum::http::StatusCode::FORBIDDEN;
-    e.body.error = "forbidden";
-    e.body.field = None;
-    e.into_response()
-}
-
 /// Why a request is refused, if it is.
 fn refusal(method: &Method, headers: &HeaderMap, hosts: &[String]) -> Option<String> {
     let host = headers
@@ -88,7 +80,7 @@ fn refusal(method: &Method, headers: &HeaderMap, hosts: &[String]) -> Option<Str
 /// Middleware: refuses foreign hosts and cross-site changes (403), and adds the security headers.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = match refusal(req.method(), req.headers(), &state.hosts) {
-        Some(why) => forbidden(why),
+        Some(why) => ApiError::forbidden(why).into_response(),
         None => next.run(req).await,
     };
     let h = resp.headers_mut();

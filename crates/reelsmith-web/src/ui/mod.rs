@@ -82,6 +82,18 @@ pub fn page(title: &str, active: &str, body: Markup) -> Markup {
     }
 }
 
+/// A form field's error, shown under the field (`id="error-FIELD"`), when `errors` name it.
+pub fn field_error(
+    errors: Option<&reelsmith_core::generation::FieldErrors>,
+    field: &str,
+) -> Markup {
+    html! {
+        @if let Some(reason) = errors.and_then(|e| e.reason(field)) {
+            p.field-error id={ "error-" (field) } role="alert" { (reason) }
+        }
+    }
+}
+
 /// An error shown as a page with the API's status and message.
 pub struct UiError(pub ApiError);
 

@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use reelsmith_app::learn::LearnInput;
+use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_core::persona::{CreatorProfile, PersonaSummary, PersonaVersion};
 use reelsmith_core::store::PersonaStore;
 use reelsmith_core::style::WpmSource;
 use serde::Deserialize;
 
-use super::{UiResult, page, ui};
+use super::{UiResult, field_error, page, ui};
 use crate::api::personas::{learn, read_upload};
 use crate::{ApiError, AppState};
 
@@ -35,9 +36,9 @@ fn learn_field(e: &ApiError) -> &'static str {
     }
 }
 
-/// The persona list and the learn form; `problem` is a form field and what is wrong with it.
-fn list_page(personas: &[PersonaSummary], problem: Option<(&str, String)>) -> Markup {
-    let err = |field: &str| field_error(problem.as_ref(), field);
+/// The persona list and the learn form, each error under its field.
+fn list_page(personas: &[PersonaSummary], problem: Option<&FieldErrors>) -> Markup {
+    let err = |field: &str| field_error(problem, field);
     page(
         "Personas",
         "Personas",
@@ -95,19 +96,11 @@ pub async fn create(State(state): State<AppState>, form: Multipart) -> UiResult<
         Ok(l) => Ok(Redirect::to(&format!("/personas/{}", l.persona.name)).into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let personas = state.store.personas(state.workspace).await.map_err(ui)?;
-            let body = list_page(&personas, Some((learn_field(&e), e.body.message)));
+            let problem = FieldErrors::from(FieldError::new(learn_field(&e), e.body.message));
+            let body = list_page(&personas, Some(&problem));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// The error under `field`, when `problem` concerns it.
-fn field_error(problem: Option<&(&str, String)>, field: &str) -> Markup {
-    html! {
-        @if let Some((f, reason)) = problem {
-            @if *f == field { p.field-error id={ "error-" (field) } role="alert" { (reason) } }
-        }
     }
 }
 
@@ -216,7 +209,7 @@ pub async fn edit(
 ) -> UiResult<Response> {
     let current = latest(&state, &name).await?;
     let refused = |field: &'static str, reason: String| {
-        let body = persona_page(&current, Some((field, reason)));
+        let body = persona_page(&current, Some(&FieldError::new(field, reason).into()));
         (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
     };
     let profile = match f.profile() {
@@ -259,13 +252,11 @@ pub async fn delete(
 ) -> UiResult<Response> {
     let current = latest(&state, &name).await?;
     if f.confirm != "yes" {
-        let body = persona_page(
-            &current,
-            Some((
-                "confirm",
-                "tick the box to confirm: deleting removes every version and example".into(),
-            )),
+        let problem = FieldError::new(
+            "confirm",
+            "tick the box to confirm: deleting removes every version and example",
         );
+        let body = persona_page(&current, Some(&problem.into()));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     }
     let force = f.force == "yes";
@@ -273,8 +264,7 @@ pub async fn delete(
     {
         Ok(_) => Ok(Redirect::to("/personas").into_response()),
         Err(reelsmith_app::ServiceError::Invalid(e)) => {
-            let reason = e.reason("force").unwrap_or_default().to_string();
-            let body = persona_page(&current, Some(("force", reason)));
+            let body = persona_page(&current, Some(&e));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(e) => Err(ui(e)),
@@ -318,11 +308,14 @@ fn field_value(prof: &CreatorProfile, field: &str) -> String {
     }
 }
 
-/// One persona version's page; `problem` is a form field and what is wrong with it.
-fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
+/// One persona version's page, each error under its field.
+fn persona_page(p: &PersonaVersion, problem: Option<&FieldErrors>) -> Markup {
     let s = &p.style;
     let prof = &p.profile;
-    let err = |field: &str| field_error(problem.as_ref(), field);
+    let err = |field: &str| field_error(problem, field);
+    // The delete form's own fields; any other problem is the profile form's.
+    let deleting =
+        problem.is_some_and(|e| e.reason("confirm").is_some() || e.reason("force").is_some());
     page(
         &p.name,
         "Personas",
@@ -400,7 +393,7 @@ fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
                         p { (e.example.text) } }
                 }
             }
-            details.card #edit open[problem.as_ref().is_some_and(|(f, _)| *f != "confirm" && *f != "force")] {
+            details.card #edit open[problem.is_some() && !deleting] {
                 summary { strong { "Edit the profile" } " — saves a new version with the same examples" }
                 form #profile-form method="post" action={ "/personas/" (p.name) "/profile" } {
                     @for (field, label) in PROFILE_FIELDS {
@@ -413,7 +406,7 @@ fn persona_page(p: &PersonaVersion, problem: Option<(&str, String)>) -> Markup {
                     button type="submit" { "Save as version " (p.versions + 1) }
                 }
             }
-            details.card #delete open[problem.as_ref().is_some_and(|(f, _)| *f == "confirm" || *f == "force")] {
+            details.card #delete open[deleting] {
                 summary { strong { "Delete this persona" } }
                 form #delete-form method="post" action={ "/personas/" (p.name) "/delete" } {
                     label { input type="checkbox" name="confirm" value="yes"; " Delete " (p.name) " with its " (p.versions) " version(s) and their examples" }

@@ -21,7 +21,7 @@ use reelsmith_core::score::{Dimension, ScoreCard};
 use reelsmith_core::store::{GenerationStore, PersonaStore};
 use serde::Deserialize;
 
-use super::{UiResult, page, ui};
+use super::{UiResult, field_error, page, ui};
 use crate::AppState;
 use crate::api::scripts::{ListQuery, spawn_generation};
 
@@ -104,15 +104,6 @@ impl GenerateForm {
             context: blank(&self.context),
             urgency: blank(&self.urgency),
         })
-    }
-}
-
-/// A field's error, shown under it.
-fn field_error(errors: Option<&FieldErrors>, field: &str) -> Markup {
-    html! {
-        @if let Some(reason) = errors.and_then(|e| e.reason(field)) {
-            p.field-error id={ "error-" (field) } role="alert" { (reason) }
-        }
     }
 }
 

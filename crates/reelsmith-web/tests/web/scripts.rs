@@ -16,14 +16,20 @@ fn request(topic: &str) -> Value {
     json!({"persona": "nurse", "topic": topic, "duration_s": 30, "attempts": 3, "style": "casual", "platform": "reels"})
 }
 
-#[tokio::test]
-async fn generate_list_export_revise_approve_and_delete() {
+/// A server with the nurse persona and one script written for it (asserted stored: 201).
+async fn with_a_script() -> (Server, Value) {
     let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
     s.learn_nurse().await;
     let (status, g) = s
         .post("/api/v1/scripts/generate", request("sleeping after nights"))
         .await;
     assert_eq!(status, 201, "{g}");
+    (s, g)
+}
+
+#[tokio::test]
+async fn generate_list_export_revise_approve_and_delete() {
+    let (s, g) = with_a_script().await;
     let id = g["id"].as_i64().unwrap_or(0);
     assert_eq!(g["status"], "completed");
     assert_eq!(g["attempts"].as_array().map(Vec::len), Some(3));
@@ -431,12 +437,7 @@ async fn shutdown_lets_a_generation_finish_or_records_it_as_interrupted() {
 /// then deleted with `force=true` (its generations with it).
 #[tokio::test]
 async fn a_persona_with_approved_scripts_is_deleted_only_when_forced() {
-    let s = Server::start(Arc::new(WriterLlm::new(Duration::ZERO))).await;
-    s.learn_nurse().await;
-    let (status, g) = s
-        .post("/api/v1/scripts/generate", request("sleeping after nights"))
-        .await;
-    assert_eq!(status, 201, "{g}");
+    let (s, g) = with_a_script().await;
     let id = g["id"].as_i64().unwrap_or(0);
     let (status, _) = s
         .put(

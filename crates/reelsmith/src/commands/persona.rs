@@ -315,16 +315,7 @@ fn print_learned(p: &PersonaVersion) {
 }
 
 async fn delete(args: DeleteArgs, store: &Store) -> Result<()> {
-    let p = store.persona(super::WS, &args.name, None).await?;
-    let approved = reelsmith_app::persona::approved_scripts(store, super::WS, &p.name).await?;
-    if approved > 0 && !args.force {
-        return Err(UserError(format!(
-            "'{}' has {approved} approved script{} that would be deleted with it — export them first, or pass --force",
-            p.name,
-            if approved == 1 { "" } else { "s" }
-        ))
-        .into());
-    }
+    let p = reelsmith_app::persona::deletable(store, super::WS, &args.name, args.force).await?;
     if !args.yes {
         let stdin = std::io::stdin();
         if !stdin.is_terminal() {
@@ -351,7 +342,7 @@ async fn delete(args: DeleteArgs, store: &Store) -> Result<()> {
             return Ok(());
         }
     }
-    let d = reelsmith_app::persona::delete_persona(store, super::WS, &args.name, true).await?;
+    let d = store.delete_persona(super::WS, &p.name).await?;
     println!(
         "Deleted persona '{}' ({} version{}, {} example script{}).",
         args.name,
