@@ -298,23 +298,7 @@ pub struct HistoryFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::{ContentType, Urgency};
-
-    fn request() -> ScriptRequest {
-        ScriptRequest {
-            persona: "maya".into(),
-            topic: "  sleep after nights ".into(),
-            duration_s: 30.0,
-            content_type: ContentType::Educational,
-            style: Style::Casual,
-            language: Some("EN".into()),
-            platform: Platform::Reels,
-            attempts: 3,
-            requirements: vec![" mention the guide ".into(), "  ".into()],
-            context: Some("   ".into()),
-            urgency: Urgency::Normal,
-        }
-    }
+    use crate::request::tests::request;
 
     /// "#1 52 (kept)" beside "Score 67" is explained: the attempt was scored as drafted, the stored
     /// script after fitting.

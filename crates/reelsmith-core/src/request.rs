@@ -270,10 +270,11 @@ pub fn language_code(code: &str) -> Result<Option<String>, FieldError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn request() -> ScriptRequest {
+    /// A valid request with blanks to trim, shared by the generation tests.
+    pub(crate) fn request() -> ScriptRequest {
         ScriptRequest {
             persona: "maya".into(),
             topic: "  sleep after nights ".into(),
