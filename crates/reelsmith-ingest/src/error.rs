@@ -70,6 +70,41 @@ pub enum ErrorKind {
         /// The limit, bytes.
         max: u64,
     },
+    /// Decompresses (a ZIP part, or the extracted text) to more than the limit.
+    #[error(
+        "expands to more than {limit_mib} MiB when unpacked, which no script needs — save its text as a .txt file and use that"
+    )]
+    Expands {
+        /// The limit, MiB.
+        limit_mib: u64,
+    },
+    /// The reader ran out of time (a text bomb, or a parser loop).
+    #[error(
+        "took longer than {seconds} s to read — save its text as a .txt file (or split it) and use that"
+    )]
+    TookTooLong {
+        /// The limit, seconds.
+        seconds: u64,
+    },
+    /// The reader overflowed its stack (a structure that refers to itself).
+    #[error(
+        "nests too deeply to read (part of it refers to itself) — open it in its app and export it again, or save its text as a .txt file"
+    )]
+    TooDeep,
+    /// The reader hit its memory limit.
+    #[error(
+        "needs more than {limit_mib} MiB of memory to read — save its text as a .txt file and use that"
+    )]
+    NeedsTooMuchMemory {
+        /// The limit, MiB.
+        limit_mib: u64,
+    },
+    /// The document-reading child process could not be started.
+    #[error("could not be read: the document reader did not start ({0}) — reinstall reelsmith")]
+    ReaderUnavailable(std::io::Error),
+    /// The document-reading child process failed in another way.
+    #[error("could not be read ({0}) — open it in its app and save it again")]
+    ReaderFailed(String),
     /// Invalid TOML front matter.
     #[error("has invalid front matter in script {script}: {detail}")]
     FrontMatter {

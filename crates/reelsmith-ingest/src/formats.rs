@@ -1,9 +1,8 @@
-//! Text extraction per file format, each through a well-kept crate: `pdf-extract` (on `lopdf`) for PDF,
-//! `docx-rs` for DOCX, `pulldown-cmark` for Markdown.
+//! Text extraction per file format: `pdf-extract` (on `lopdf`) for PDF, [`crate::docx`] (on `zip` and
+//! `quick-xml`) for DOCX, `pulldown-cmark` for Markdown. PDF and DOCX are hostile-file territory: read
+//! them through [`crate::Reader`], which isolates them in a bounded child process.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use docx_rs::{DocumentChild, ParagraphChild, RunChild};
 
 use crate::error::ErrorKind;
 
@@ -30,6 +29,21 @@ impl Format {
             "docx" => Some(Format::Docx),
             _ => None,
         }
+    }
+
+    /// The format's name in messages: `text`, `Markdown`, `PDF` or `DOCX`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "Markdown",
+            Format::Pdf => "PDF",
+            Format::Docx => "DOCX",
+        }
+    }
+
+    /// Whether PDF or DOCX: a container whose parsing must be isolated.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Pdf | Format::Docx)
     }
 
     /// Whether the extracted text is Markdown (so a leading heading is a title).
@@ -104,60 +118,7 @@ fn docx_text(bytes: &[u8]) -> Result<String, ErrorKind> {
             detail: "it is not a ZIP container".into(),
         });
     }
-    let docx = catch_unwind(|| docx_rs::read_docx(bytes))
-        .map_err(|_| ErrorKind::Corrupt {
-            format: "DOCX",
-            detail: "its XML could not be parsed".into(),
-        })?
-        .map_err(|e| ErrorKind::Corrupt {
-            format: "DOCX",
-            detail: e.to_string(),
-        })?;
-    let mut out = String::new();
-    for child in &docx.document.children {
-        if let DocumentChild::Paragraph(p) = child {
-            let mut line = String::new();
-            paragraph_text(&p.children, &mut line);
-            let style = p
-                .property
-                .style
-                .as_ref()
-                .map(|s| s.val.to_ascii_lowercase());
-            let heading = style.is_some_and(|s| s.starts_with("heading") || s == "title");
-            if heading && !line.trim().is_empty() {
-                out.push_str("# ");
-            }
-            out.push_str(&line);
-            out.push_str("\n\n");
-        }
-    }
-    Ok(out)
-}
-
-fn paragraph_text(children: &[ParagraphChild], out: &mut String) {
-    for child in children {
-        match child {
-            ParagraphChild::Run(run) => {
-                for rc in &run.children {
-                    match rc {
-                        RunChild::Text(t) => out.push_str(&t.text),
-                        RunChild::Tab(_) => out.push(' '),
-                        RunChild::Break(_) | RunChild::CarriageReturn(_) => out.push('\n'),
-                        _ => {}
-                    }
-                }
-            }
-            ParagraphChild::Hyperlink(h) => paragraph_text(&h.children, out),
-            ParagraphChild::Insert(i) => {
-                for ic in &i.children {
-                    if let docx_rs::InsertChild::Run(run) = ic {
-                        paragraph_text(&[ParagraphChild::Run(run.clone())], out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    crate::docx::text(bytes)
 }
 
 /// Markdown to plain text: formatting marks removed, one line per source line, blank line between

@@ -6,8 +6,10 @@
 //! Nothing here writes anything: callers store the result only when every file was read, so bad input
 //! never leaves a half-learned persona behind.
 
+pub mod docx;
 mod error;
 pub mod formats;
+pub mod sandbox;
 pub mod split;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use serde::Deserialize;
 
 pub use error::{ErrorKind, IngestError};
 pub use formats::Format;
+pub use sandbox::{Limits, Reader};
 
 /// Largest input file read, bytes (20 MiB): far above any script or story, small enough to refuse a
 /// video file passed by mistake before reading it.
@@ -48,65 +51,69 @@ pub struct Story {
     pub text: String,
 }
 
-/// Reads example scripts from files and folders.
-///
-/// A named file must have a supported type; inside a folder (walked recursively, hidden entries
-/// skipped) unsupported files are skipped and reported in [`LoadedExamples::skipped`].
-///
-/// # Errors
-/// The first path that is missing, unreadable, empty, corrupt, password-protected, of an unsupported
-/// type, a folder without scripts, or has invalid front matter (a `duration_s` ≤ 0 included).
-pub fn load_examples(paths: &[PathBuf]) -> Result<LoadedExamples, IngestError> {
-    let mut examples = Vec::new();
-    let mut skipped = Vec::new();
-    for path in paths {
-        let files = if path.is_dir() {
-            let (files, skip) = walk(path)?;
-            skipped.extend(skip);
-            files
-        } else {
-            vec![path.clone()]
-        };
-        for file in files {
-            examples.extend(read_scripts(&file)?);
+impl Reader {
+    /// Reads example scripts from files and folders.
+    ///
+    /// A named file must have a supported type; inside a folder (walked recursively, hidden entries
+    /// skipped) unsupported files are skipped and reported in [`LoadedExamples::skipped`].
+    ///
+    /// # Errors
+    /// The first path that is missing, unreadable, empty, corrupt, password-protected, of an
+    /// unsupported type, a folder without scripts, has invalid front matter (a `duration_s` ≤ 0
+    /// included), or that the isolated reader gave up on (too slow, too deep, too large unpacked).
+    pub fn load_examples(&self, paths: &[PathBuf]) -> Result<LoadedExamples, IngestError> {
+        let mut examples = Vec::new();
+        let mut skipped = Vec::new();
+        for path in paths {
+            let files = if path.is_dir() {
+                let (files, skip) = walk(path)?;
+                skipped.extend(skip);
+                files
+            } else {
+                vec![path.clone()]
+            };
+            for file in files {
+                examples.extend(self.read_scripts(&file)?);
+            }
         }
+        Ok(LoadedExamples { examples, skipped })
     }
-    Ok(LoadedExamples { examples, skipped })
-}
 
-/// Reads a creator's story as plain text (a leading Markdown heading dropped); TOML front matter sets
-/// the profile.
-///
-/// # Errors
-/// As [`load_examples`], plus front matter that names an unknown field or has a wrong type.
-pub fn load_story(path: &Path) -> Result<Story, IngestError> {
-    let (format, text) = read_text(path).map_err(|e| match e.kind {
-        ErrorKind::Empty => IngestError {
-            path: e.path,
-            kind: ErrorKind::EmptyStory,
-        },
-        _ => e,
-    })?;
-    let err = |kind| IngestError {
-        path: path.to_path_buf(),
-        kind,
-    };
-    let (profile, body): (CreatorProfile, String) = split::front_matter(&text)
-        .map_err(|detail| err(ErrorKind::FrontMatter { script: 1, detail }))?;
-    profile.validate().map_err(|e| {
-        err(ErrorKind::FrontMatter {
-            script: 1,
-            detail: e.to_string(),
+    /// Reads a creator's story as plain text (a leading Markdown heading dropped); TOML front
+    /// matter sets the profile.
+    ///
+    /// # Errors
+    /// As [`Reader::load_examples`], plus front matter that names an unknown field or has a wrong
+    /// type.
+    pub fn load_story(&self, path: &Path) -> Result<Story, IngestError> {
+        let (format, text) = self.read_text(path).map_err(|e| match e.kind {
+            ErrorKind::Empty => IngestError {
+                path: e.path,
+                kind: ErrorKind::EmptyStory,
+            },
+            _ => e,
+        })?;
+        let err = |kind| IngestError {
+            path: path.to_path_buf(),
+            kind,
+        };
+        let (profile, body): (CreatorProfile, String) = split::front_matter(&text)
+            .map_err(|detail| err(ErrorKind::FrontMatter { script: 1, detail }))?;
+        profile.validate().map_err(|e| {
+            err(ErrorKind::FrontMatter {
+                script: 1,
+                detail: e.to_string(),
+            })
+        })?;
+        let body = plain(format, &body).1;
+        if body.is_empty() && profile == CreatorProfile::default() {
+            return Err(err(ErrorKind::EmptyStory));
+        }
+        Ok(Story {
+            profile,
+            text: body,
         })
-    })?;
-    let body = plain(format, &body).1;
-    if body.is_empty() && profile == CreatorProfile::default() {
-        return Err(err(ErrorKind::EmptyStory));
     }
-    Ok(Story {
-        profile,
-        text: body,
-    })
 }
 
 /// Files under `dir` with a supported type, sorted by path, and the unsupported ones skipped.
@@ -150,96 +157,104 @@ fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), IngestError> {
     Ok((files, skipped))
 }
 
-/// Reads a file's bytes and extracts its text, checking existence, size, type and emptiness.
-fn read_text(path: &Path) -> Result<(Format, String), IngestError> {
-    let err = |kind| IngestError {
-        path: path.to_path_buf(),
-        kind,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => err(ErrorKind::Missing),
-        _ => err(ErrorKind::Unreadable(e)),
-    })?;
-    if meta.is_dir() {
-        return Err(err(ErrorKind::Unsupported(
-            "folder (pass it to --examples)".into(),
-        )));
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    let format = Format::from_extension(ext).ok_or_else(|| {
-        err(ErrorKind::Unsupported(if ext.is_empty() {
-            "(no extension)".into()
-        } else {
-            format!(".{ext}")
-        }))
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(err(ErrorKind::TooLarge {
-            size: meta.len(),
-            max: MAX_FILE_BYTES,
-        }));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(ErrorKind::Unreadable(e)))?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(err(ErrorKind::Empty));
-    }
-    let text = formats::extract(format, &bytes).map_err(err)?;
-    if text.trim().is_empty() {
-        return Err(err(match format {
-            Format::Pdf | Format::Docx => ErrorKind::NoText,
-            Format::Text | Format::Markdown => ErrorKind::Empty,
-        }));
-    }
-    Ok((format, text))
-}
-
-/// Reads every script in one file.
-fn read_scripts(path: &Path) -> Result<Vec<ExampleScript>, IngestError> {
-    let (format, text) = read_text(path)?;
-    let parts = split::split_scripts(&text);
-    let many = parts.len() > 1;
-    let mut out = Vec::with_capacity(parts.len());
-    for (i, part) in parts.iter().enumerate() {
-        let fm_err = |detail: String| IngestError {
+impl Reader {
+    /// Reads a file's bytes and extracts its text, checking existence, size, type and emptiness.
+    fn read_text(&self, path: &Path) -> Result<(Format, String), IngestError> {
+        let err = |kind| IngestError {
             path: path.to_path_buf(),
-            kind: ErrorKind::FrontMatter {
-                script: i + 1,
-                detail,
-            },
+            kind,
         };
-        let (fm, body): (ScriptFrontMatter, String) = split::front_matter(part).map_err(fm_err)?;
-        if let Some(d) = fm.duration_s
-            && !(d.is_finite() && d > 0.0)
-        {
-            return Err(fm_err(format!(
-                "duration_s = {d} must be a positive number of seconds"
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => err(ErrorKind::Missing),
+            _ => err(ErrorKind::Unreadable(e)),
+        })?;
+        if meta.is_dir() {
+            return Err(err(ErrorKind::Unsupported(
+                "folder (pass it to --examples)".into(),
             )));
         }
-        let (heading, body) = plain(format, &body);
-        if body.is_empty() {
-            continue;
-        }
-        out.push(ExampleScript {
-            title: fm.title.or(heading),
-            text: body,
-            source: if many {
-                format!("{}#{}", path.display(), i + 1)
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        let format = Format::from_extension(ext).ok_or_else(|| {
+            err(ErrorKind::Unsupported(if ext.is_empty() {
+                "(no extension)".into()
             } else {
-                path.display().to_string()
-            },
-            duration_s: fm.duration_s,
-        });
+                format!(".{ext}")
+            }))
+        })?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(err(ErrorKind::TooLarge {
+                size: meta.len(),
+                max: MAX_FILE_BYTES,
+            }));
+        }
+        let bytes = std::fs::read(path).map_err(|e| err(ErrorKind::Unreadable(e)))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(err(ErrorKind::Empty));
+        }
+        let text = if format.is_binary() {
+            self.extract_binary(format, path, &bytes)
+        } else {
+            formats::extract(format, &bytes)
+        }
+        .map_err(err)?;
+        if text.trim().is_empty() {
+            return Err(err(match format {
+                Format::Pdf | Format::Docx => ErrorKind::NoText,
+                Format::Text | Format::Markdown => ErrorKind::Empty,
+            }));
+        }
+        Ok((format, text))
     }
-    if out.is_empty() {
-        return Err(IngestError {
-            path: path.to_path_buf(),
-            kind: ErrorKind::Empty,
-        });
+
+    /// Reads every script in one file.
+    fn read_scripts(&self, path: &Path) -> Result<Vec<ExampleScript>, IngestError> {
+        let (format, text) = self.read_text(path)?;
+        let parts = split::split_scripts(&text);
+        let many = parts.len() > 1;
+        let mut out = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let fm_err = |detail: String| IngestError {
+                path: path.to_path_buf(),
+                kind: ErrorKind::FrontMatter {
+                    script: i + 1,
+                    detail,
+                },
+            };
+            let (fm, body): (ScriptFrontMatter, String) =
+                split::front_matter(part).map_err(fm_err)?;
+            if let Some(d) = fm.duration_s
+                && !(d.is_finite() && d > 0.0)
+            {
+                return Err(fm_err(format!(
+                    "duration_s = {d} must be a positive number of seconds"
+                )));
+            }
+            let (heading, body) = plain(format, &body);
+            if body.is_empty() {
+                continue;
+            }
+            out.push(ExampleScript {
+                title: fm.title.or(heading),
+                text: body,
+                source: if many {
+                    format!("{}#{}", path.display(), i + 1)
+                } else {
+                    path.display().to_string()
+                },
+                duration_s: fm.duration_s,
+            });
+        }
+        if out.is_empty() {
+            return Err(IngestError {
+                path: path.to_path_buf(),
+                kind: ErrorKind::Empty,
+            });
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// Plain text of one script body and the title of its leading heading (Markdown-like formats only).

@@ -2,7 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
-use reelsmith_ingest::{ErrorKind, IngestError, load_examples, load_story};
+use reelsmith_ingest::{ErrorKind, IngestError, LoadedExamples, Reader, Story};
+
+// These files are the repo's own, so they are read in-process; the isolated reader is tested through
+// the reelsmith binary (crates/reelsmith/tests/hostile.rs).
+fn load_examples(paths: &[PathBuf]) -> Result<LoadedExamples, IngestError> {
+    Reader::InProcess.load_examples(paths)
+}
+
+fn load_story(path: &Path) -> Result<Story, IngestError> {
+    Reader::InProcess.load_story(path)
+}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

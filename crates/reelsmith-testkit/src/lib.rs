@@ -3,6 +3,8 @@
 //! answers, [`written_answers`], are also the benchmarks' fake server's), and [`DirectRouter`] is
 //! an in-memory [`ModelRouter`] over one of them.
 
+pub mod hostile;
+
 use std::collections::VecDeque;
 use std::sync::Mutex;
 

@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// `invalid_input`, `not_found`, `unauthorized`, `forbidden`, `too_large`, `llm_failed`,
-    /// `llm_unavailable` or `storage`.
+    /// `llm_unavailable`, `unavailable` (the server is stopping or busy; retry later) or `storage`.
     pub error: &'static str,
     /// The request field that is wrong (for `invalid_input`).
     pub field: Option<String>,
@@ -63,6 +63,11 @@ impl ApiError {
     /// 403: the request may not be made from where it came (another site, a foreign host).
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 503: the server cannot take the request now (it is stopping, or a worker failed); retry.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 
     /// 401.

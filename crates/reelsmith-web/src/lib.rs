@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod guard;
 pub mod inflight;
@@ -23,6 +24,7 @@ use reelsmith_core::store::Workspace;
 use reelsmith_store::Store;
 use tower_http::limit::RequestBodyLimitLayer;
 
+pub use documents::Documents;
 pub use error::{ApiError, ApiResult};
 pub use inflight::Inflight;
 
@@ -48,6 +50,8 @@ pub struct AppState {
     pub workspace: Workspace,
     /// Host names the server answers to (see [`guard::allowed_hosts`]).
     pub hosts: Arc<[String]>,
+    /// Reads uploaded story and example documents.
+    pub documents: Documents,
 }
 
 impl AppState {

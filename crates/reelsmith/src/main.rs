@@ -11,6 +11,14 @@ use clap::Parser;
 use reelsmith::{config, exit};
 
 fn main() -> std::process::ExitCode {
+    // A document-reading child (see reelsmith_ingest::sandbox), before any command-line parsing.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args
+        .get(1)
+        .is_some_and(|a| a == reelsmith_ingest::sandbox::WORKER_ARG)
+    {
+        return reelsmith_ingest::sandbox::worker_main(&args[2..]);
+    }
     let cli = cli::Cli::parse();
     // The exporter starts before the runtime (its HTTP client is blocking); a config error is
     // reported by the command itself.

@@ -186,7 +186,10 @@ fn as_user_named(text: &str, names: &[(String, String)]) -> String {
 ///
 /// # Errors
 /// 422 naming the field or file that is wrong.
-pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<bool>)> {
+pub async fn read_upload(
+    state: &AppState,
+    mut form: Multipart,
+) -> ApiResult<(LearnInput, Option<bool>)> {
     let dir = private_dir().map_err(|e| ApiError::invalid("files", e.to_string()))?;
     let (mut name, mut story, mut examples) = (String::new(), None::<PathBuf>, Vec::new());
     let (mut append, mut analyze) = (false, None);
@@ -253,24 +256,31 @@ pub async fn read_upload(mut form: Multipart) -> ApiResult<(LearnInput, Option<b
         api.body.message = as_user_named(&api.body.message, &names);
         api
     };
-    if let Some(path) = &story {
-        let s = reelsmith_ingest::load_story(path).map_err(user_named)?;
+    let (story, examples) = state
+        .documents
+        .read(move |reader| {
+            let story = story.map(|p| reader.load_story(&p)).transpose()?;
+            let examples = if examples.is_empty() {
+                Vec::new()
+            } else {
+                reader.load_examples(&examples)?.examples
+            };
+            // The folder is removed only once the reader is done with its files.
+            drop(dir);
+            Ok::<_, reelsmith_ingest::IngestError>((story, examples))
+        })
+        .await?
+        .map_err(user_named)?;
+    if let Some(s) = story {
         profile = s.profile;
         if !s.text.is_empty() {
             profile.story = Some(s.text);
         }
     }
-    let examples = if examples.is_empty() {
-        Vec::new()
-    } else {
-        let mut loaded = reelsmith_ingest::load_examples(&examples)
-            .map_err(user_named)?
-            .examples;
-        for e in &mut loaded {
-            e.source = as_user_named(&e.source, &names);
-        }
-        loaded
-    };
+    let mut examples = examples;
+    for e in &mut examples {
+        e.source = as_user_named(&e.source, &names);
+    }
     Ok((
         LearnInput {
             name,
@@ -293,7 +303,7 @@ pub async fn upload(
     State(state): State<AppState>,
     form: Multipart,
 ) -> ApiResult<(StatusCode, Json<LearnedBody>)> {
-    let (input, analyze) = read_upload(form).await?;
+    let (input, analyze) = read_upload(&state, form).await?;
     Ok((
         StatusCode::CREATED,
         Json(learn(&state, input, analyze).await?),

@@ -88,7 +88,7 @@ fn list_page(personas: &[PersonaSummary], problem: Option<&FieldErrors>) -> Mark
 /// `POST /personas`: learns from the form, then shows the persona; what is wrong comes back in the
 /// form, under the field it concerns (422), and nothing is stored.
 pub async fn create(State(state): State<AppState>, form: Multipart) -> UiResult<Response> {
-    let learned = match read_upload(form).await {
+    let learned = match read_upload(&state, form).await {
         Ok((input, analyze)) => learn(&state, input, Some(analyze.unwrap_or(false))).await,
         Err(e) => Err(e),
     };

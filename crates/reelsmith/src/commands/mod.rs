@@ -79,3 +79,13 @@ async fn with_store(loaded: &Loaded, f: impl AsyncFnOnce(&Store) -> Result<()>) 
 }
 
 pub use reelsmith::wiring::{embedder, open_store};
+
+/// The document reader every command uses: PDF and DOCX parsed in a bounded child of this binary,
+/// so a hostile file ends in an error naming it, never in a crash or a hang.
+///
+/// # Errors
+/// This executable's path cannot be found.
+pub fn document_reader() -> Result<reelsmith_ingest::Reader> {
+    reelsmith_ingest::Reader::isolated_in_this_binary()
+        .map_err(|e| anyhow::anyhow!("cannot find the reelsmith executable to read documents: {e}"))
+}

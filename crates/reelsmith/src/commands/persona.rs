@@ -199,14 +199,15 @@ impl LearnArgs {
 /// Reads every input first and stores only when all of it is good: bad input stores nothing.
 async fn learn(args: LearnArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     validate_name(&args.name)?;
+    let reader = super::document_reader()?;
     let story = args
         .story
         .as_deref()
-        .map(reelsmith_ingest::load_story)
+        .map(|p| reader.load_story(p))
         .transpose()?;
     let mut examples = Vec::new();
     if !args.examples.is_empty() {
-        let read = reelsmith_ingest::load_examples(&args.examples)?;
+        let read = reader.load_examples(&args.examples)?;
         for skipped in &read.skipped {
             eprintln!(
                 "warning: skipped {} (not .txt, .md, .pdf or .docx)",

@@ -56,7 +56,8 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         }
         vec![("stdin".into(), text)]
     } else {
-        reelsmith_ingest::load_examples(std::slice::from_ref(&args.file))?
+        super::document_reader()?
+            .load_examples(std::slice::from_ref(&args.file))?
             .examples
             .into_iter()
             .map(|e| (e.source, e.text))

@@ -74,6 +74,8 @@ pub async fn run(args: ServeArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         inflight: Inflight::default(),
         workspace: super::WS,
         hosts: reelsmith_web::guard::allowed_hosts(&addr, &cfg.allowed_hosts).into(),
+        documents: reelsmith_web::Documents::isolated()
+            .context("cannot find the reelsmith executable to read documents")?,
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -119,3 +119,58 @@ pub fn learn_maya(u: &User) -> String {
         "examples/maya/scripts",
     ])
 }
+
+/// A `reelsmith serve` child on a free loopback port, killed when dropped.
+pub struct Served {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Served {
+    /// Starts `reelsmith serve --bind 127.0.0.1:0 ARGS --data-dir …` for `u` and waits for its
+    /// address line.
+    pub fn start(u: &User, args: &[&str]) -> Served {
+        use std::io::{BufRead, BufReader};
+        let mut c = u.cmd();
+        c.args(["serve", "--bind", "127.0.0.1:0"])
+            .args(args)
+            .arg("--data-dir")
+            .arg(u.data())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap_or_else(|e| unreachable!("{e}"));
+        let mut stdout = BufReader::new(child.stdout.take().unwrap_or_else(|| unreachable!()));
+        let mut first = String::new();
+        stdout
+            .read_line(&mut first)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let addr = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| unreachable!("serve printed {first:?}"))
+            .to_string();
+        Served { child, base: addr }
+    }
+
+    /// Sends SIGTERM and returns everything the server wrote on stderr.
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        err
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -4,5 +4,6 @@
 mod basics;
 mod common;
 mod generate;
+mod hostile;
 mod llm;
 mod scoring;
