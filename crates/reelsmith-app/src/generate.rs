@@ -134,6 +134,17 @@ pub struct Job<'a> {
     /// The embedding model for voice-match evidence; without it voice match uses the writing
     /// statistics alone.
     pub embedder: Option<&'a dyn Embedder>,
+    /// Told the attempts once they are final, before the length is fitted (the store records them
+    /// then, so a crash during fitting keeps them).
+    pub checkpoint: Option<&'a dyn Checkpoint>,
+}
+
+/// Receives a generation's attempts as soon as they are final.
+#[async_trait::async_trait]
+pub trait Checkpoint: Send + Sync {
+    /// The attempts of the first request, parsed and scored (a storage failure is the
+    /// implementation's to report when the generation ends).
+    async fn attempts(&self, attempts: &[Attempt]);
 }
 
 /// Writes a script: `job.attempts` drafts, the best by overall score, then fitted to the target
@@ -251,6 +262,9 @@ pub async fn generate(
                 };
             }
         }
+    }
+    if let Some(checkpoint) = job.checkpoint {
+        checkpoint.attempts(&tried).await;
     }
     for (attempt, a) in tried.iter().enumerate() {
         emit(

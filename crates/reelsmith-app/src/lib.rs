@@ -3,7 +3,9 @@
 //! [`reelsmith_core::embed::Embedder`] and the stores — never over a concrete backend.
 //! - [`learn`]: learn a persona (or a new version of one);
 //! - [`persona`]: delete a persona, refusing while approved scripts depend on it;
-//! - [`write`]: write a script (the best of N, fitted to its length, stored) and revise a section;
+//! - [`write`]: write a script (the best of N, fitted to its length, stored as it runs), retry a
+//!   failed or interrupted one, and revise a section;
+//! - [`recovery`]: generations left running by a dead process marked interrupted;
 //! - [`score`]: score any draft, against a persona or not;
 //! - [`retrieve`]: the persona's examples nearest a topic;
 //! - [`request`]: a script request from what a user typed, with the one definition of its
@@ -16,6 +18,7 @@ pub mod fit;
 pub mod generate;
 pub mod learn;
 pub mod persona;
+pub mod recovery;
 pub mod request;
 pub mod retrieve;
 pub mod score;

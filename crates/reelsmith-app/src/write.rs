@@ -112,7 +112,9 @@ fn brief<'a>(
 }
 
 /// Validates `request`, writes the best of its attempts for the latest version of its persona and
-/// stores the result; the language defaults to the persona's.
+/// stores the result; the language defaults to the persona's. The generation is stored as
+/// `running` before the first model call and finished in place ([`start_script`], then
+/// [`run_script`]).
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] for a wrong field (nothing is stored), [`ServiceError::Store`] for an
@@ -122,29 +124,81 @@ pub async fn write_script(
     store: &dyn ScriptStore,
     ws: Workspace,
     models: Models<'_>,
-    mut request: ScriptRequest,
+    request: ScriptRequest,
     progress: Option<&ProgressSink>,
 ) -> Result<Generation, ServiceError> {
+    let started = start_script(store, ws, request).await?;
+    run_script(store, ws, models, started, progress).await
+}
+
+/// A generation stored as `running`, ready for [`run_script`].
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// Its id.
+    pub id: i64,
+    /// The persona version it is written for.
+    pub persona: PersonaVersion,
+    /// The request, language resolved.
+    pub request: ScriptRequest,
+    /// Attempts it already has (a retry numbers its new ones after them).
+    pub first_attempt: usize,
+}
+
+/// Validates `request` and stores it as a `running` generation of the persona's latest version.
+///
+/// # Errors
+/// As [`write_script`] before any model call: a wrong field, an unknown persona, storage.
+pub async fn start_script(
+    store: &dyn ScriptStore,
+    ws: Workspace,
+    mut request: ScriptRequest,
+) -> Result<Started, ServiceError> {
     request.validate()?;
     let persona = store.persona(ws, &request.persona, None).await?;
     request.persona = persona.name.clone();
-    let language = request
+    request
         .language
-        .get_or_insert_with(|| persona.style.language.code.clone())
-        .clone();
-    let examples = few_shot(&persona, &request.topic, models.embedder);
-    let trends = trend_phrases(store, ws).await?;
-    let lang_name = language_name(&language);
-    let job = Job {
-        persona: &persona,
-        examples: &examples,
-        brief: brief(&request, &lang_name, &trends),
-        trends: &trends,
-        attempts: request.effective_attempts(),
-        embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
-    };
-    let result = generate(models.router, CallContext::new(ws), &job, progress).await;
-    let mut new = NewGeneration {
+        .get_or_insert_with(|| persona.style.language.code.clone());
+    let id = store
+        .start_generation(ws, &outcome_of(&persona, &request), &crate::recovery::runner())
+        .await?;
+    Ok(Started {
+        id,
+        persona,
+        request,
+        first_attempt: 0,
+    })
+}
+
+/// Reopens failed or interrupted generation `id` for [`run_script`]: the same request and persona
+/// version, its earlier attempts and calls kept (and counted in its cost).
+///
+/// # Errors
+/// [`ServiceError::Store`] for an unknown id, a generation that is running or finished
+/// (`InvalidInput`), a persona version since deleted, or storage.
+pub async fn retry_script(
+    store: &dyn ScriptStore,
+    ws: Workspace,
+    id: i64,
+) -> Result<Started, ServiceError> {
+    let current = store.generation(ws, id).await?;
+    let persona = store
+        .persona(ws, &current.persona, Some(current.persona_version))
+        .await?;
+    let g = store
+        .reopen_generation(ws, id, &crate::recovery::runner())
+        .await?;
+    Ok(Started {
+        id,
+        persona,
+        request: g.request,
+        first_attempt: g.attempts.len(),
+    })
+}
+
+/// What a generation stores about itself before it has an outcome.
+fn outcome_of(persona: &PersonaVersion, request: &ScriptRequest) -> NewGeneration {
+    NewGeneration {
         persona: persona.name.clone(),
         persona_version: persona.version,
         parent_id: None,
@@ -155,36 +209,116 @@ pub async fn write_script(
         card: None,
         error: None,
         call_ids: Vec::new(),
+    }
+}
+
+/// Records a running generation's attempts as they are written.
+struct Recorder<'a> {
+    store: &'a dyn ScriptStore,
+    ws: Workspace,
+    id: i64,
+    first: usize,
+    failed: std::sync::Mutex<Option<reelsmith_core::Error>>,
+}
+
+#[async_trait::async_trait]
+impl crate::generate::Checkpoint for Recorder<'_> {
+    async fn attempts(&self, attempts: &[crate::generate::Attempt]) {
+        let stored = stored_attempts(attempts.to_vec());
+        if let Err(e) = self
+            .store
+            .record_attempts(self.ws, self.id, self.first, &stored)
+            .await
+            && let Ok(mut failed) = self.failed.lock()
+        {
+            *failed = Some(e);
+        }
+    }
+}
+
+/// Runs a started generation: every model call is ledgered with its id as it is made, the attempts
+/// are recorded as soon as they are final, its heartbeat is touched every
+/// [`crate::recovery::HEARTBEAT`] while it runs, and it is finished in place, completed or failed.
+///
+/// # Errors
+/// [`ServiceError::Llm`] when no model gave a script that fits (stored as failed, its id in the
+/// error); [`ServiceError::Store`] when storage failed.
+pub async fn run_script(
+    store: &dyn ScriptStore,
+    ws: Workspace,
+    models: Models<'_>,
+    started: Started,
+    progress: Option<&ProgressSink>,
+) -> Result<Generation, ServiceError> {
+    let Started {
+        id,
+        persona,
+        request,
+        first_attempt,
+    } = started;
+    let language = request.language.clone().unwrap_or_default();
+    let examples = few_shot(&persona, &request.topic, models.embedder);
+    let trends = trend_phrases(store, ws).await?;
+    let lang_name = language_name(&language);
+    let recorder = Recorder {
+        store,
+        ws,
+        id,
+        first: first_attempt,
+        failed: std::sync::Mutex::new(None),
     };
+    let job = Job {
+        persona: &persona,
+        examples: &examples,
+        brief: brief(&request, &lang_name, &trends),
+        trends: &trends,
+        attempts: request.effective_attempts(),
+        embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
+        checkpoint: Some(&recorder),
+    };
+    let ctx = CallContext {
+        generation_id: Some(id),
+        ..CallContext::new(ws)
+    };
+    let work = generate(models.router, ctx, &job, progress);
+    let result = crate::recovery::with_heartbeat(store, ws, id, work).await;
+    if let Some(e) = recorder.failed.lock().ok().and_then(|mut f| f.take()) {
+        return Err(e.into());
+    }
+    let mut outcome = outcome_of(&persona, &request);
     match result {
         Ok(g) => {
-            new.script = Some(script_output(
+            outcome.script = Some(script_output(
                 &persona, &request, &g.draft, &g.card, g.sections, g.fit,
             ));
-            new.attempts = stored_attempts(g.attempts);
-            new.winner = Some(g.winner);
-            new.card = Some(g.card);
-            new.call_ids = g.call_ids;
-            Ok(store.save_generation(ws, &new).await?)
+            outcome.winner = Some(first_attempt + g.winner);
+            outcome.card = Some(g.card);
+            outcome.call_ids = g.call_ids;
+            Ok(store.finish_generation(ws, id, &outcome).await?)
         }
         Err(failed) => {
-            // The attempts and calls made before the failure are stored with it.
-            new.error = Some(failed.error.to_string());
-            new.attempts = stored_attempts(failed.attempts);
-            new.call_ids = failed.call_ids;
-            // The failed tries too: every model call is linked to its generation.
-            new.call_ids.extend(failed.error.call_ids.iter().copied());
-            let stored = store.save_generation(ws, &new).await?;
+            outcome.error = Some(failed.error.to_string());
+            // Attempts written before a failure that came before the checkpoint (none reach it
+            // twice: a failure after it leaves them recorded already).
+            let recorded = store.generation(ws, id).await?.attempts.len();
+            if recorded == first_attempt && !failed.attempts.is_empty() {
+                store
+                    .record_attempts(ws, id, first_attempt, &stored_attempts(failed.attempts))
+                    .await?;
+            }
+            outcome.call_ids = failed.call_ids;
+            outcome.call_ids.extend(failed.error.call_ids.iter().copied());
+            store.finish_generation(ws, id, &outcome).await?;
             Err(ServiceError::Llm {
                 error: failed.error,
-                generation_id: Some(stored.id),
+                generation_id: Some(id),
             })
         }
     }
 }
 
 /// The attempts as stored.
-fn stored_attempts(attempts: Vec<crate::generate::Attempt>) -> Vec<NewAttempt> {
+pub(crate) fn stored_attempts(attempts: Vec<crate::generate::Attempt>) -> Vec<NewAttempt> {
     attempts
         .into_iter()
         .map(|a| NewAttempt {
@@ -260,6 +394,7 @@ pub async fn revise_section(
         trends: &trends,
         attempts: 1,
         embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
+        checkpoint: None,
     };
     let r = regenerate_section(
         models.router,

@@ -127,6 +127,19 @@ pub struct NewGeneration {
     pub call_ids: Vec<i64>,
 }
 
+/// A generation stored as `running`, as the start-up sweep sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunningGeneration {
+    /// Its workspace.
+    pub workspace: crate::store::Workspace,
+    /// Its id.
+    pub id: i64,
+    /// The process running it, `HOST/PID` (None for rows written before migration 0007).
+    pub runner: Option<String>,
+    /// When it last showed life (start, an attempt, a heartbeat).
+    pub heartbeat_at: DateTime<Utc>,
+}
+
 /// Review state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -374,11 +374,16 @@ pub enum GenerationStatus {
     Completed,
     /// No usable script (the error says why).
     Failed,
-    /// Stopped by a shutdown before it finished.
+    /// Stopped before it finished: a shutdown, or the process running it died.
     Interrupted,
 }
 
 impl GenerationStatus {
+    /// Whether it can be run again in place: failed or interrupted.
+    pub fn retryable(self) -> bool {
+        matches!(self, Self::Failed | Self::Interrupted)
+    }
+
     /// The name as stored.
     pub fn as_str(self) -> &'static str {
         match self {

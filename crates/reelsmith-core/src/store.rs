@@ -132,6 +132,56 @@ pub trait GenerationStore: Send + Sync {
         new: &crate::generation::NewGeneration,
     ) -> Result<crate::generation::Generation>;
 
+    /// Stores the start of a generation, before any model call: status `running`, no attempts, run
+    /// by `runner` (see [`crate::generation::RunningGeneration`]). Returns its id. `new`'s
+    /// attempts and outcome are ignored; [`GenerationStore::finish_generation`] sets them.
+    async fn start_generation(
+        &self,
+        ws: Workspace,
+        new: &crate::generation::NewGeneration,
+        runner: &str,
+    ) -> Result<i64>;
+
+    /// Stores attempts of a running generation as they are written, numbered from `first_index`,
+    /// and touches its heartbeat.
+    async fn record_attempts(
+        &self,
+        ws: Workspace,
+        id: i64,
+        first_index: usize,
+        attempts: &[crate::generation::NewAttempt],
+    ) -> Result<()>;
+
+    /// Touches a running generation's heartbeat (`heartbeat_at`).
+    async fn touch_generation(&self, ws: Workspace, id: i64) -> Result<()>;
+
+    /// Finishes a started generation in one transaction: completed with `outcome.script`, or
+    /// failed with `outcome.error`; `outcome.winner` is an attempt index; `outcome.call_ids` are
+    /// linked. Its attempts must already be recorded.
+    async fn finish_generation(
+        &self,
+        ws: Workspace,
+        id: i64,
+        outcome: &crate::generation::NewGeneration,
+    ) -> Result<crate::generation::Generation>;
+
+    /// Marks a `running` generation `interrupted` with `reason`; false when it was not running
+    /// (finished meanwhile).
+    async fn interrupt_generation(&self, ws: Workspace, id: i64, reason: &str) -> Result<bool>;
+
+    /// Every generation still `running`, in every workspace (for the start-up sweep).
+    async fn running_generations(&self) -> Result<Vec<crate::generation::RunningGeneration>>;
+
+    /// Sets a failed or interrupted generation `running` again for a retry, run by `runner`;
+    /// returns it with the attempts it already has. [`crate::Error::InvalidInput`] for any other
+    /// status.
+    async fn reopen_generation(
+        &self,
+        ws: Workspace,
+        id: i64,
+        runner: &str,
+    ) -> Result<crate::generation::Generation>;
+
     /// One generation with its attempts (soft-deleted ones too).
     async fn generation(&self, ws: Workspace, id: i64) -> Result<crate::generation::Generation>;
 

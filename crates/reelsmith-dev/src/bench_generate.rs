@@ -80,6 +80,7 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
         trends: &[],
         attempts: 3,
         embedder: None,
+        checkpoint: None,
     };
     let (mut bare_ms, mut gen_ms) = (Vec::new(), Vec::new());
     for round in 0..args.rounds {

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use reelsmith_core::generation::{
-    Approval, Generation, GenerationSummary, HistoryFilter, NewGeneration, StoredAttempt,
+    Approval, Generation, GenerationSummary, HistoryFilter, NewAttempt, NewGeneration,
+    RunningGeneration, StoredAttempt,
 };
 use reelsmith_core::platform::{GenerationStatus, Named};
 use reelsmith_core::store::{GenerationStore, Workspace};
@@ -62,120 +63,303 @@ fn summary(r: &AnyRow) -> Result<GenerationSummary> {
     })
 }
 
-#[async_trait]
-impl GenerationStore for Store {
-    async fn save_generation(&self, ws: Workspace, new: &NewGeneration) -> Result<Generation> {
-        let mut tx = self.write_tx().await?;
-        let pv: Option<i64> = sqlx::query(
-            "SELECT v.id FROM persona_versions v JOIN personas p ON v.persona_id = p.id \
-             WHERE p.workspace_id = $3 AND p.name = $1 AND v.version = $2",
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Inserts the generation row (no attempts) with `status`; returns its id.
+async fn insert_generation(
+    tx: &mut Tx,
+    ws: Workspace,
+    new: &NewGeneration,
+    status: GenerationStatus,
+    runner: Option<&str>,
+) -> Result<i64> {
+    let pv: Option<i64> = sqlx::query(
+        "SELECT v.id FROM persona_versions v JOIN personas p ON v.persona_id = p.id \
+         WHERE p.workspace_id = $3 AND p.name = $1 AND v.version = $2",
+    )
+    .bind(&new.persona)
+    .bind(i64::from(new.persona_version))
+    .bind(ws.id())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(storage)?
+    .map(|r| r.try_get("id"))
+    .transpose()
+    .map_err(storage)?;
+    let pv = pv.ok_or_else(|| Error::NotFound {
+        kind: "persona",
+        key: format!("{} version {}", new.persona, new.persona_version),
+        hint: " — `reelsmith persona list` shows them".into(),
+    })?;
+    let version: i64 = match new.parent_id {
+        Some(parent) => {
+            let row =
+                sqlx::query("SELECT version FROM generations WHERE id = $1 AND workspace_id = $2")
+                    .bind(parent)
+                    .bind(ws.id())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(storage)?
+                    .ok_or_else(|| not_found(parent))?;
+            row.try_get::<i64, _>("version").map_err(storage)? + 1
+        }
+        None => 1,
+    };
+    let r = &new.request;
+    let created = now();
+    sqlx::query(
+        "INSERT INTO generations (persona_version_id, parent_id, request_json, topic, platform, \
+         style, content_type, language, target_duration_s, status, created_at, version, \
+         workspace_id, runner, heartbeat_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(pv)
+    .bind(new.parent_id)
+    .bind(json(r)?)
+    .bind(&r.topic)
+    .bind(r.platform.as_str())
+    .bind(r.style.as_str())
+    .bind(r.content_type.as_str())
+    .bind(r.language.as_deref())
+    .bind(r.duration_s)
+    .bind(status.as_str())
+    .bind(&created)
+    .bind(version)
+    .bind(ws.id())
+    .bind(runner)
+    .bind(runner.map(|_| created.clone()))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(storage)?
+    .try_get("id")
+    .map_err(storage)
+}
+
+/// Inserts attempts numbered from `first_index`.
+async fn insert_attempts(
+    tx: &mut Tx,
+    id: i64,
+    first_index: usize,
+    attempts: &[NewAttempt],
+) -> Result<()> {
+    let created = now();
+    for (i, a) in attempts.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO attempts (generation_id, attempt_index, raw_text, script_json, \
+             overall_score, score_card_json, error, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(&new.persona)
-        .bind(i64::from(new.persona_version))
-        .bind(ws.id())
-        .fetch_optional(&mut *tx)
+        .bind(id)
+        .bind((first_index + i) as i64)
+        .bind(&a.raw_text)
+        .bind(a.draft.as_ref().map(json).transpose()?)
+        .bind(a.card.as_ref().map(|c| c.overall))
+        .bind(a.card.as_ref().map(json).transpose()?)
+        .bind(a.error.as_deref())
+        .bind(&created)
+        .execute(&mut **tx)
+        .await
+        .map_err(storage)?;
+    }
+    Ok(())
+}
+
+/// Sets the outcome of generation `id` from `new` (completed with a script, else failed), marks
+/// attempt `new.winner` (by attempt index) as the winner and links `new.call_ids`.
+async fn set_outcome(tx: &mut Tx, ws: Workspace, id: i64, new: &NewGeneration) -> Result<()> {
+    let status = if new.script.is_some() {
+        GenerationStatus::Completed
+    } else {
+        GenerationStatus::Failed
+    };
+    let winner: Option<i64> = match new.winner {
+        Some(index) => sqlx::query(
+            "SELECT id FROM attempts WHERE generation_id = $1 AND attempt_index = $2",
+        )
+        .bind(id)
+        .bind(index as i64)
+        .fetch_optional(&mut **tx)
         .await
         .map_err(storage)?
         .map(|r| r.try_get("id"))
         .transpose()
-        .map_err(storage)?;
-        let pv = pv.ok_or_else(|| Error::NotFound {
-            kind: "persona",
-            key: format!("{} version {}", new.persona, new.persona_version),
-            hint: " — `reelsmith persona list` shows them".into(),
-        })?;
-        let version: i64 = match new.parent_id {
-            Some(parent) => {
-                let row = sqlx::query(
-                    "SELECT version FROM generations WHERE id = $1 AND workspace_id = $2",
-                )
-                .bind(parent)
-                .bind(ws.id())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(storage)?
-                .ok_or_else(|| not_found(parent))?;
-                row.try_get::<i64, _>("version").map_err(storage)? + 1
-            }
-            None => 1,
-        };
-        let r = &new.request;
-        let created = now();
-        let id: i64 = sqlx::query(
-            "INSERT INTO generations (persona_version_id, parent_id, request_json, topic, platform, \
-             style, content_type, language, target_duration_s, status, script_json, card_json, error, \
-             created_at, version, workspace_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-        )
-        .bind(pv)
-        .bind(new.parent_id)
-        .bind(json(r)?)
-        .bind(&r.topic)
-        .bind(r.platform.as_str())
-        .bind(r.style.as_str())
-        .bind(r.content_type.as_str())
-        .bind(r.language.as_deref())
-        .bind(r.duration_s)
-        .bind(
-            if new.script.is_some() {
-                GenerationStatus::Completed
-            } else {
-                GenerationStatus::Failed
-            }
-            .as_str(),
-        )
-        .bind(new.script.as_ref().map(json).transpose()?)
-        .bind(new.card.as_ref().map(json).transpose()?)
-        .bind(new.error.as_deref())
-        .bind(&created)
-        .bind(version)
-        .bind(ws.id())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(storage)?
-        .try_get("id")
-        .map_err(storage)?;
-        for (i, a) in new.attempts.iter().enumerate() {
-            let attempt_id: i64 = sqlx::query(
-                "INSERT INTO attempts (generation_id, attempt_index, raw_text, script_json, \
-                 overall_score, score_card_json, error, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(&a.raw_text)
-            .bind(a.draft.as_ref().map(json).transpose()?)
-            .bind(a.card.as_ref().map(|c| c.overall))
-            .bind(a.card.as_ref().map(json).transpose()?)
-            .bind(a.error.as_deref())
-            .bind(&created)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(storage)?
-            .try_get("id")
-            .map_err(storage)?;
-            if new.winner == Some(i) {
-                sqlx::query("UPDATE generations SET winner_attempt_id = $1 WHERE id = $2")
-                    .bind(attempt_id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(storage)?;
-            }
-        }
-        for call in &new.call_ids {
-            sqlx::query(
-                "UPDATE llm_calls SET generation_id = $1 WHERE id = $2 AND workspace_id = $3",
-            )
+        .map_err(storage)?,
+        None => None,
+    };
+    sqlx::query(
+        "UPDATE generations SET status = $1, script_json = $2, card_json = $3, error = $4, \
+         winner_attempt_id = $5, heartbeat_at = $6 WHERE id = $7",
+    )
+    .bind(status.as_str())
+    .bind(new.script.as_ref().map(json).transpose()?)
+    .bind(new.card.as_ref().map(json).transpose()?)
+    .bind(new.error.as_deref())
+    .bind(winner)
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(storage)?;
+    for call in &new.call_ids {
+        sqlx::query("UPDATE llm_calls SET generation_id = $1 WHERE id = $2 AND workspace_id = $3")
             .bind(id)
             .bind(call)
             .bind(ws.id())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(storage)?;
-        }
+    }
+    Ok(())
+}
+
+/// Fails with NotFound unless generation `id` belongs to `ws`.
+async fn owned(tx: &mut Tx, ws: Workspace, id: i64) -> Result<()> {
+    sqlx::query("SELECT id FROM generations WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(ws.id())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(storage)?
+        .map(|_| ())
+        .ok_or_else(|| not_found(id))
+}
+
+async fn touch(tx: &mut Tx, id: i64) -> Result<()> {
+    sqlx::query("UPDATE generations SET heartbeat_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(storage)?;
+    Ok(())
+}
+
+#[async_trait]
+impl GenerationStore for Store {
+    async fn save_generation(&self, ws: Workspace, new: &NewGeneration) -> Result<Generation> {
+        let mut tx = self.write_tx().await?;
+        let status = if new.script.is_some() {
+            GenerationStatus::Completed
+        } else {
+            GenerationStatus::Failed
+        };
+        let id = insert_generation(&mut tx, ws, new, status, None).await?;
+        insert_attempts(&mut tx, id, 0, &new.attempts).await?;
+        set_outcome(&mut tx, ws, id, new).await?;
         tx.commit().await.map_err(storage)?;
         self.generation(ws, id).await
+    }
+
+    async fn start_generation(
+        &self,
+        ws: Workspace,
+        new: &NewGeneration,
+        runner: &str,
+    ) -> Result<i64> {
+        let mut tx = self.write_tx().await?;
+        let id =
+            insert_generation(&mut tx, ws, new, GenerationStatus::Running, Some(runner)).await?;
+        tx.commit().await.map_err(storage)?;
+        Ok(id)
+    }
+
+    async fn record_attempts(
+        &self,
+        ws: Workspace,
+        id: i64,
+        first_index: usize,
+        attempts: &[NewAttempt],
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        owned(&mut tx, ws, id).await?;
+        insert_attempts(&mut tx, id, first_index, attempts).await?;
+        touch(&mut tx, id).await?;
+        tx.commit().await.map_err(storage)
+    }
+
+    async fn touch_generation(&self, ws: Workspace, id: i64) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        owned(&mut tx, ws, id).await?;
+        touch(&mut tx, id).await?;
+        tx.commit().await.map_err(storage)
+    }
+
+    async fn finish_generation(
+        &self,
+        ws: Workspace,
+        id: i64,
+        outcome: &NewGeneration,
+    ) -> Result<Generation> {
+        let mut tx = self.write_tx().await?;
+        owned(&mut tx, ws, id).await?;
+        set_outcome(&mut tx, ws, id, outcome).await?;
+        tx.commit().await.map_err(storage)?;
+        self.generation(ws, id).await
+    }
+
+    async fn interrupt_generation(&self, ws: Workspace, id: i64, reason: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE generations SET status = $1, error = $2 \
+             WHERE id = $3 AND workspace_id = $4 AND status = $5",
+        )
+        .bind(GenerationStatus::Interrupted.as_str())
+        .bind(reason)
+        .bind(id)
+        .bind(ws.id())
+        .bind(GenerationStatus::Running.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn running_generations(&self) -> Result<Vec<RunningGeneration>> {
+        sqlx::query(
+            "SELECT id, workspace_id, runner, heartbeat_at, created_at FROM generations \
+             WHERE status = $1 ORDER BY id",
+        )
+        .bind(GenerationStatus::Running.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?
+        .iter()
+        .map(|r| {
+            let beat: Option<String> = r.try_get("heartbeat_at").map_err(storage)?;
+            let created: String = r.try_get("created_at").map_err(storage)?;
+            Ok(RunningGeneration {
+                workspace: Workspace(r.try_get("workspace_id").map_err(storage)?),
+                id: r.try_get("id").map_err(storage)?,
+                runner: r.try_get("runner").map_err(storage)?,
+                heartbeat_at: time(beat.as_deref().unwrap_or(&created))?,
+            })
+        })
+        .collect()
+    }
+
+    async fn reopen_generation(&self, ws: Workspace, id: i64, runner: &str) -> Result<Generation> {
+        let done = sqlx::query(
+            "UPDATE generations SET status = $1, error = NULL, runner = $2, heartbeat_at = $3 \
+             WHERE id = $4 AND workspace_id = $5 AND status IN ($6, $7)",
+        )
+        .bind(GenerationStatus::Running.as_str())
+        .bind(runner)
+        .bind(now())
+        .bind(id)
+        .bind(ws.id())
+        .bind(GenerationStatus::Failed.as_str())
+        .bind(GenerationStatus::Interrupted.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        let g = self.generation(ws, id).await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::InvalidInput(format!(
+                "generation {id} is {}: only a failed or interrupted generation can be retried \
+                 (`reelsmith regenerate {id}` writes a new version of a finished one)",
+                g.status.as_str()
+            )));
+        }
+        Ok(g)
     }
 
     async fn generation(&self, ws: Workspace, id: i64) -> Result<Generation> {

@@ -1,69 +1,131 @@
-//! Generations in progress, so a shutdown can wait for them and record any that cannot finish as
-//! interrupted (a failed generation with that reason) instead of losing them or storing half.
+//! Generations in progress, so a shutdown can wait for them and stop the rest cleanly. A generation
+//! is stored as `running` when it starts; one still running when the grace period ends is stopped
+//! and marked `interrupted` (its attempts and calls so far stay with it, and it can be retried),
+//! and its client gets a 503 naming it. Once stopping, new generations are refused with a 503.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use reelsmith_core::generation::{NewGeneration, ScriptRequest};
-use reelsmith_core::store::{GenerationStore, PersonaStore, Workspace};
+use reelsmith_app::ServiceError;
+use reelsmith_core::generation::Generation;
+use reelsmith_core::store::{GenerationStore, Workspace};
+
+use crate::{ApiError, ApiResult};
 
 /// The reason stored for a generation cut off by a shutdown.
-pub const INTERRUPTED: &str = "interrupted: the server shut down before the generation finished";
+pub const INTERRUPTED: &str = "interrupted: the server shut down before the generation finished — retry it (`reelsmith retry ID`, POST /api/v1/scripts/ID/retry or the Retry button)";
 
-/// A running generation: its workspace, its request and, once spawned, its task.
-type Entry = (Workspace, ScriptRequest, Option<tokio::task::AbortHandle>);
+/// A running generation: its workspace, its id once stored, and its task.
+struct Entry {
+    ws: Workspace,
+    id: Arc<OnceLock<i64>>,
+    task: Option<tokio::task::AbortHandle>,
+}
+
 type Running = Arc<Mutex<HashMap<u64, Entry>>>;
 
 /// Registry of running generations.
 #[derive(Clone, Default)]
 pub struct Inflight {
     running: Running,
-    next: Arc<std::sync::atomic::AtomicU64>,
+    next: Arc<AtomicU64>,
+    stopping: Arc<AtomicBool>,
 }
 
 /// Removes its generation from the registry when dropped (finished, failed or cancelled).
-pub struct Ticket {
-    id: u64,
+struct Ticket {
+    key: u64,
     running: Running,
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
         if let Ok(mut m) = self.running.lock() {
-            m.remove(&self.id);
+            m.remove(&self.key);
+        }
+    }
+}
+
+/// A generation running in its own task.
+pub struct Spawned {
+    handle: tokio::task::JoinHandle<Result<Generation, ServiceError>>,
+    id: Arc<OnceLock<i64>>,
+}
+
+impl Spawned {
+    /// Waits for the stored generation.
+    ///
+    /// # Errors
+    /// The generation's own error (422, 404, 502…), or 503 when a shutdown stopped it (the message
+    /// names the interrupted generation).
+    pub async fn outcome(self) -> ApiResult<Generation> {
+        match self.handle.await {
+            Ok(result) => Ok(result?),
+            Err(e) if e.is_cancelled() => Err(match self.id.get() {
+                Some(id) => ApiError::unavailable(format!(
+                    "the server shut down before generation {id} finished: it is stored as interrupted — retry it (POST /api/v1/scripts/{id}/retry) once the server is back"
+                )),
+                None => ApiError::unavailable(
+                    "the server shut down before the generation started — send it again once the server is back",
+                ),
+            }),
+            Err(e) => Err(ApiError::from(reelsmith_core::Error::Storage(format!(
+                "the generation task stopped: {e}"
+            )))),
         }
     }
 }
 
 impl Inflight {
-    /// Runs `work` for `request` in its own task, registered until it ends, so that a dropped
-    /// connection neither cancels it nor half-writes it and a shutdown can wait for it.
-    pub fn spawn<T: Send + 'static>(
+    /// Runs `work` in its own task, registered until it ends, so that a dropped connection neither
+    /// cancels it nor half-writes it and a shutdown can wait for it. `work` gets the cell to put its
+    /// generation id in once stored.
+    ///
+    /// # Errors
+    /// 503 once the server is stopping.
+    pub fn spawn<F>(
         &self,
         ws: Workspace,
-        request: &ScriptRequest,
-        work: impl std::future::Future<Output = T> + Send + 'static,
-    ) -> tokio::task::JoinHandle<T> {
-        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        work: impl FnOnce(Arc<OnceLock<i64>>) -> F,
+    ) -> ApiResult<Spawned>
+    where
+        F: std::future::Future<Output = Result<Generation, ServiceError>> + Send + 'static,
+    {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(ApiError::unavailable(
+                "the server is shutting down — send the request again once it is back",
+            ));
+        }
+        let key = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = Arc::new(OnceLock::new());
         if let Ok(mut m) = self.running.lock() {
-            m.insert(id, (ws, request.clone(), None));
+            m.insert(
+                key,
+                Entry {
+                    ws,
+                    id: Arc::clone(&id),
+                    task: None,
+                },
+            );
         }
         let ticket = Ticket {
-            id,
+            key,
             running: Arc::clone(&self.running),
         };
+        let fut = work(Arc::clone(&id));
         let handle = tokio::spawn(async move {
-            let out = work.await;
+            let out = fut.await;
             drop(ticket);
             out
         });
         if let Ok(mut m) = self.running.lock()
-            && let Some(entry) = m.get_mut(&id)
+            && let Some(entry) = m.get_mut(&key)
         {
-            entry.2 = Some(handle.abort_handle());
+            entry.task = Some(handle.abort_handle());
         }
-        handle
+        Ok(Spawned { handle, id })
     }
 
     /// Generations running now.
@@ -76,14 +138,11 @@ impl Inflight {
         self.len() == 0
     }
 
-    /// Waits up to `grace` for running generations, then stops each one still running (its store
-    /// transaction is rolled back, never half-written) and stores it as a failed generation with
-    /// [`INTERRUPTED`] as its reason. Returns how many were recorded.
-    pub async fn finish<S: GenerationStore + PersonaStore>(
-        &self,
-        store: &S,
-        grace: Duration,
-    ) -> usize {
+    /// Refuses new generations, waits up to `grace` for running ones, then stops each one still
+    /// running (its store transaction is rolled back, never half-written) and marks it
+    /// `interrupted` with [`INTERRUPTED`] as its reason. Returns how many were marked.
+    pub async fn finish<S: GenerationStore>(&self, store: &S, grace: Duration) -> usize {
+        self.stopping.store(true, Ordering::SeqCst);
         let deadline = tokio::time::Instant::now() + grace;
         while !self.is_empty() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -91,33 +150,19 @@ impl Inflight {
         let left: Vec<Entry> = self
             .running
             .lock()
-            .map(|mut m| m.drain().map(|(_, r)| r).collect())
+            .map(|mut m| m.drain().map(|(_, e)| e).collect())
             .unwrap_or_default();
-        let mut recorded = 0;
-        for (ws, request, handle) in left {
-            if let Some(h) = handle {
-                h.abort();
+        let mut marked = 0;
+        for entry in left {
+            if let Some(task) = &entry.task {
+                task.abort();
             }
-            let version = match store.persona(ws, &request.persona, None).await {
-                Ok(p) => p.version,
-                Err(_) => continue,
-            };
-            let failed = NewGeneration {
-                persona: request.persona.clone(),
-                persona_version: version,
-                parent_id: None,
-                request,
-                attempts: Vec::new(),
-                winner: None,
-                script: None,
-                card: None,
-                error: Some(INTERRUPTED.to_string()),
-                call_ids: Vec::new(),
-            };
-            if store.save_generation(ws, &failed).await.is_ok() {
-                recorded += 1;
+            if let Some(id) = entry.id.get()
+                && let Ok(true) = store.interrupt_generation(entry.ws, *id, INTERRUPTED).await
+            {
+                marked += 1;
             }
         }
-        recorded
+        marked
     }
 }

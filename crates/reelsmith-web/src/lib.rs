@@ -94,8 +94,10 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
-/// Serves `state` on `listener` until `shutdown` resolves; then stops accepting, lets requests
-/// finish, waits up to `grace` for generations still running and records the rest as interrupted.
+/// Serves `state` on `listener` until `shutdown` resolves; then stops accepting and refuses new
+/// generations (503), lets requests finish, waits up to `grace` for generations still running, marks
+/// the rest `interrupted` and answers their clients 503 naming them (allowing
+/// [`ANSWER_AFTER_INTERRUPT`] for that), then stops.
 ///
 /// # Errors
 /// The listener fails.
@@ -113,15 +115,33 @@ pub async fn serve(
         shutdown.await;
         let _ = stop_tx.send(true);
     });
-    // In-flight requests get the grace period too; then the server future is dropped.
     let mut stop = stop_rx.clone();
+    // In its own task so that the server ending (its last connection answered) cannot drop it
+    // halfway through marking generations interrupted.
+    let mut cut_off = tokio::spawn(async move {
+        let _ = stop.wait_for(|s| *s).await;
+        inflight.finish(&store, grace).await
+    });
+    let served = served.into_future();
+    tokio::pin!(served);
     tokio::select! {
-        r = served => r?,
-        () = async move {
-            let _ = stop.wait_for(|s| *s).await;
-            tokio::time::sleep(grace).await;
-        } => {}
+        result = &mut served => {
+            if result.is_err() {
+                cut_off.abort();
+            }
+            // Generations whose client went away are still waited for (up to the grace period).
+            let _ = cut_off.await;
+            result
+        }
+        _ = &mut cut_off => {
+            // The cut-off clients get their 503; connections still open after that are dropped.
+            tokio::time::timeout(ANSWER_AFTER_INTERRUPT, &mut served)
+                .await
+                .unwrap_or(Ok(()))
+        }
     }
-    inflight.finish(&store, grace).await;
-    Ok(())
 }
+
+/// How long the server keeps running after marking generations interrupted, so their clients get
+/// the 503 that names them (2 s).
+pub const ANSWER_AFTER_INTERRUPT: Duration = Duration::from_secs(2);

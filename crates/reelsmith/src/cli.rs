@@ -9,7 +9,7 @@ use crate::commands::{
     bench::BenchCmd,
     config::ConfigCmd,
     eval::EvalCmd,
-    generate::{GenerateArgs, RegenerateArgs},
+    generate::{GenerateArgs, RegenerateArgs, RetryArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
     llm::LlmCmd,
     persona::PersonaCmd,
@@ -53,6 +53,8 @@ pub enum Command {
     Generate(Box<GenerateArgs>),
     /// Rewrite one section of a generation with instructions (a new version; the original is kept).
     Regenerate(RegenerateArgs),
+    /// Run a failed or interrupted generation again, in place (its earlier attempts and cost kept).
+    Retry(RetryArgs),
     /// List stored generations (filter by persona and review state; paginate).
     History(HistoryArgs),
     /// Show one generation (Markdown, JSON, SRT or teleprompter).

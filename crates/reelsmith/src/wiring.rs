@@ -25,10 +25,24 @@ pub fn embedder(loaded: &Loaded) -> Result<reelsmith_llm::BertEmbedder, reelsmit
 /// # Errors
 /// The store's error when it cannot be opened or migrated.
 pub async fn open_store(loaded: &Loaded) -> Result<Store> {
-    Ok(match &loaded.config.database_url {
+    let store = match &loaded.config.database_url {
         Some(url) => Store::connect(&url.0).await?,
         None => Store::open_sqlite(&loaded.sqlite_path()).await?,
-    })
+    };
+    // Generations left running by a process that died are marked interrupted, so they show as
+    // such and can be retried (a failed sweep only warns: the command itself may still work).
+    match reelsmith_app::recovery::sweep(&store).await {
+        Ok(marked) if !marked.is_empty() => {
+            let ids: Vec<String> = marked.iter().map(|(_, id)| id.to_string()).collect();
+            eprintln!(
+                "warning: generation {} stopped when the process running it did; it is stored as interrupted — `reelsmith retry ID` runs it again",
+                ids.join(", ")
+            );
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: cannot check for interrupted generations: {e}"),
+    }
+    Ok(store)
 }
 
 /// The configured LLM router, writing its call ledger to `store`.

@@ -56,6 +56,7 @@ fn job<'a>(
         trends: &[],
         attempts,
         embedder: None,
+        checkpoint: None,
     }
 }
 

@@ -250,6 +250,7 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
         trends: &[],
         attempts: 3,
         embedder: Some(&WordHash),
+        checkpoint: None,
     };
     let g = must(generate(&router, CallContext::default(), &job, None).await);
     assert_eq!(g.attempts.len(), 3);

@@ -80,6 +80,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .routes(routes!(scripts::export_script))
         .routes(routes!(scripts::regenerate_section))
         .routes(routes!(scripts::approval))
+        .routes(routes!(scripts::retry))
         .routes(routes!(misc::score_text))
         .routes(routes!(misc::usage))
         .routes(routes!(misc::health))

@@ -10,9 +10,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
-use reelsmith_app::ServiceError;
 use reelsmith_app::request::ScriptInput;
-use reelsmith_app::write::{revise_section, write_script};
+use reelsmith_app::write::{retry_script, revise_section, run_script, start_script};
 use reelsmith_core::export::{ExportFormat, export};
 use reelsmith_core::generation::{Approval, Generation, HistoryFilter, ScriptRequest};
 use reelsmith_core::platform::{Named, Platform, Style};
@@ -23,6 +22,7 @@ use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiJson, ApiPath, ApiQuery};
+use crate::inflight::Spawned;
 use crate::{ApiError, ApiResult, AppState};
 
 /// A script request. Unset fields take the defaults of `reelsmith_app::request` (the same as the
@@ -74,32 +74,35 @@ impl From<GenerateInput> for ScriptInput {
     }
 }
 
-/// Runs a generation in its own task (so a dropped connection neither cancels nor half-writes it),
-/// registered as in flight until it is stored.
-pub fn spawn_generation(
-    state: &AppState,
-    request: ScriptRequest,
-    progress: Option<ProgressSink>,
-) -> tokio::task::JoinHandle<Result<Generation, ServiceError>> {
-    let inflight = state.inflight.clone();
-    let state = state.clone();
-    let r = request.clone();
-    inflight.spawn(state.workspace, &r, async move {
-        write_script(
-            &state.store,
-            state.workspace,
-            state.models(),
-            request,
-            progress.as_ref(),
-        )
-        .await
-    })
+/// What a spawned generation does.
+#[derive(Debug, Clone)]
+pub enum GenerationJob {
+    /// A new generation of this request.
+    New(ScriptRequest),
+    /// A failed or interrupted generation run again in place.
+    Retry(i64),
 }
 
-fn join_error(e: tokio::task::JoinError) -> ApiError {
-    ApiError::from(reelsmith_core::Error::Storage(format!(
-        "the generation task stopped: {e}"
-    )))
+/// Runs a generation in its own task (so a dropped connection neither cancels nor half-writes it),
+/// registered as in flight until it is stored.
+///
+/// # Errors
+/// 503 once the server is stopping.
+pub fn spawn_generation(
+    state: &AppState,
+    job: GenerationJob,
+    progress: Option<ProgressSink>,
+) -> ApiResult<Spawned> {
+    let state = state.clone();
+    state.inflight.clone().spawn(state.workspace, move |cell| async move {
+        let (store, ws) = (&state.store, state.workspace);
+        let started = match job {
+            GenerationJob::New(request) => start_script(store, ws, request).await?,
+            GenerationJob::Retry(id) => retry_script(store, ws, id).await?,
+        };
+        let _ = cell.set(started.id);
+        run_script(store, ws, state.models(), started, progress.as_ref()).await
+    })
 }
 
 fn wants_events(headers: &HeaderMap) -> bool {
@@ -113,7 +116,7 @@ fn wants_events(headers: &HeaderMap) -> bool {
 /// `done` with the stored generation or `error` with the error body.
 pub fn event_stream(
     state: &AppState,
-    request: ScriptRequest,
+    job: GenerationJob,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
     let (tx, rx) = mpsc::unbounded_channel::<Event>();
     let progress_tx = tx.clone();
@@ -128,13 +131,14 @@ pub fn event_stream(
             let _ = progress_tx.send(e);
         }
     });
-    let task = spawn_generation(state, request, Some(sink));
+    let task = spawn_generation(state, job, Some(sink));
     tokio::spawn(async move {
-        let last = match task.await.map_err(join_error) {
-            Ok(Ok(g)) => Event::default().event("done").json_data(&g),
-            Ok(Err(e)) => Event::default()
-                .event("error")
-                .json_data(ApiError::from(e).body),
+        let outcome = match task {
+            Ok(task) => task.outcome().await,
+            Err(e) => Err(e),
+        };
+        let last = match outcome {
+            Ok(g) => Event::default().event("done").json_data(&g),
             Err(e) => Event::default().event("error").json_data(e.body),
         };
         if let Ok(e) = last {
@@ -162,13 +166,44 @@ pub async fn generate(
 ) -> ApiResult<Response> {
     // Wrong fields are answered before any stream starts.
     let request = ScriptInput::from(input).resolve()?;
-    if wants_events(&headers) {
-        return Ok(event_stream(&state, request).into_response());
+    run_job(&state, &headers, GenerationJob::New(request)).await
+}
+
+/// The answer to a generate or retry request: the stored generation (201), or its events.
+async fn run_job(state: &AppState, headers: &HeaderMap, job: GenerationJob) -> ApiResult<Response> {
+    if wants_events(headers) {
+        return Ok(event_stream(state, job).into_response());
     }
-    let g = spawn_generation(&state, request, None)
-        .await
-        .map_err(join_error)??;
+    let g = spawn_generation(state, job, None)?.outcome().await?;
     Ok((StatusCode::CREATED, Json(g)).into_response())
+}
+
+/// Run a failed or interrupted generation again, in place: the same request and persona version,
+/// its earlier attempts and model calls kept (and counted in its cost). Answers as `generate`
+/// does, with the same generation id.
+#[utoipa::path(post, path = "/scripts/{id}/retry", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id")),
+    responses((status = 201, description = "The stored generation", body = Object),
+        (status = 200, description = "With Accept: text/event-stream: events started, token, scored, fitting, then done or error", content_type = "text/event-stream", body = String),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 502, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn retry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    // A wrong status is answered before any stream starts.
+    let g = state.store.generation(state.workspace, id).await?;
+    if !g.status.retryable() {
+        return Err(ApiError::invalid(
+            "id",
+            format!(
+                "generation {id} is {}: only a failed or interrupted generation can be retried",
+                g.status.as_str()
+            ),
+        ));
+    }
+    run_job(&state, &headers, GenerationJob::Retry(id)).await
 }
 
 /// One generation with its attempts, score card and script.

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/scripts/{id}", get(scripts::show))
         .route("/scripts/{id}/sections", post(scripts::regenerate))
         .route("/scripts/{id}/approval", post(scripts::approve))
+        .route("/scripts/{id}/retry", post(scripts::retry))
         .route("/history", get(scripts::history))
         .route("/analytics", get(analytics::page))
 }

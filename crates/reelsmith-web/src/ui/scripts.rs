@@ -23,7 +23,8 @@ use serde::Deserialize;
 
 use super::{UiResult, field_error, page, ui};
 use crate::AppState;
-use crate::api::scripts::{ListQuery, spawn_generation};
+use crate::ApiError;
+use crate::api::scripts::{GenerationJob, ListQuery, spawn_generation};
 
 /// Query of the generate form.
 #[derive(Debug, Deserialize)]
@@ -204,9 +205,10 @@ pub async fn generate(
 ) -> UiResult<Response> {
     match f.input().and_then(ScriptInput::resolve) {
         Ok(request) => {
-            let g = spawn_generation(&state, request, None)
+            let g = spawn_generation(&state, GenerationJob::New(request), None)
+                .map_err(ui)?
+                .outcome()
                 .await
-                .map_err(|e| ui(reelsmith_core::Error::Storage(e.to_string())))?
                 .map_err(ui)?;
             Ok(Redirect::to(&format!("/scripts/{}", g.id)).into_response())
         }
@@ -215,6 +217,33 @@ pub async fn generate(
             let body = generate_page(&personas, &f, Some(&errors));
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
+    }
+}
+
+/// `POST /scripts/{id}/retry`: runs a failed or interrupted generation again in place and shows it
+/// (failed again, the page says why and offers the button again).
+pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> UiResult<Response> {
+    let g = state
+        .store
+        .generation(state.workspace, id)
+        .await
+        .map_err(ui)?;
+    if !g.status.retryable() {
+        return Err(ui(ApiError::invalid(
+            "id",
+            format!(
+                "generation {id} is {}: only a failed or interrupted generation can be retried",
+                g.status.as_str()
+            ),
+        )));
+    }
+    let spawned = spawn_generation(&state, GenerationJob::Retry(id), None).map_err(ui)?;
+    match spawned.outcome().await {
+        // A model failure is stored on the generation, which the page shows.
+        Ok(_) | Err(ApiError { status: axum::http::StatusCode::BAD_GATEWAY, .. }) => {
+            Ok(Redirect::to(&format!("/scripts/{id}")).into_response())
+        }
+        Err(e) => Err(ui(e)),
     }
 }
 
@@ -289,7 +318,17 @@ fn script_body(g: &Generation) -> Markup {
             " · LLM cost " (reelsmith_core::text::usd(g.cost_usd))
         }
         @if g.deleted_at.is_some() { p.card.error { "This generation was deleted; it stays readable here." } }
-        @if let Some(err) = &g.error { div.card.error { p { strong { "Failed: " } (err) } } }
+        @if g.status != GenerationStatus::Completed {
+            div.card.error #outcome {
+                p { strong { (g.status.as_str()) } @if let Some(err) = &g.error { ": " (err) } }
+                @if !g.attempts.is_empty() { p.muted { (g.attempts.len()) " attempt(s) kept below · LLM cost so far " (reelsmith_core::text::usd(g.cost_usd)) } }
+                @if g.status.retryable() {
+                    form method="post" action={ "/scripts/" (g.id) "/retry" } #retry-form {
+                        button type="submit" { "Retry" }
+                    }
+                }
+            }
+        }
         @if let Some(s) = &g.script {
             div.card #script {
                 div.timing role="img" aria-label="section timing" {

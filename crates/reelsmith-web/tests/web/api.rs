@@ -15,7 +15,7 @@ fn writer() -> Arc<WriterLlm> {
 
 /// Every route the server has, as (method, path under /api/v1). The document must list exactly
 /// these, and each must be served.
-const ROUTES: [(&str, &str); 18] = [
+const ROUTES: [(&str, &str); 19] = [
     ("get", "/personas"),
     ("post", "/personas"),
     ("post", "/personas/upload"),
@@ -30,6 +30,7 @@ const ROUTES: [(&str, &str); 18] = [
     ("get", "/scripts/{id}/export"),
     ("put", "/scripts/{id}/sections/{index}"),
     ("put", "/scripts/{id}/approval"),
+    ("post", "/scripts/{id}/retry"),
     ("post", "/score"),
     ("get", "/usage"),
     ("get", "/health"),

@@ -401,7 +401,8 @@ async fn shutdown_lets_a_generation_finish_or_records_it_as_interrupted() {
         must(must(done.await));
     }
 
-    // Outlives the grace period: stopped and recorded as interrupted, never half-written.
+    // Outlives the grace period: stopped and marked interrupted, never half-written, and its
+    // client told so with a 503 naming it.
     let mut s = Server::start_with(
         Arc::new(WriterLlm::new(Duration::from_secs(30))),
         None,
@@ -409,7 +410,7 @@ async fn shutdown_lets_a_generation_finish_or_records_it_as_interrupted() {
     )
     .await;
     s.learn_nurse().await;
-    let _pending = tokio::spawn(
+    let pending = tokio::spawn(
         s.req(reqwest::Method::POST, "/api/v1/scripts/generate")
             .json(&request("cut me"))
             .send(),
@@ -426,10 +427,18 @@ async fn shutdown_lets_a_generation_finish_or_records_it_as_interrupted() {
     );
     assert_eq!(total, 1);
     let g = must(s.store.generation(Workspace::LOCAL, rows[0].id).await);
-    assert_eq!(g.status, GenerationStatus::Failed);
+    assert_eq!(g.status, GenerationStatus::Interrupted);
     assert_eq!(
         g.error.as_deref(),
         Some(reelsmith_web::inflight::INTERRUPTED)
+    );
+    let resp = must(must(pending.await));
+    assert_eq!(resp.status().as_u16(), 503);
+    let body: serde_json::Value = must(resp.json().await);
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("generation {} ", g.id)) && message.contains("interrupted"),
+        "{body}"
     );
 }
 

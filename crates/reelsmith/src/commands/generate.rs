@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use reelsmith_app::Models;
 use reelsmith_app::request::ScriptInput;
-use reelsmith_app::write::{revise_section, write_script};
+use reelsmith_app::write::{Started, retry_script, revise_section, run_script, start_script};
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::export::ExportFormat;
 use reelsmith_core::progress::{FitStep, Progress, ProgressSink};
@@ -80,6 +80,14 @@ pub struct GenerateArgs {
     /// normal (default), trending (lean on the trend list) or urgent (one attempt, faster).
     #[arg(long)]
     pub urgency: Option<String>,
+    /// Where and how the script is shown.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How `generate` and `retry` show the stored script.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
@@ -92,6 +100,23 @@ pub struct GenerateArgs {
     /// Print the stored generation as JSON (same as --format json).
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `retry`.
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    /// A failed or interrupted generation (from `reelsmith history`).
+    pub id: i64,
+    /// Where and how the script is shown.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Runs `retry`: the generation runs again in place with its request and persona version; its
+/// earlier attempts and calls stay with it (and in its cost).
+pub async fn retry(args: RetryArgs, store: &Store, loaded: &Loaded) -> Result<()> {
+    let started = retry_script(store, super::WS, args.id).await?;
+    write_and_show(store, loaded, started, &args.out).await
 }
 
 /// Arguments of `regenerate`.
@@ -167,7 +192,18 @@ pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<(
         urgency: args.urgency.clone(),
     }
     .resolve()?;
-    let attempts = request.effective_attempts();
+    let started = start_script(store, super::WS, request).await?;
+    write_and_show(store, loaded, started, &args.out).await
+}
+
+/// Runs a started generation with a progress spinner and shows what was stored.
+async fn write_and_show(
+    store: &Store,
+    loaded: &Loaded,
+    started: Started,
+    args: &OutputArgs,
+) -> Result<()> {
+    let attempts = started.request.effective_attempts();
     let router = super::llm::router(loaded, store);
     let embedder = super::embedder(loaded).ok();
     let models = Models {
@@ -181,7 +217,7 @@ pub async fn run(args: GenerateArgs, store: &Store, loaded: &Loaded) -> Result<(
         bar
     });
     let sink = bar.clone().map(|bar| progress_bar(bar, attempts));
-    let result = write_script(store, super::WS, models, request, sink.as_ref()).await;
+    let result = run_script(store, super::WS, models, started, sink.as_ref()).await;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -51,6 +51,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             })
             .await
         }
+        Command::Retry(args) => {
+            with_store(&loaded, async |s| generate::retry(args, s, &loaded).await).await
+        }
         Command::History(args) => {
             with_store(&loaded, async |s| history::history(args, s).await).await
         }
