@@ -160,7 +160,11 @@ pub async fn start_script(
         .language
         .get_or_insert_with(|| persona.style.language.code.clone());
     let id = store
-        .start_generation(ws, &outcome_of(&persona, &request), &crate::recovery::runner())
+        .start_generation(
+            ws,
+            &outcome_of(&persona, &request),
+            &crate::recovery::runner(),
+        )
         .await?;
     Ok(Started {
         id,
@@ -307,7 +311,9 @@ pub async fn run_script(
                     .await?;
             }
             outcome.call_ids = failed.call_ids;
-            outcome.call_ids.extend(failed.error.call_ids.iter().copied());
+            outcome
+                .call_ids
+                .extend(failed.error.call_ids.iter().copied());
             store.finish_generation(ws, id, &outcome).await?;
             Err(ServiceError::Llm {
                 error: failed.error,

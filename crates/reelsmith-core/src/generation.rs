@@ -230,6 +230,9 @@ pub struct Generation {
     pub attempts: Vec<StoredAttempt>,
     /// LLM cost of this generation, USD.
     pub cost_usd: f64,
+    /// Model calls made for it, failed ones and those of earlier tries included.
+    #[serde(default)]
+    pub calls: u32,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// When it was soft-deleted.
@@ -356,6 +359,7 @@ mod tests {
             error: None,
             attempts: vec![attempt(0, 52.0, true), attempt(1, 48.0, false)],
             cost_usd: 0.0,
+            calls: 2,
             created_at: chrono::Utc::now(),
             deleted_at: None,
         };

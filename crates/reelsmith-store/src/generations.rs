@@ -173,17 +173,17 @@ async fn set_outcome(tx: &mut Tx, ws: Workspace, id: i64, new: &NewGeneration) -
         GenerationStatus::Failed
     };
     let winner: Option<i64> = match new.winner {
-        Some(index) => sqlx::query(
-            "SELECT id FROM attempts WHERE generation_id = $1 AND attempt_index = $2",
-        )
-        .bind(id)
-        .bind(index as i64)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(storage)?
-        .map(|r| r.try_get("id"))
-        .transpose()
-        .map_err(storage)?,
+        Some(index) => {
+            sqlx::query("SELECT id FROM attempts WHERE generation_id = $1 AND attempt_index = $2")
+                .bind(id)
+                .bind(index as i64)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(storage)?
+                .map(|r| r.try_get("id"))
+                .transpose()
+                .map_err(storage)?
+        }
         None => None,
     };
     sqlx::query(
@@ -401,16 +401,16 @@ impl GenerationStore for Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let cost: f64 = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS c FROM llm_calls \
-             WHERE generation_id = $1",
+        let ledger = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS c, COUNT(*) AS n \
+             FROM llm_calls WHERE generation_id = $1",
         )
         .bind(id)
         .fetch_one(&self.pool)
         .await
-        .map_err(storage)?
-        .try_get("c")
         .map_err(storage)?;
+        let cost: f64 = ledger.try_get("c").map_err(storage)?;
+        let calls: i64 = ledger.try_get("n").map_err(storage)?;
         let script: Option<String> = r.try_get("script_json").map_err(storage)?;
         let card: Option<String> = r.try_get("card_json").map_err(storage)?;
         let deleted: Option<String> = r.try_get("deleted_at").map_err(storage)?;
@@ -432,6 +432,7 @@ impl GenerationStore for Store {
             error: r.try_get("error").map_err(storage)?,
             attempts,
             cost_usd: cost,
+            calls: calls as u32,
             created_at: time(&r.try_get::<String, _>("created_at").map_err(storage)?)?,
             deleted_at: deleted.as_deref().map(time).transpose()?,
         })

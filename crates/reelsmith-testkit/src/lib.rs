@@ -3,7 +3,9 @@
 //! answers, [`written_answers`], are also the benchmarks' fake server's), and [`DirectRouter`] is
 //! an in-memory [`ModelRouter`] over one of them.
 
+pub mod fake_server;
 pub mod hostile;
+pub mod postgres;
 
 use std::collections::VecDeque;
 use std::sync::Mutex;

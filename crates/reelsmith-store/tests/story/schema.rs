@@ -183,34 +183,7 @@ async fn postgres_schema(url: &str) -> BTreeSet<Fact> {
     facts
 }
 
-/// A fresh PostgreSQL database for this run: its URL, name and an admin connection to drop it.
-pub async fn fresh_postgres(tag: &str) -> Option<(String, String, sqlx::PgConnection)> {
-    let url = std::env::var("REELSMITH_TEST_DATABASE_URL").ok()?;
-    let db = format!(
-        "reelsmith_{tag}_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_micros()
-    );
-    let mut admin = sqlx::PgConnection::connect(&url)
-        .await
-        .unwrap_or_else(|e| unreachable!("connect {url}: {e}"));
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let (base, _) = url.rsplit_once('/').unwrap_or((&url, ""));
-    Some((format!("{base}/{db}"), db, admin))
-}
-
-/// Drops a database made by [`fresh_postgres`].
-pub async fn drop_postgres(db: &str, admin: &mut sqlx::PgConnection) {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE {db} WITH (FORCE)"
-    )))
-    .execute(admin)
-    .await
-    .unwrap_or_else(|e| unreachable!("{e}"));
-}
+pub use reelsmith_testkit::postgres::{drop_postgres, fresh_postgres};
 
 #[tokio::test]
 async fn every_migration_gives_both_backends_the_same_schema() {

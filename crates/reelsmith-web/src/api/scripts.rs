@@ -94,15 +94,18 @@ pub fn spawn_generation(
     progress: Option<ProgressSink>,
 ) -> ApiResult<Spawned> {
     let state = state.clone();
-    state.inflight.clone().spawn(state.workspace, move |cell| async move {
-        let (store, ws) = (&state.store, state.workspace);
-        let started = match job {
-            GenerationJob::New(request) => start_script(store, ws, request).await?,
-            GenerationJob::Retry(id) => retry_script(store, ws, id).await?,
-        };
-        let _ = cell.set(started.id);
-        run_script(store, ws, state.models(), started, progress.as_ref()).await
-    })
+    state
+        .inflight
+        .clone()
+        .spawn(state.workspace, move |cell| async move {
+            let (store, ws) = (&state.store, state.workspace);
+            let started = match job {
+                GenerationJob::New(request) => start_script(store, ws, request).await?,
+                GenerationJob::Retry(id) => retry_script(store, ws, id).await?,
+            };
+            let _ = cell.set(started.id);
+            run_script(store, ws, state.models(), started, progress.as_ref()).await
+        })
 }
 
 fn wants_events(headers: &HeaderMap) -> bool {

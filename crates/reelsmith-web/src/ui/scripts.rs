@@ -22,8 +22,8 @@ use reelsmith_core::store::{GenerationStore, PersonaStore};
 use serde::Deserialize;
 
 use super::{UiResult, field_error, page, ui};
-use crate::AppState;
 use crate::ApiError;
+use crate::AppState;
 use crate::api::scripts::{GenerationJob, ListQuery, spawn_generation};
 
 /// Query of the generate form.
@@ -240,9 +240,11 @@ pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> UiResu
     let spawned = spawn_generation(&state, GenerationJob::Retry(id), None).map_err(ui)?;
     match spawned.outcome().await {
         // A model failure is stored on the generation, which the page shows.
-        Ok(_) | Err(ApiError { status: axum::http::StatusCode::BAD_GATEWAY, .. }) => {
-            Ok(Redirect::to(&format!("/scripts/{id}")).into_response())
-        }
+        Ok(_)
+        | Err(ApiError {
+            status: axum::http::StatusCode::BAD_GATEWAY,
+            ..
+        }) => Ok(Redirect::to(&format!("/scripts/{id}")).into_response()),
         Err(e) => Err(ui(e)),
     }
 }
@@ -315,13 +317,13 @@ fn script_body(g: &Generation) -> Markup {
             " · " a href={ "/personas/" (g.persona) } { (g.persona) } " v" (g.persona_version)
             " · " (g.request.style.as_str()) " · " (g.request.platform.as_str()) " · "
             span class={ "pill " (g.approval.as_str()) } { (g.approval.as_str().replace('_', " ")) }
-            " · LLM cost " (reelsmith_core::text::usd(g.cost_usd))
+            " · LLM cost " (reelsmith_core::text::usd(g.cost_usd)) " (" (g.calls) " model calls)"
         }
         @if g.deleted_at.is_some() { p.card.error { "This generation was deleted; it stays readable here." } }
         @if g.status != GenerationStatus::Completed {
             div.card.error #outcome {
                 p { strong { (g.status.as_str()) } @if let Some(err) = &g.error { ": " (err) } }
-                @if !g.attempts.is_empty() { p.muted { (g.attempts.len()) " attempt(s) kept below · LLM cost so far " (reelsmith_core::text::usd(g.cost_usd)) } }
+                p.muted { (g.attempts.len()) " attempt(s) kept · " (g.calls) " model call(s) · LLM cost so far " (reelsmith_core::text::usd(g.cost_usd)) }
                 @if g.status.retryable() {
                     form method="post" action={ "/scripts/" (g.id) "/retry" } #retry-form {
                         button type="submit" { "Retry" }

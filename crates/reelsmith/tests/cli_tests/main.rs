@@ -3,6 +3,7 @@
 
 mod basics;
 mod common;
+mod crash;
 mod generate;
 mod hostile;
 mod llm;
