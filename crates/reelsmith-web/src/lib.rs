@@ -9,6 +9,7 @@ pub mod documents;
 pub mod error;
 pub mod guard;
 pub mod inflight;
+pub mod listen;
 pub mod request_log;
 pub mod ui;
 
@@ -84,6 +85,9 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            listen::BODY_TIMEOUT,
+        ))
         // Outermost, so refused requests (401, 413) are logged too.
         .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(state)
@@ -111,7 +115,7 @@ pub async fn serve(
     let store = state.store.clone();
     let app = app(state);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let served = listen::run(listener, app, async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });
@@ -122,7 +126,6 @@ pub async fn serve(
         let _ = stop.wait_for(|s| *s).await;
         inflight.finish(&store, grace).await
     });
-    let served = served.into_future();
     tokio::pin!(served);
     tokio::select! {
         result = &mut served => {
