@@ -167,6 +167,7 @@ pub async fn run(args: ServeBenchArgs, loaded: &Loaded) -> Result<()> {
         hosts: reelsmith_web::guard::allowed_hosts(&"127.0.0.1:0".parse()?, &[]).into(),
         // The benchmark uploads nothing.
         documents: reelsmith_web::Documents::new(reelsmith_web::documents::Reader::InProcess, 1),
+        sessions: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1", listener.local_addr()?);

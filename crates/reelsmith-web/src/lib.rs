@@ -53,6 +53,8 @@ pub struct AppState {
     pub hosts: Arc<[String]>,
     /// Reads uploaded story and example documents.
     pub documents: Documents,
+    /// Signed-in browsers.
+    pub sessions: auth::Sessions,
 }
 
 impl AppState {

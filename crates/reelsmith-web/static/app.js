@@ -123,3 +123,12 @@
     }
   });
 })();
+
+// "Sign out" shows while signed in (the session cookie is HttpOnly; this flag cookie is not).
+(function () {
+  "use strict";
+  if (document.cookie.split(";").some(function (c) { return c.trim().indexOf("reelsmith_signed_in=1") === 0; })) {
+    var form = document.getElementById("signout");
+    if (form) form.hidden = false;
+  }
+})();

@@ -10,7 +10,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/generate") }))
         .route("/login", get(login_page).post(login))
+        .route("/logout", get(logout_page).post(logout))
         .route(
             "/static/app.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
@@ -75,7 +76,9 @@ pub fn page(title: &str, active: &str, body: Markup) -> Markup {
                     a.brand href="/" { "reelsmith" }
                     nav { @for (href, label) in nav {
                         a href=(href) class=[(label == active).then_some("on")] { (label) }
-                    } }
+                    }
+                        form #signout method="post" action="/logout" hidden { button.secondary type="submit" { "Sign out" } }
+                    }
                 }
                 main { (body) }
             }
@@ -147,6 +150,30 @@ async fn login_page() -> Markup {
     )
 }
 
+async fn logout_page() -> Markup {
+    page(
+        "Sign out",
+        "",
+        html! {
+            h1 { "Sign out" }
+            form.card method="post" action="/logout" { button type="submit" { "Sign out" } }
+        },
+    )
+}
+
+/// Ends the browser's session (whatever its state) and clears its cookies.
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(id) = crate::auth::session_of(&headers) {
+        state.sessions.end(&id);
+    }
+    let [session, flag] = crate::auth::sign_out_cookies();
+    (
+        AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, flag)]),
+        Redirect::to("/login"),
+    )
+        .into_response()
+}
+
 #[derive(Deserialize)]
 struct LoginForm {
     token: String,
@@ -154,18 +181,20 @@ struct LoginForm {
 
 async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
     match &state.token {
-        Some(t) if crate::auth::same(f.token.trim(), t) => (
-            [(
-                header::SET_COOKIE,
-                format!(
-                    "{}={}; Path=/; HttpOnly; SameSite=Strict",
-                    crate::auth::COOKIE,
-                    f.token.trim()
-                ),
-            )],
-            Redirect::to("/generate"),
-        )
-            .into_response(),
+        Some(t) if crate::auth::same(f.token.trim(), t) => {
+            let Some(id) = state.sessions.start() else {
+                return crate::ApiError::unavailable(
+                    "no randomness for a session id — try again",
+                )
+                .into_response();
+            };
+            let [session, flag] = crate::auth::sign_in_cookies(&id);
+            (
+                AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, flag)]),
+                Redirect::to("/generate"),
+            )
+                .into_response()
+        }
         Some(_) => (
             StatusCode::UNAUTHORIZED,
             page("Sign in", "", html! { h1 { "Sign in" } div.card.error { "That token is not right." } p { a href="/login" { "Try again" } } }),

@@ -429,13 +429,69 @@ async fn a_token_guards_every_request_but_health() {
             .await,
     );
     assert_eq!(resp.status().as_u16(), 401);
+    // The token itself is not a cookie.
     let resp = must(
         bare.get(s.url("/api/v1/personas"))
-            .header("cookie", "reelsmith_token=s3cret-token")
+            .header(
+                "cookie",
+                "reelsmith_token=s3cret-token; reelsmith_session=s3cret-token",
+            )
             .send()
             .await,
     );
-    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.status().as_u16(), 401);
+    // Signing in gives a session cookie that is not the token, expires, and ends at sign-out.
+    let resp = must(
+        bare.post(s.url("/login"))
+            .form(&[("token", "s3cret-token")])
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 303);
+    let cookies: Vec<String> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("reelsmith_session="))
+        .cloned()
+        .unwrap_or_default();
+    assert!(!session.contains("s3cret"), "{session}");
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+            && session.contains("Max-Age=43200"),
+        "{session}"
+    );
+    let id = session.split(';').next().unwrap_or_default().to_string();
+    assert_eq!(id.len(), "reelsmith_session=".len() + 64, "{id}");
+    let with_session = |path: &str| bare.get(s.url(path)).header("cookie", id.clone()).send();
+    assert_eq!(
+        must(with_session("/api/v1/personas").await)
+            .status()
+            .as_u16(),
+        200
+    );
+    let resp = must(
+        bare.post(s.url("/logout"))
+            .header("cookie", id.clone())
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 303);
+    assert!(resp.headers().get_all("set-cookie").iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.starts_with("reelsmith_session=;") && v.contains("Max-Age=0"))
+    }));
+    assert_eq!(
+        must(with_session("/api/v1/personas").await)
+            .status()
+            .as_u16(),
+        401
+    );
     let (status, _) = s.get("/api/v1/personas").await;
     assert_eq!(status, 200);
     let resp = must(bare.get(s.url("/api/v1/health")).send().await);

@@ -45,6 +45,7 @@ impl Server {
             // The test binary is not the reelsmith binary, so it cannot be the isolated reader's
             // worker; hostile uploads are tested against `reelsmith serve` (crates/reelsmith/tests).
             documents: reelsmith_web::Documents::new(reelsmith_ingest::Reader::InProcess, 2),
+            sessions: Default::default(),
         };
         let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
         let addr = must(listener.local_addr());

@@ -76,6 +76,7 @@ pub async fn run(args: ServeArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         hosts: reelsmith_web::guard::allowed_hosts(&addr, &cfg.allowed_hosts).into(),
         documents: reelsmith_web::Documents::isolated()
             .context("cannot find the reelsmith executable to read documents")?,
+        sessions: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
