@@ -75,7 +75,7 @@ impl ApiError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "a valid API token is required: send `Authorization: Bearer TOKEN` (or the reelsmith_token cookie set by /login)",
+            "a valid API token is required: send `Authorization: Bearer TOKEN`, or sign in at /login in a browser",
         )
     }
 
