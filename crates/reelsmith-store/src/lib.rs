@@ -138,18 +138,7 @@ impl Store {
 }
 
 /// `url` with any password replaced by `***`, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
+pub use reelsmith_core::secret::redact_credentials as redact;
 
 /// Maps a database error to [`Error::Storage`].
 pub(crate) fn storage(e: sqlx::Error) -> Error {

@@ -293,7 +293,8 @@ pub struct LlmError {
 }
 
 impl LlmError {
-    /// An error of `kind` for `provider`/`model`.
+    /// An error of `kind` for `provider`/`model`; any URL password in `detail` is hidden
+    /// ([`crate::secret::redact_credentials`]), since the error is shown, logged and stored.
     pub fn new(
         kind: LlmErrorKind,
         provider: impl Into<String>,
@@ -304,7 +305,7 @@ impl LlmError {
             kind,
             provider: provider.into(),
             model: model.into(),
-            detail: detail.into(),
+            detail: crate::secret::redact_credentials(&detail.into()),
             retries: 0,
             call_ids: Vec::new(),
         }

@@ -248,3 +248,63 @@ fn each_llm_call_is_exported_as_an_opentelemetry_span() {
     assert!(body.contains("gemma-3-270m-q4_k_m.gguf"), "{body}");
     assert!(body.contains("\"reelsmith\""), "{body}");
 }
+
+/// A password inside a provider's `base_url` is never printed or stored: not by `llm test`, not in
+/// a failed generation's error, not in the ledger.
+#[test]
+fn a_password_in_a_base_url_is_never_shown_or_stored() {
+    let u = User::new();
+    let config = u.home.path().join("reelsmith.toml");
+    std::fs::write(
+        &config,
+        "[llm]\nprovider = \"mine\"\nanalyze_persona = false\nmax_retries = 0\n\n[llm.providers.mine]\nbase_url = \"http://me:hunter2@127.0.0.1:9/v1\"\nmodel = \"m\"\n",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let config = config.to_string_lossy().into_owned();
+    let mut shown = String::new();
+    for args in [
+        &["llm", "test", "--config", &config][..],
+        &["llm", "test", "--json", "--config", &config][..],
+    ] {
+        let out = u.run(args);
+        shown.push_str(&String::from_utf8_lossy(&out.stdout));
+        shown.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "maya",
+        "--story",
+        "examples/maya/story.md",
+        "--examples",
+        "examples/maya/scripts",
+        "--config",
+        &config,
+    ]);
+    let out = u.run(&[
+        "generate",
+        "--persona",
+        "maya",
+        "--topic",
+        "sleep",
+        "--config",
+        &config,
+    ]);
+    assert!(!out.status.success());
+    shown.push_str(&String::from_utf8_lossy(&out.stderr));
+    let history = u.ok(&["history", "--json", "--config", &config]);
+    shown.push_str(&history);
+    shown.push_str(&u.ok(&["show", "1", "--format", "json", "--config", &config]));
+    shown.push_str(&u.ok(&["usage", "--json", "--config", &config]));
+    assert!(shown.contains("me:***@127.0.0.1:9"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let db = std::fs::read(u.data().join("reelsmith.db")).unwrap_or_default();
+    let wal = std::fs::read(u.data().join("reelsmith.db-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(
+            !bytes.windows(7).any(|w| w == b"hunter2"),
+            "the password is in the database"
+        );
+    }
+}
