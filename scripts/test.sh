@@ -22,3 +22,5 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install --locked cargo-nextest >&2
 fi
 cargo nextest run --workspace --all-targets --locked --no-fail-fast
+# A short, bounded run of every fuzz target (cargo-fuzz on stable), the committed crash inputs first.
+scripts/fuzz.sh 20

@@ -92,6 +92,7 @@ fn pdf_text(bytes: &[u8]) -> Result<String, ErrorKind> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ErrorKind::PasswordProtected);
     }
+    crate::pdf_guard::check(&doc)?;
     let mut out = String::new();
     // pdf-extract panics on some malformed content streams; a bad file must be an error, not a crash.
     let result = catch_unwind(AssertUnwindSafe(|| {

@@ -9,6 +9,7 @@
 pub mod docx;
 mod error;
 pub mod formats;
+pub mod pdf_guard;
 pub mod sandbox;
 pub mod split;
 

@@ -288,3 +288,40 @@ fn an_empty_story_is_named_as_a_story() {
         assert!(text.contains("story") && !text.contains("script"), "{text}");
     }
 }
+
+/// Forms that draw themselves are refused before the extractor recurses into them (it would
+/// overflow the stack and abort this test process); ordinary nesting reads.
+#[test]
+fn self_drawing_forms_are_refused_and_ordinary_nesting_reads() {
+    use reelsmith_ingest::formats::{Format, extract};
+    use reelsmith_testkit::hostile;
+    for pdf in [
+        hostile::self_drawing_pdf(),
+        hostile::self_drawing_inherited_pdf(),
+        hostile::nested_forms_pdf(reelsmith_ingest::pdf_guard::MAX_FORM_DEPTH + 5, "deep"),
+    ] {
+        let err = extract(Format::Pdf, &pdf);
+        assert!(matches!(err, Err(ErrorKind::TooDeep)), "{err:?}");
+    }
+    let text = extract(Format::Pdf, &hostile::nested_forms_pdf(3, "Coffee at noon"))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(text.contains("Coffee at noon"), "{text:?}");
+}
+
+/// The inputs that crashed or hung reelsmith before issue 12, kept in fuzz/regressions/ for the fuzz
+/// targets, also run here in-process on every test run: each ends in an error, not a crash.
+#[test]
+fn the_fuzz_regression_inputs_end_in_errors() {
+    use reelsmith_ingest::formats::{Format, extract};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let mut seen = 0;
+    for (dir, format) in [("docx", Format::Docx), ("pdf", Format::Pdf)] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap_or_else(|e| unreachable!("{e}")) {
+            let path = entry.unwrap_or_else(|e| unreachable!("{e}")).path();
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(extract(format, &bytes).is_err(), "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3, "{seen} regression inputs");
+}

@@ -25,6 +25,54 @@ pub fn self_drawing_pdf() -> Vec<u8> {
     one_page(doc, b"/X1 Do".to_vec(), xobjects)
 }
 
+/// A one-page PDF whose page draws form `/X1`, which has no resources of its own and so draws `/X1`
+/// from the page's resources: itself, through inheritance.
+pub fn self_drawing_inherited_pdf() -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let form = Stream::new(
+        dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+        },
+        b"/X1 Do".to_vec(),
+    );
+    let form_id = doc.add_object(Object::Stream(form));
+    one_page(doc, b"/X1 Do".to_vec(), dictionary! { "X1" => form_id })
+}
+
+/// A one-page PDF drawing a chain of `depth` nested forms, each with its own resources, the
+/// innermost showing `text`: an ordinary document when shallow.
+pub fn nested_forms_pdf(depth: usize, text: &str) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let mut inner = Stream::new(
+        dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+        },
+        format!("BT /F1 12 Tf 10 10 Td ({text}) Tj ET").into_bytes(),
+    );
+    for _ in 0..depth.saturating_sub(1) {
+        let id = doc.add_object(Object::Stream(inner));
+        inner = Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+                "Resources" => dictionary! { "XObject" => dictionary! { "X1" => id } },
+            },
+            b"/X1 Do".to_vec(),
+        );
+    }
+    let outer = doc.add_object(Object::Stream(inner));
+    one_page(doc, b"/X1 Do".to_vec(), dictionary! { "X1" => outer })
+}
+
 /// A PDF whose one page shows the letter `a` `operators` times in a single compressed content
 /// stream (5 million: over 20 s of CPU in the unbounded reader). Under 200 KB.
 pub fn text_bomb_pdf(operators: usize) -> Vec<u8> {
@@ -146,6 +194,11 @@ pub fn hostile_cases() -> Vec<HostileCase> {
         HostileCase {
             name: "self-drawing.pdf",
             bytes: self_drawing_pdf(),
+            expect: &["nests too deeply"],
+        },
+        HostileCase {
+            name: "self-drawing-inherited.pdf",
+            bytes: self_drawing_inherited_pdf(),
             expect: &["nests too deeply"],
         },
         HostileCase {
