@@ -19,7 +19,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// `invalid_input`, `not_found`, `unauthorized`, `forbidden`, `too_large`, `llm_failed`,
-    /// `llm_unavailable`, `unavailable` (the server is stopping or busy; retry later) or `storage`.
+    /// `llm_unavailable`, `unavailable` (the server is stopping or busy; retry later), `storage` or
+    /// `internal` (a bug in reelsmith; it is logged).
     pub error: &'static str,
     /// The request field that is wrong (for `invalid_input`).
     pub field: Option<String>,
@@ -68,6 +69,16 @@ impl ApiError {
     /// 503: the server cannot take the request now (it is stopping, or a worker failed); retry.
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    /// 500 for a bug: a handler panicked. The body says so without internals (the panic message is
+    /// logged, never sent).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "reelsmith hit a bug handling this request; it is in the server log — please report it",
+        )
     }
 
     /// 401.

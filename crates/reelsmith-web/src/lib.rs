@@ -90,9 +90,28 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             listen::BODY_TIMEOUT,
         ))
+        .layer(panic_guard())
         // Outermost, so refused requests (401, 413) are logged too.
         .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(state)
+}
+
+/// The response to a panicking handler.
+type OnPanic = fn(Box<dyn std::any::Any + Send>) -> axum::response::Response;
+
+/// A handler that panics answers 500 with a plain message ([`ApiError::internal`]), the connection
+/// and the server carry on, and the panic message is logged (without a backtrace).
+pub fn panic_guard() -> tower_http::catch_panic::CatchPanicLayer<OnPanic> {
+    fn answer(panic: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+        let what = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        tracing::error!(panic = what, "a request handler panicked");
+        axum::response::IntoResponse::into_response(ApiError::internal())
+    }
+    tower_http::catch_panic::CatchPanicLayer::custom(answer as OnPanic)
 }
 
 /// Whether `addr` is a loopback address (binding elsewhere needs a token).
@@ -150,3 +169,32 @@ pub async fn serve(
 /// How long the server keeps running after marking generations interrupted, so their clients get
 /// the 503 that names them (2 s).
 pub const ANSWER_AFTER_INTERRUPT: Duration = Duration::from_secs(2);
+
+#[cfg(test)]
+mod tests {
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_without_internals() {
+        #[allow(clippy::panic)]
+        async fn boom() -> &'static str {
+            panic!("secret internals")
+        }
+        let app = axum::Router::new()
+            .route("/boom", axum::routing::get(boom))
+            .layer(super::panic_guard());
+        let req = axum::http::Request::get("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap_or_default();
+        let resp = app.oneshot(req).await.unwrap_or_else(|e| match e {});
+        assert_eq!(resp.status().as_u16(), 500);
+        let body = axum::body::to_bytes(resp.into_body(), 4096)
+            .await
+            .unwrap_or_default();
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            body.contains("\"internal\"") && !body.contains("secret"),
+            "{body}"
+        );
+    }
+}

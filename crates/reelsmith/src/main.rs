@@ -19,6 +19,22 @@ fn main() -> std::process::ExitCode {
     {
         return reelsmith_ingest::sandbox::worker_main(&args[2..]);
     }
+    // A bug says so in one line, with where it happened, and never prints a backtrace at a user.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: reelsmith hit a bug ({what}{at}) — please report it with the command you ran"
+        );
+    }));
     let cli = cli::Cli::parse();
     // The exporter starts before the runtime (its HTTP client is blocking); a config error is
     // reported by the command itself.
