@@ -5,6 +5,7 @@
 mod bench_fake;
 mod bench_generate;
 mod bench_llm;
+mod bench_reliability;
 mod bench_serve;
 mod fit_hooks;
 
@@ -46,6 +47,10 @@ enum Bench {
     /// `reelsmith serve` under load: requests/s and p50/p99 latency of concurrent generations
     /// (against a fixed-latency fake LLM server) and of `GET /scripts/{id}`.
     Serve(bench_serve::ServeBenchArgs),
+    /// Issue 12's attacks on a built `reelsmith` binary: hostile documents (CLI and server),
+    /// `kill -9` mid-generation, a model failing at random, slow and idle connections — each next to
+    /// its baseline.
+    Reliability(bench_reliability::ReliabilityArgs),
 }
 
 /// The sentence-embedding model of `loaded`.
@@ -61,6 +66,7 @@ fn main() -> std::process::ExitCode {
             Command::Bench(Bench::Llm(a)) => bench_llm::run(a, &loaded).await,
             Command::Bench(Bench::Generate(a)) => bench_generate::run(a, &loaded).await,
             Command::Bench(Bench::Serve(a)) => bench_serve::run(a, &loaded).await,
+            Command::Bench(Bench::Reliability(a)) => bench_reliability::run(a).await,
             Command::FitHooks(a) => fit_hooks::run(&a),
         }
     };
