@@ -325,31 +325,10 @@ fn errors_are_printed_once() {
 /// pattern), status, latency and the request id, which the response echoes.
 #[test]
 fn the_server_logs_each_request_as_json() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let u = User::new();
-    let mut c = u.cmd();
-    c.args([
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--log-format",
-        "json",
-        "--data-dir",
-    ])
-    .arg(u.data())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().unwrap_or_else(|e| unreachable!("{e}"));
-    let mut stdout = BufReader::new(child.stdout.take().unwrap_or_else(|| unreachable!()));
-    let mut first = String::new();
-    stdout
-        .read_line(&mut first)
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let addr = first
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| unreachable!("{first}"))
-        .to_string();
+    let served = Served::start(&u, &["--log-format", "json"]);
+    let addr = served.base.trim_start_matches("http://").to_string();
     let ask = |path: &str, id: &str| {
         let mut s = std::net::TcpStream::connect(&addr).unwrap_or_else(|e| unreachable!("{e}"));
         let _ = write!(
@@ -368,13 +347,7 @@ fn the_server_logs_each_request_as_json() {
     );
     let resp = ask("/api/v1/scripts/999", "test-404");
     assert!(resp.starts_with("HTTP/1.1 404"), "{resp}");
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let out = child
-        .wait_with_output()
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = served.stop();
     let events: Vec<serde_json::Value> = stderr
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())

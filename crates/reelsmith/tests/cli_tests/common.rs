@@ -108,7 +108,12 @@ impl User {
 
 /// Learns the bundled English persona with its story; returns what `persona learn` printed.
 pub fn learn_maya(u: &User) -> String {
-    u.ok(&[
+    learn_maya_with(u, &[])
+}
+
+/// [`learn_maya`] with more arguments (e.g. `--config FILE`).
+pub fn learn_maya_with(u: &User, more: &[&str]) -> String {
+    let mut args = vec![
         "persona",
         "learn",
         "--name",
@@ -117,7 +122,21 @@ pub fn learn_maya(u: &User) -> String {
         "examples/maya/story.md",
         "--examples",
         "examples/maya/scripts",
-    ])
+    ];
+    args.extend_from_slice(more);
+    u.ok(&args)
+}
+
+/// Writes `u`'s config file with `model_base_url` as the only LLM provider (`fake`, choices in one
+/// request, priced at 1 USD per million tokens either way), no persona analysis, and `extra` TOML
+/// appended; returns its path for `--config`.
+pub fn fake_model_config(u: &User, model_base_url: &str, extra: &str) -> String {
+    let path = u.home.path().join("reelsmith.toml");
+    let toml = format!(
+        "{extra}\n[llm]\nprovider = \"fake\"\nanalyze_persona = false\n\n[llm.providers.fake]\nbase_url = \"{model_base_url}\"\nmodel = \"fake\"\nn = true\nprice_input_per_mtok = 1.0\nprice_output_per_mtok = 1.0\n"
+    );
+    std::fs::write(&path, toml).unwrap_or_else(|e| unreachable!("{e}"));
+    path.to_string_lossy().into_owned()
 }
 
 /// A `reelsmith serve` child on a free loopback port, killed when dropped. Its stderr is read as it

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use reelsmith_testkit::fake_server::{FakeLlm, Plan, start_with};
 use serde_json::{Value, json};
 
-use crate::common::{Served, User};
+use crate::common::{Served, User, fake_model_config, learn_maya_with};
 
 /// A fake model that answers the first request at once with a script far too short, then takes a
 /// minute over each further request (the length fitting), so a generation is caught halfway.
@@ -28,32 +28,19 @@ fn model(rt: &tokio::runtime::Runtime, plan: Plan) -> FakeLlm {
         .unwrap_or_else(|e| unreachable!("{e}"))
 }
 
-/// Writes the user's config: the fake model as the only provider (priced, so cost shows the links),
-/// no persona analysis, a short shutdown grace, and the database.
+/// The user's config: the fake model as the only provider (priced, so cost shows the links), a
+/// short shutdown grace, and the database.
 fn configure(u: &User, model: &FakeLlm, database_url: Option<&str>) -> String {
-    let path = u.home.path().join("reelsmith.toml");
     let db = database_url.map_or(String::new(), |url| format!("database_url = \"{url}\"\n"));
-    let toml = format!(
-        "{db}[llm]\nprovider = \"fake\"\nanalyze_persona = false\n\n[llm.providers.fake]\nbase_url = \"{}\"\nmodel = \"fake\"\nn = true\nprice_input_per_mtok = 1.0\nprice_output_per_mtok = 1.0\n\n[server]\ngrace_s = 0.5\n",
-        model.base_url
-    );
-    std::fs::write(&path, toml).unwrap_or_else(|e| unreachable!("{e}"));
-    path.to_string_lossy().into_owned()
+    fake_model_config(
+        u,
+        &model.base_url,
+        &format!("{db}[server]\ngrace_s = 0.5\n"),
+    )
 }
 
 fn learn(u: &User, config: &str) {
-    u.ok(&[
-        "persona",
-        "learn",
-        "--name",
-        "maya",
-        "--story",
-        "examples/maya/story.md",
-        "--examples",
-        "examples/maya/scripts",
-        "--config",
-        config,
-    ]);
+    learn_maya_with(u, &["--config", config]);
 }
 
 fn client() -> reqwest::blocking::Client {

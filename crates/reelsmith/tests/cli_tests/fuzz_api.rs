@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reelsmith_testkit::fake_server::start;
 
-use crate::common::{Served, User};
+use crate::common::{Served, User, fake_model_config, learn_maya_with};
 
 /// The fuzzer's time budget, seconds.
 const BUDGET_S: u64 = 60;
@@ -19,28 +19,8 @@ fn schemathesis_finds_no_server_error_and_no_schema_violation() {
         .block_on(start(Duration::ZERO))
         .unwrap_or_else(|e| unreachable!("{e}"));
     let u = User::new();
-    let config = u.home.path().join("reelsmith.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[llm]\nprovider = \"fake\"\nanalyze_persona = false\n\n[llm.providers.fake]\nbase_url = \"{}\"\nmodel = \"fake\"\nn = true\n",
-            model.base_url
-        ),
-    )
-    .unwrap_or_else(|e| unreachable!("{e}"));
-    let config = config.to_string_lossy().into_owned();
-    u.ok(&[
-        "persona",
-        "learn",
-        "--name",
-        "maya",
-        "--story",
-        "examples/maya/story.md",
-        "--examples",
-        "examples/maya/scripts",
-        "--config",
-        &config,
-    ]);
+    let config = fake_model_config(&u, &model.base_url, "");
+    learn_maya_with(&u, &["--config", &config]);
     let served = Served::start(&u, &["--config", &config, "--log-format", "json"]);
     let report = u.home.path().join("schemathesis");
     let out = std::process::Command::new("schemathesis")

@@ -270,18 +270,7 @@ fn a_password_in_a_base_url_is_never_shown_or_stored() {
         shown.push_str(&String::from_utf8_lossy(&out.stdout));
         shown.push_str(&String::from_utf8_lossy(&out.stderr));
     }
-    u.ok(&[
-        "persona",
-        "learn",
-        "--name",
-        "maya",
-        "--story",
-        "examples/maya/story.md",
-        "--examples",
-        "examples/maya/scripts",
-        "--config",
-        &config,
-    ]);
+    learn_maya_with(&u, &["--config", &config]);
     let out = u.run(&[
         "generate",
         "--persona",
