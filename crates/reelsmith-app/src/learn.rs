@@ -8,8 +8,8 @@ use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::FieldError;
 use reelsmith_core::llm::{CallContext, ModelRouter};
 use reelsmith_core::persona::{
-    CreatorProfile, ExampleEmbeddings, ExampleScript, NewPersonaVersion, PersonaVersion,
-    normalize_name, validate_name,
+    CreatorProfile, ExampleEmbeddings, ExampleScript, MAX_EXAMPLE_CHARS, MAX_EXAMPLES,
+    NewPersonaVersion, PersonaVersion, normalize_name, validate_name,
 };
 use reelsmith_core::persona_analysis::{ALL_FIELDS, field_is_empty, fill_gaps};
 use reelsmith_core::store::{LedgerLinks, PersonaStore, Workspace};
@@ -73,7 +73,8 @@ impl Learned {
 }
 
 /// The examples of the new version: the new ones, after the previous version's when appending, or
-/// the previous version's alone when none are given (a profile-only update).
+/// the previous version's alone when none are given (a profile-only update); at most
+/// [`MAX_EXAMPLES`], each at most [`MAX_EXAMPLE_CHARS`].
 fn combine_examples(
     previous: Option<&PersonaVersion>,
     new: Vec<ExampleScript>,
@@ -95,6 +96,28 @@ fn combine_examples(
             "examples",
             format!(
                 "persona '{name}' has no example scripts yet — give at least one (txt, md, pdf or docx)"
+            ),
+        ));
+    }
+    if examples.len() > MAX_EXAMPLES {
+        return Err(FieldError::new(
+            "examples",
+            format!(
+                "{} example scripts: a persona keeps at most {MAX_EXAMPLES} — keep the ones that sound most like the creator",
+                examples.len()
+            ),
+        ));
+    }
+    if let Some(long) = examples
+        .iter()
+        .find(|e| e.text.chars().count() > MAX_EXAMPLE_CHARS)
+    {
+        return Err(FieldError::new(
+            "examples",
+            format!(
+                "{} is {} characters, over the {MAX_EXAMPLE_CHARS} an example may have — split it into scripts",
+                long.source,
+                long.text.chars().count()
             ),
         ));
     }

@@ -215,6 +215,15 @@ pub struct DeletedPersona {
     pub examples: u32,
 }
 
+/// Most example scripts one persona version keeps: embedding each costs about 0.1 s of CPU on 2
+/// cores (all-MiniLM-L6-v2), so 500 learn in about a minute; a creator's best few hundred scripts say
+/// more about their voice than thousands.
+pub const MAX_EXAMPLES: usize = 500;
+
+/// Longest example script, characters: an hour-long transcript (about 9,000 words) fits; a whole
+/// book pasted by mistake does not.
+pub const MAX_EXAMPLE_CHARS: usize = 100_000;
+
 /// Shortest and longest spoken length an example may state, seconds (short-form video runs from a
 /// few seconds to a few minutes; 600 s leaves room for long takes).
 pub const EXAMPLE_DURATION_S: (f64, f64) = (1.0, 600.0);

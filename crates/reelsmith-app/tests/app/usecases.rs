@@ -354,3 +354,37 @@ async fn a_failed_generation_is_linked_to_every_call_it_made() {
     );
     assert_eq!(rows[0].1, "error");
 }
+
+/// Too many examples, or one too long, are refused naming the field before anything is embedded or
+/// stored (a 16 MiB body of short examples once meant hours of embedding).
+#[tokio::test]
+async fn too_many_or_too_long_examples_are_refused() {
+    use reelsmith_core::persona::{MAX_EXAMPLE_CHARS, MAX_EXAMPLES};
+    use reelsmith_core::store::PersonaStore;
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let one = examples().remove(0);
+    let many = vec![one.clone(); MAX_EXAMPLES + 1];
+    let mut long = one.clone();
+    long.text = "word ".repeat(MAX_EXAMPLE_CHARS / 5 + 1);
+    for (bad, says) in [(many, "at most 500"), (vec![long], "characters")] {
+        let err = learn_persona(
+            &store,
+            Workspace::LOCAL,
+            None,
+            Some(&WordHash),
+            LearnInput {
+                name: "maya".into(),
+                profile: CreatorProfile::default(),
+                examples: bad,
+                append: false,
+            },
+        )
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("examples") && err.contains(says), "{err}");
+    }
+    assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
+}
