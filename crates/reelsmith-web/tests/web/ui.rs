@@ -304,3 +304,66 @@ async fn upload_errors_and_sources_name_the_users_file() {
         "{source}"
     );
 }
+
+/// A failed generation's page says so and offers Retry; the button runs it again in place, and the
+/// page then shows the script, with the failed try's call counted.
+#[tokio::test]
+async fn a_failed_generation_is_retried_from_its_page() {
+    use reelsmith_core::llm::{LlmErrorKind, PromptStyle};
+    let draft = "HOOK: Night shift tip.\nBODY: Your body keeps a clock and light sets it every morning, so wear dark glasses on the drive home and keep the bedroom cold and black. Eat a small meal before bed, not a feast, and put the phone in another room. Nurses who do this sleep longer within a week, and I have watched it happen on my ward.\nCTA: Save this for your next run of nights and follow for more.";
+    let model = reelsmith_testkit::ScriptedLlm::new(PromptStyle::Instruct)
+        .fail(LlmErrorKind::BadRequest, "the request was refused")
+        .answer([draft]);
+    let s = Server::start(std::sync::Arc::new(model)).await;
+    s.learn_nurse().await;
+    let (status, err) = s
+        .post(
+            "/api/v1/scripts/generate",
+            serde_json::json!({"persona": "nurse", "topic": "sleep after nights", "duration_s": 30, "attempts": 1}),
+        )
+        .await;
+    assert_eq!(status, 502, "{err}");
+    let (_, page) = s.get("/api/v1/scripts").await;
+    let id = page["items"][0]["id"].as_i64().unwrap_or_default();
+    let html = must(
+        must(
+            s.req(reqwest::Method::GET, &format!("/scripts/{id}"))
+                .send()
+                .await,
+        )
+        .text()
+        .await,
+    );
+    assert!(
+        html.contains("failed") && html.contains("id=\"retry-form\""),
+        "{html}"
+    );
+    let no_redirect = must(
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build(),
+    );
+    let resp = must(
+        no_redirect
+            .post(s.url(&format!("/scripts/{id}/retry")))
+            .send()
+            .await,
+    );
+    assert_eq!(resp.status().as_u16(), 303);
+    let (_, g) = s.get(&format!("/api/v1/scripts/{id}")).await;
+    assert_eq!(g["status"], "completed", "{g}");
+    assert_eq!(g["calls"], 2, "the failed try and the answer: {g}");
+    let html = must(
+        must(
+            s.req(reqwest::Method::GET, &format!("/scripts/{id}"))
+                .send()
+                .await,
+        )
+        .text()
+        .await,
+    );
+    assert!(
+        !html.contains("id=\"retry-form\"") && html.contains("Night shift tip"),
+        "{html}"
+    );
+}
