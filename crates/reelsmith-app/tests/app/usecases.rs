@@ -270,6 +270,26 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
     }
 }
 
+/// Why learning "maya" from `examples` was refused (empty when it was not).
+async fn refusal(store: &Store, examples: Vec<reelsmith_core::persona::ExampleScript>) -> String {
+    learn_persona(
+        store,
+        Workspace::LOCAL,
+        None,
+        Some(&WordHash),
+        LearnInput {
+            name: "maya".into(),
+            profile: CreatorProfile::default(),
+            examples,
+            append: false,
+        },
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default()
+}
+
 /// An example whose stated length implies an impossible speaking rate is refused, naming it, and
 /// nothing is stored (1e-7 s once taught a rate of 2.4e9 WPM).
 #[tokio::test]
@@ -279,22 +299,7 @@ async fn an_impossible_example_length_is_refused_before_anything_is_learned() {
     let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
     let mut bad = examples();
     bad[1].duration_s = Some(1e-7);
-    let err = learn_persona(
-        &store,
-        Workspace::LOCAL,
-        None,
-        None,
-        LearnInput {
-            name: "maya".into(),
-            profile: CreatorProfile::default(),
-            examples: bad,
-            append: false,
-        },
-    )
-    .await
-    .err()
-    .map(|e| e.to_string())
-    .unwrap_or_default();
+    let err = refusal(&store, bad).await;
     assert!(err.contains("e1.md") && err.contains("duration_s"), "{err}");
     assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
 }
@@ -368,22 +373,7 @@ async fn too_many_or_too_long_examples_are_refused() {
     let mut long = one.clone();
     long.text = "word ".repeat(MAX_EXAMPLE_CHARS / 5 + 1);
     for (bad, says) in [(many, "at most 500"), (vec![long], "characters")] {
-        let err = learn_persona(
-            &store,
-            Workspace::LOCAL,
-            None,
-            Some(&WordHash),
-            LearnInput {
-                name: "maya".into(),
-                profile: CreatorProfile::default(),
-                examples: bad,
-                append: false,
-            },
-        )
-        .await
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+        let err = refusal(&store, bad).await;
         assert!(err.contains("examples") && err.contains(says), "{err}");
     }
     assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
