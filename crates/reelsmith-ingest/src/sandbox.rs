@@ -98,6 +98,7 @@ enum Reply {
     PasswordProtected,
     PasswordProtectedOrLegacy,
     Expands { limit_mib: u64 },
+    TooDeep,
     Unreadable(String),
 }
 
@@ -112,6 +113,7 @@ impl Reply {
             Err(ErrorKind::PasswordProtected) => Reply::PasswordProtected,
             Err(ErrorKind::PasswordProtectedOrLegacy) => Reply::PasswordProtectedOrLegacy,
             Err(ErrorKind::Expands { limit_mib }) => Reply::Expands { limit_mib },
+            Err(ErrorKind::TooDeep) => Reply::TooDeep,
             Err(other) => Reply::Unreadable(other.to_string()),
         }
     }
@@ -126,6 +128,7 @@ impl Reply {
             Reply::PasswordProtected => Err(ErrorKind::PasswordProtected),
             Reply::PasswordProtectedOrLegacy => Err(ErrorKind::PasswordProtectedOrLegacy),
             Reply::Expands { limit_mib } => Err(ErrorKind::Expands { limit_mib }),
+            Reply::TooDeep => Err(ErrorKind::TooDeep),
             Reply::Unreadable(detail) => Err(ErrorKind::Corrupt {
                 format: format.label(),
                 detail,
