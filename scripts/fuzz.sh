@@ -15,9 +15,13 @@ cargo fuzz build --sanitizer none --fuzz-dir fuzz
 for target in $(cargo fuzz list --fuzz-dir fuzz); do
   scratch=$(mktemp -d)
   echo "fuzz.sh: $target for ${secs} s" >&2
+  # Seed and regression folders are optional (git keeps no empty folder).
+  corpora=()
+  for dir in "fuzz/seeds/$target" "fuzz/regressions/$target"; do
+    [ -d "$dir" ] && corpora+=("$dir")
+  done
   status=0
-  cargo fuzz run --sanitizer none --fuzz-dir fuzz "$target" "$scratch" \
-    "fuzz/seeds/$target" "fuzz/regressions/$target" \
+  cargo fuzz run --sanitizer none --fuzz-dir fuzz "$target" "$scratch" "${corpora[@]}" \
     -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$scratch.log" 2>&1 || status=$?
   grep -E "^stat::(number_of_executed_units|new_units_added)|Done [0-9]+ runs" "$scratch.log" >&2 || true
