@@ -111,6 +111,50 @@ fn brief<'a>(
     }
 }
 
+/// What a prompt draws on besides the persona: the examples nearest the topic, the trend list and
+/// the name of the script's language.
+struct Evidence {
+    examples: Vec<usize>,
+    trends: Vec<String>,
+    language: String,
+}
+
+impl Evidence {
+    async fn gather(
+        store: &dyn ScriptStore,
+        ws: Workspace,
+        persona: &PersonaVersion,
+        request: &ScriptRequest,
+        embedder: Option<&dyn Embedder>,
+    ) -> Result<Self, ServiceError> {
+        Ok(Evidence {
+            examples: few_shot(persona, &request.topic, embedder),
+            trends: trend_phrases(store, ws).await?,
+            language: language_name(request.language.as_deref().unwrap_or("en")),
+        })
+    }
+
+    /// The job of writing `attempts` drafts of `request` for `persona`.
+    fn job<'a>(
+        &'a self,
+        persona: &'a PersonaVersion,
+        request: &'a ScriptRequest,
+        models: Models<'a>,
+        attempts: u32,
+        checkpoint: Option<&'a dyn crate::generate::Checkpoint>,
+    ) -> Job<'a> {
+        Job {
+            persona,
+            examples: &self.examples,
+            brief: brief(request, &self.language, &self.trends),
+            trends: &self.trends,
+            attempts,
+            embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
+            checkpoint,
+        }
+    }
+}
+
 /// Validates `request`, writes the best of its attempts for the latest version of its persona and
 /// stores the result; the language defaults to the persona's. The generation is stored as
 /// `running` before the first model call and finished in place ([`start_script`], then
@@ -174,18 +218,42 @@ pub async fn start_script(
     })
 }
 
+/// Generation `id`, when it can be retried (failed or interrupted).
+///
+/// # Errors
+/// [`ServiceError::Invalid`] on `id` for a generation that is running or finished;
+/// [`ServiceError::Store`] for an unknown id or storage.
+pub async fn retryable(
+    store: &dyn ScriptStore,
+    ws: Workspace,
+    id: i64,
+) -> Result<Generation, ServiceError> {
+    let g = store.generation(ws, id).await?;
+    if !g.status.retryable() {
+        return Err(FieldError::new(
+            "id",
+            format!(
+                "generation {id} is {}: only a failed or interrupted generation can be retried",
+                g.status.as_str()
+            ),
+        )
+        .into());
+    }
+    Ok(g)
+}
+
 /// Reopens failed or interrupted generation `id` for [`run_script`]: the same request and persona
 /// version, its earlier attempts and calls kept (and counted in its cost).
 ///
 /// # Errors
-/// [`ServiceError::Store`] for an unknown id, a generation that is running or finished
-/// (`InvalidInput`), a persona version since deleted, or storage.
+/// As [`retryable`]; [`ServiceError::Store`] for a persona version since deleted, a generation
+/// reopened meanwhile (`InvalidInput`), or storage.
 pub async fn retry_script(
     store: &dyn ScriptStore,
     ws: Workspace,
     id: i64,
 ) -> Result<Started, ServiceError> {
-    let current = store.generation(ws, id).await?;
+    let current = retryable(store, ws, id).await?;
     let persona = store
         .persona(ws, &current.persona, Some(current.persona_version))
         .await?;
@@ -222,6 +290,8 @@ struct Recorder<'a> {
     ws: Workspace,
     id: i64,
     first: usize,
+    /// Whether the attempts are stored.
+    recorded: std::sync::atomic::AtomicBool,
     failed: std::sync::Mutex<Option<reelsmith_core::Error>>,
 }
 
@@ -229,13 +299,19 @@ struct Recorder<'a> {
 impl crate::generate::Checkpoint for Recorder<'_> {
     async fn attempts(&self, attempts: &[crate::generate::Attempt]) {
         let stored = stored_attempts(attempts.to_vec());
-        if let Err(e) = self
+        match self
             .store
             .record_attempts(self.ws, self.id, self.first, &stored)
             .await
-            && let Ok(mut failed) = self.failed.lock()
         {
-            *failed = Some(e);
+            Ok(()) => self
+                .recorded
+                .store(true, std::sync::atomic::Ordering::SeqCst),
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    *failed = Some(e);
+                }
+            }
         }
     }
 }
@@ -260,26 +336,22 @@ pub async fn run_script(
         request,
         first_attempt,
     } = started;
-    let language = request.language.clone().unwrap_or_default();
-    let examples = few_shot(&persona, &request.topic, models.embedder);
-    let trends = trend_phrases(store, ws).await?;
-    let lang_name = language_name(&language);
+    let evidence = Evidence::gather(store, ws, &persona, &request, models.embedder).await?;
     let recorder = Recorder {
         store,
         ws,
         id,
         first: first_attempt,
+        recorded: std::sync::atomic::AtomicBool::new(false),
         failed: std::sync::Mutex::new(None),
     };
-    let job = Job {
-        persona: &persona,
-        examples: &examples,
-        brief: brief(&request, &lang_name, &trends),
-        trends: &trends,
-        attempts: request.effective_attempts(),
-        embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
-        checkpoint: Some(&recorder),
-    };
+    let job = evidence.job(
+        &persona,
+        &request,
+        models,
+        request.effective_attempts(),
+        Some(&recorder),
+    );
     let ctx = CallContext {
         generation_id: Some(id),
         ..CallContext::new(ws)
@@ -302,10 +374,10 @@ pub async fn run_script(
         }
         Err(failed) => {
             outcome.error = Some(failed.error.to_string());
-            // Attempts written before a failure that came before the checkpoint (none reach it
-            // twice: a failure after it leaves them recorded already).
-            let recorded = store.generation(ws, id).await?.attempts.len();
-            if recorded == first_attempt && !failed.attempts.is_empty() {
+            // Attempts written before a failure that came before the checkpoint (a failure after
+            // it leaves them recorded already).
+            let recorded = recorder.recorded.load(std::sync::atomic::Ordering::SeqCst);
+            if !recorded && !failed.attempts.is_empty() {
                 store
                     .record_attempts(ws, id, first_attempt, &stored_attempts(failed.attempts))
                     .await?;
@@ -390,18 +462,8 @@ pub async fn revise_section(
         cta: sections[n - 1].voiceover.clone(),
     };
     let request = parent.request.clone();
-    let examples = few_shot(&persona, &request.topic, models.embedder);
-    let lang_name = language_name(request.language.as_deref().unwrap_or("en"));
-    let trends = trend_phrases(store, ws).await?;
-    let job = Job {
-        persona: &persona,
-        examples: &examples,
-        brief: brief(&request, &lang_name, &trends),
-        trends: &trends,
-        attempts: 1,
-        embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
-        checkpoint: None,
-    };
+    let evidence = Evidence::gather(store, ws, &persona, &request, models.embedder).await?;
+    let job = evidence.job(&persona, &request, models, 1, None);
     let r = regenerate_section(
         models.router,
         CallContext::new(ws),

@@ -87,6 +87,20 @@ async fn ledger() -> (tempfile::TempDir, Arc<Store>) {
     (dir, Arc::new(store))
 }
 
+/// Mounts `first` for the first request and the success fixture for every later one.
+async fn once_then_success(server: &MockServer, first: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(json(200, "success.json"))
+        .mount(server)
+        .await;
+}
+
 async fn served(server: &MockServer) -> usize {
     server.received_requests().await.map_or(0, |r| r.len())
 }
@@ -163,16 +177,11 @@ async fn n_choices_come_back_in_index_order_with_finish_reasons() {
 #[tokio::test]
 async fn rate_limit_waits_for_retry_after_then_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(429, "rate_limited.json").insert_header("retry-after", "0.3"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(json(200, "success.json"))
-        .mount(&server)
-        .await;
+    once_then_success(
+        &server,
+        json(429, "rate_limited.json").insert_header("retry-after", "0.3"),
+    )
+    .await;
     // A 20 s backoff: only the server's Retry-After of 0.3 s lets this finish quickly.
     let llm = client(&server.uri(), 3, 20_000);
     let started = Instant::now();
@@ -283,15 +292,7 @@ async fn malformed_json_is_retried_then_a_clear_error() {
 #[tokio::test]
 async fn a_malformed_body_then_a_good_one_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(200, "malformed.txt"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(json(200, "success.json"))
-        .mount(&server)
-        .await;
+    once_then_success(&server, json(200, "malformed.txt")).await;
     let r = reelsmith_core::llm::Llm::complete(&client(&server.uri(), 2, 5), &request(), None)
         .await
         .unwrap_or_else(|e| unreachable!("the retry must succeed: {e}"));

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use reelsmith_app::request::ScriptInput;
-use reelsmith_app::write::{retry_script, revise_section, run_script, start_script};
+use reelsmith_app::write::{retry_script, retryable, revise_section, run_script, start_script};
 use reelsmith_core::export::{ExportFormat, export};
 use reelsmith_core::generation::{Approval, Generation, HistoryFilter, ScriptRequest};
 use reelsmith_core::platform::{Named, Platform, Style};
@@ -196,16 +196,7 @@ pub async fn retry(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     // A wrong status is answered before any stream starts.
-    let g = state.store.generation(state.workspace, id).await?;
-    if !g.status.retryable() {
-        return Err(ApiError::invalid(
-            "id",
-            format!(
-                "generation {id} is {}: only a failed or interrupted generation can be retried",
-                g.status.as_str()
-            ),
-        ));
-    }
+    retryable(&state.store, state.workspace, id).await?;
     run_job(&state, &headers, GenerationJob::Retry(id)).await
 }
 

@@ -223,20 +223,9 @@ pub async fn generate(
 /// `POST /scripts/{id}/retry`: runs a failed or interrupted generation again in place and shows it
 /// (failed again, the page says why and offers the button again).
 pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> UiResult<Response> {
-    let g = state
-        .store
-        .generation(state.workspace, id)
+    reelsmith_app::write::retryable(&state.store, state.workspace, id)
         .await
         .map_err(ui)?;
-    if !g.status.retryable() {
-        return Err(ui(ApiError::invalid(
-            "id",
-            format!(
-                "generation {id} is {}: only a failed or interrupted generation can be retried",
-                g.status.as_str()
-            ),
-        )));
-    }
     let spawned = spawn_generation(&state, GenerationJob::Retry(id), None).map_err(ui)?;
     match spawned.outcome().await {
         // A model failure is stored on the generation, which the page shows.

@@ -325,43 +325,23 @@ async fn a_failed_generation_is_retried_from_its_page() {
     assert_eq!(status, 502, "{err}");
     let (_, page) = s.get("/api/v1/scripts").await;
     let id = page["items"][0]["id"].as_i64().unwrap_or_default();
-    let html = must(
-        must(
-            s.req(reqwest::Method::GET, &format!("/scripts/{id}"))
-                .send()
-                .await,
-        )
-        .text()
-        .await,
-    );
-    assert!(
-        html.contains("failed") && html.contains("id=\"retry-form\""),
-        "{html}"
-    );
-    let no_redirect = must(
+    let http = must(
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build(),
     );
-    let resp = must(
-        no_redirect
-            .post(s.url(&format!("/scripts/{id}/retry")))
-            .send()
-            .await,
+    let page_url = s.url(&format!("/scripts/{id}"));
+    let (_, html, _) = text(http.get(&page_url)).await;
+    assert!(
+        html.contains("failed") && html.contains("id=\"retry-form\""),
+        "{html}"
     );
-    assert_eq!(resp.status().as_u16(), 303);
+    let (status, _, _) = text(http.post(s.url(&format!("/scripts/{id}/retry")))).await;
+    assert_eq!(status, 303);
     let (_, g) = s.get(&format!("/api/v1/scripts/{id}")).await;
     assert_eq!(g["status"], "completed", "{g}");
     assert_eq!(g["calls"], 2, "the failed try and the answer: {g}");
-    let html = must(
-        must(
-            s.req(reqwest::Method::GET, &format!("/scripts/{id}"))
-                .send()
-                .await,
-        )
-        .text()
-        .await,
-    );
+    let (_, html, _) = text(http.get(&page_url)).await;
     assert!(
         !html.contains("id=\"retry-form\"") && html.contains("Night shift tip"),
         "{html}"
