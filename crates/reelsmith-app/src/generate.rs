@@ -92,12 +92,10 @@ impl std::error::Error for GenerateError {
 /// has the model).
 pub(crate) fn card_for(job: &Job<'_>, text: &str, target_s: f64) -> ScoreCard {
     crate::score::card(
-        Some(job.persona),
+        job.against(),
         text,
         Some(target_s),
         Some(&job.persona.style.language.code),
-        job.trends,
-        job.embedder,
     )
 }
 
@@ -109,13 +107,23 @@ fn card_with(
     evidence: Option<reelsmith_core::score::EmbeddingEvidence>,
 ) -> ScoreCard {
     crate::score::card_with_evidence(
-        Some(job.persona),
+        job.against(),
         text,
         Some(target_s),
         Some(&job.persona.style.language.code),
-        job.trends,
         evidence.as_ref(),
     )
+}
+
+impl Job<'_> {
+    /// What the job's drafts are scored against.
+    pub fn against(&self) -> crate::score::Against<'_> {
+        crate::score::Against {
+            persona: Some((self.persona, self.voice)),
+            trends: self.trends,
+            embedder: self.embedder,
+        }
+    }
 }
 
 /// What to generate, for whom.
@@ -123,6 +131,8 @@ fn card_with(
 pub struct Job<'a> {
     /// The persona version written for.
     pub persona: &'a PersonaVersion,
+    /// Its voice model (see [`crate::voice::voice_judge`]).
+    pub voice: &'a crate::voice::VoiceJudge,
     /// Indices of the persona's examples used as few-shot evidence, nearest to the topic first.
     pub examples: &'a [usize],
     /// Topic, length, type, tone, requirements.

@@ -22,6 +22,7 @@ pub mod recovery;
 pub mod request;
 pub mod retrieve;
 pub mod score;
+pub mod voice;
 pub mod write;
 
 pub use error::ServiceError;

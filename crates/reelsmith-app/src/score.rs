@@ -1,6 +1,7 @@
 //! Scoring a draft: the one score card `generate` keeps the best attempt by and `score` prints —
-//! timing, quality, nine viral dimensions and voice match (writing statistics plus, with the
-//! embedding model, the nearest examples) against a persona, or without one.
+//! timing, quality, nine viral dimensions and voice match (authorship attribution against the
+//! persona and its competitors, with the writing statistics and, with the embedding model, the
+//! nearest examples as evidence) against a persona, or without one.
 
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::{FieldError, FieldErrors};
@@ -11,43 +12,55 @@ use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
 
 use crate::ServiceError;
 use crate::retrieve::voice_evidence;
+use crate::voice::{VoiceJudge, voice_judge};
 
 /// Longest draft scored, bytes (one script; a whole book is refused rather than scored slowly).
 pub const MAX_DRAFT_BYTES: usize = 100_000;
 
-/// The score card of `text`: against `persona` when given (its speaking rate, audience, voice and
-/// language), at `target_s` seconds (default: the persona's optimal length, else 30 s), in
-/// `language` (default: the persona's, else detected). With an `embedder`, voice match includes the
-/// embedding evidence.
+/// What a draft is scored against: the persona (its speaking rate, audience, voice and language)
+/// with its voice model, the trend list and the embedding model.
+#[derive(Clone, Copy, Default)]
+pub struct Against<'a> {
+    /// The persona, with its voice model (see [`crate::voice::voice_judge`]).
+    pub persona: Option<(&'a PersonaVersion, &'a VoiceJudge)>,
+    /// The workspace's trend phrases.
+    pub trends: &'a [String],
+    /// The embedding model, for the closest examples.
+    pub embedder: Option<&'a dyn Embedder>,
+}
+
+/// The score card of `text` against `against`, at `target_s` seconds (default: the persona's
+/// optimal length, else 30 s), in `language` (default: the persona's, else detected).
 pub fn card(
-    persona: Option<&PersonaVersion>,
+    against: Against<'_>,
     text: &str,
     target_s: Option<f64>,
     language: Option<&str>,
-    trends: &[String],
-    embedder: Option<&dyn Embedder>,
 ) -> ScoreCard {
-    let evidence = persona.and_then(|p| voice_evidence(p, text, embedder));
-    card_with_evidence(persona, text, target_s, language, trends, evidence.as_ref())
+    let evidence = against
+        .persona
+        .and_then(|(p, _)| voice_evidence(p, text, against.embedder));
+    card_with_evidence(against, text, target_s, language, evidence.as_ref())
 }
 
 /// [`card`] with the embedding evidence already computed (a batch of attempts embeds once).
 pub fn card_with_evidence(
-    persona: Option<&PersonaVersion>,
+    against: Against<'_>,
     text: &str,
     target_s: Option<f64>,
     language: Option<&str>,
-    trends: &[String],
     evidence: Option<&EmbeddingEvidence>,
 ) -> ScoreCard {
+    let persona = against.persona.map(|(p, _)| p);
     score(&ScoreRequest {
         text,
         target_s,
         style: persona.map(|p| &p.style),
         profile: persona.map(|p| &p.profile),
-        trends,
+        trends: against.trends,
         language,
         embedding: evidence,
+        voice: against.persona.map(|(_, v)| v.context()),
     })
 }
 
@@ -132,18 +145,20 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
         None => None,
     };
     let trends = trend_phrases(store, ws).await?;
+    let judge = match &persona {
+        Some(p) => Some(voice_judge(store, ws, p).await?),
+        None => None,
+    };
+    let against = Against {
+        persona: persona.as_ref().zip(judge.as_ref()),
+        trends: &trends,
+        embedder,
+    };
     let cards = input
         .drafts
         .into_iter()
         .map(|(source, text)| {
-            let c = card(
-                persona.as_ref(),
-                &text,
-                input.target_s,
-                language.as_deref(),
-                &trends,
-                embedder,
-            );
+            let c = card(against, &text, input.target_s, language.as_deref());
             (source, c)
         })
         .collect();

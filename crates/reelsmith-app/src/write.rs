@@ -117,6 +117,7 @@ struct Evidence {
     examples: Vec<usize>,
     trends: Vec<String>,
     language: String,
+    voice: crate::voice::VoiceJudge,
 }
 
 impl Evidence {
@@ -131,6 +132,7 @@ impl Evidence {
             examples: few_shot(persona, &request.topic, embedder),
             trends: trend_phrases(store, ws).await?,
             language: language_name(request.language.as_deref().unwrap_or("en")),
+            voice: crate::voice::voice_judge(store, ws, persona).await?,
         })
     }
 
@@ -145,6 +147,7 @@ impl Evidence {
     ) -> Job<'a> {
         Job {
             persona,
+            voice: &self.voice,
             examples: &self.examples,
             brief: brief(request, &self.language, &self.trends),
             trends: &self.trends,

@@ -2,6 +2,7 @@
 //! per-language lexicons and the storage trait. No I/O, no async runtime: backends live in other crates.
 
 pub mod analysis;
+pub mod attribution;
 pub mod cta;
 pub mod embed;
 pub mod error;

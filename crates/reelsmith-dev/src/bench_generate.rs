@@ -73,8 +73,10 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
         75.0 / persona.style.pace.wpm * 60.0,
         "English",
     );
+    let voice = reelsmith_app::voice::VoiceJudge::fit(&persona, &[]);
     let job = Job {
         persona: &persona,
+        voice: &voice,
         examples: &[0, 1],
         brief: brief.clone(),
         trends: &[],

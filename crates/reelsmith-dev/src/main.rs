@@ -8,6 +8,7 @@ mod bench_llm;
 mod bench_reliability;
 mod bench_serve;
 mod fit_hooks;
+mod fit_voice;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -34,6 +35,8 @@ enum Command {
     Bench(Bench),
     /// Fit the hook model: cross-validate by test week, then fit on all pairs and write the model.
     FitHooks(fit_hooks::FitArgs),
+    /// Fit the voice-match weights on the voices corpus' speakers outside Go Time and write them.
+    FitVoice(fit_voice::FitVoiceArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +71,7 @@ fn main() -> std::process::ExitCode {
             Command::Bench(Bench::Serve(a)) => bench_serve::run(a, &loaded).await,
             Command::Bench(Bench::Reliability(a)) => bench_reliability::run(a).await,
             Command::FitHooks(a) => fit_hooks::run(&a),
+            Command::FitVoice(a) => fit_voice::run(&a),
         }
     };
     let result = tokio::runtime::Builder::new_multi_thread()

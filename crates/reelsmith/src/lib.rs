@@ -5,4 +5,5 @@
 pub mod config;
 pub mod exit;
 pub mod hook_eval;
+pub mod voice_eval;
 pub mod wiring;

@@ -77,9 +77,19 @@ pub fn card(source: &str, c: &ScoreCard, against: Option<&str>) -> String {
     }
     if let Some(v) = &c.voice {
         let emb = v.embedding.map_or("n/a".to_string(), |e| format!("{e:.0}"));
+        let how = match &v.attribution {
+            Some(_) if v.competitors.is_empty() => {
+                "authorship attribution against the persona's own scripts".to_string()
+            }
+            Some(_) => format!(
+                "authorship attribution against {} other persona(s)",
+                v.competitors.len()
+            ),
+            None => "writing statistics and embeddings".to_string(),
+        };
         let _ = writeln!(
             out,
-            "{:<13} {:>3.0}  stylometric {:.0}, embedding {emb}",
+            "{:<13} {:>3.0}  {how}; writing statistics {:.0}, embedding {emb}",
             "voice match", v.score, v.stylometric
         );
         for r in &v.reasons {

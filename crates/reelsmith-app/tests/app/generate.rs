@@ -1,6 +1,7 @@
 //! The generation pipeline with the scripted test model: selection of the best attempt, dropped
 //! attempts, the duration rewrite loop and its last resort, and sections that add up.
 
+use reelsmith_app::voice::VoiceJudge;
 use std::sync::Arc;
 
 use reelsmith_app::generate::{Fit, GenerateError, Generated, Job, generate, regenerate_section};
@@ -51,6 +52,8 @@ fn job<'a>(
 ) -> Job<'a> {
     Job {
         persona,
+        // Leaked: a test's job lives as long as the test.
+        voice: Box::leak(Box::new(VoiceJudge::fit(persona, &[]))),
         examples,
         brief: Brief::plain(topic, duration_s, "English"),
         trends: &[],

@@ -3,6 +3,7 @@
 //! its workspace, generate and score compute the same card, context and urgency reach the prompt,
 //! and every wrong field of a request is reported at once with nothing stored.
 
+use reelsmith_app::voice::VoiceJudge;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -243,8 +244,10 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
     learned(&store, ws).await;
     let persona = must(store.persona(ws, "maya", None).await);
     let router = DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO)));
+    let voice = VoiceJudge::fit(&persona, &[]);
     let job = Job {
         persona: &persona,
+        voice: &voice,
         examples: &[0, 1],
         brief: Brief::plain("caffeine before a night shift", 20.0, "English"),
         trends: &[],
@@ -258,12 +261,10 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
         let card = a.card.clone().unwrap_or_else(|| unreachable!("parsed"));
         let text = a.draft.as_ref().map(|d| d.text()).unwrap_or_default();
         let scored = reelsmith_app::score::card(
-            Some(&persona),
+            job.against(),
             &text,
             Some(20.0),
             Some(&persona.style.language.code),
-            &[],
-            Some(&WordHash),
         );
         assert!(card.voice.as_ref().is_some_and(|v| v.embedding.is_some()));
         assert_eq!(card, scored);

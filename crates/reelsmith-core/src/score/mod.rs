@@ -96,8 +96,16 @@ pub const OVERALL_WEIGHTS: [(&str, f64); 4] = [
 /// How well a script matches a persona's voice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VoiceMatch {
-    /// Combined score 0–100 (stylometric, averaged with embedding similarity when present).
+    /// Score 0–100: the authorship-attribution probability ×100 when a voice model was given
+    /// ([`crate::attribution`]); without one, the writing statistics averaged with the embedding
+    /// similarity.
     pub score: f64,
+    /// The authorship-attribution judgement, when a voice model was given.
+    #[serde(default)]
+    pub attribution: Option<crate::attribution::Judgement>,
+    /// The other personas the script was compared against (same workspace, same language).
+    #[serde(default)]
+    pub competitors: Vec<String>,
     /// Stylometric similarity to the style profile, 0–100.
     pub stylometric: f64,
     /// Embedding similarity to the persona's examples, 0–100, when an embedder was available.
@@ -146,6 +154,19 @@ pub struct ScoreRequest<'a> {
     pub language: Option<&'a str>,
     /// Embedding similarity evidence, when the caller has an embedder.
     pub embedding: Option<&'a EmbeddingEvidence>,
+    /// The persona's voice model, for voice match as authorship attribution.
+    pub voice: Option<VoiceContext<'a>>,
+}
+
+/// A fitted voice model and which of its voices is the persona.
+#[derive(Debug, Clone, Copy)]
+pub struct VoiceContext<'a> {
+    /// The model (the persona and its competitors).
+    pub model: &'a crate::attribution::VoiceModel,
+    /// The persona's voice in it.
+    pub index: usize,
+    /// The competitors' names, in the model's order without the persona.
+    pub competitors: &'a [String],
 }
 
 /// Target length used when neither the request nor the persona gives one, seconds.
@@ -169,7 +190,9 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     let timing = timing(&p, req, &language.code);
     let quality = quality::quality(&p);
     let viral = viral::viral(&p, req);
-    let voice = req.style.map(|s| voice::voice_match(&p, s, req.embedding));
+    let voice = req
+        .style
+        .map(|s| voice::voice_match(&p, s, req.embedding, req.voice));
     let mut parts = vec![
         (OVERALL_WEIGHTS[0].1, timing.dimension.score),
         (OVERALL_WEIGHTS[1].1, quality.score),

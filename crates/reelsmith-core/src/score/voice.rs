@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Prepared, VoiceMatch};
+use super::{Prepared, VoiceContext, VoiceMatch};
 use crate::lexicon::has_phrase;
 use crate::persona::PersonaVersion;
 use crate::style::StyleProfile;
@@ -64,16 +64,58 @@ impl EmbeddingEvidence {
     }
 }
 
+/// The attribution judgement in words, most important first.
+fn attribution_reasons(j: &crate::attribution::Judgement, competitors: &[String]) -> Vec<String> {
+    let mut out = vec![format!(
+        "{:.0}/100 — similarity {:.2} to the persona's examples, where their own scripts are typically {:.2} ({:+.1} standard deviations)",
+        j.score, j.similarity, j.own_similarity, j.typicality
+    )];
+    match (j.margin, competitors.is_empty()) {
+        (Some(m), false) => out.push(format!(
+            "{} the workspace's other personas in its language ({}): margin {m:+.2}",
+            if m > 0.0 { "sounds more like this persona than" } else { "sounds less like this persona than one of" },
+            competitors.join(", ")
+        )),
+        _ => out.push(
+            "no other persona in this language to compare with: judged against the persona's own scripts only"
+                .into(),
+        ),
+    }
+    if !j.shared.is_empty() {
+        out.push(format!(
+            "shares the persona's habits: {}",
+            quoted(&j.shared)
+        ));
+    }
+    if !j.lacking.is_empty() {
+        out.push(format!(
+            "lacks the persona's habits: {}",
+            quoted(&j.lacking)
+        ));
+    }
+    out
+}
+
+fn quoted(xs: &[String]) -> String {
+    xs.iter()
+        .map(|x| format!("“{x}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `exp(-|a-b|/scale)`: 1 when equal, 0.37 at one `scale` apart.
 fn near(a: f64, b: f64, scale: f64) -> f64 {
     (-(a - b).abs() / scale).exp()
 }
 
-/// Scores `p` against `style`; `embedding` adds the semantic half when present.
+/// Scores `p` against `style`: with a voice model, the authorship-attribution probability, with
+/// the writing statistics and the embedding evidence as reasons; without one, the writing statistics
+/// averaged with the embedding similarity when present.
 pub fn voice_match(
     p: &Prepared<'_>,
     style: &StyleProfile,
     embedding: Option<&EmbeddingEvidence>,
+    voice: Option<VoiceContext<'_>>,
 ) -> VoiceMatch {
     let a = &p.analysis;
     let words = a.words.max(1) as f64;
@@ -189,7 +231,7 @@ pub fn voice_match(
         .map(|(_, s, r)| format!("{:.0}/100 — {r}", s * 100.0))
         .collect();
     let emb = embedding.map(|e| (100.0 * e.similarity).clamp(0.0, 100.0));
-    let score = match emb {
+    let mut score = match emb {
         Some(e) => {
             reasons.push(format!(
                 "embedding similarity to the closest examples: {e:.0}/100"
@@ -197,12 +239,23 @@ pub fn voice_match(
             (stylometric + e) / 2.0
         }
         None => {
-            reasons.push("no embeddings available (model missing, or the persona was learned without it): stylometry only".into());
+            reasons.push("no embeddings available (model missing, or the persona was learned without it): the closest examples are not shown".into());
             stylometric
         }
     };
+    let attribution = voice.map(|v| {
+        let mut all = v.model.judge_all(p.text);
+        let j = all.swap_remove(v.index.min(all.len().saturating_sub(1)));
+        score = j.score;
+        let mut first = attribution_reasons(&j, v.competitors);
+        first.append(&mut reasons);
+        reasons = first;
+        j
+    });
     VoiceMatch {
         score: (score * 10.0).round() / 10.0,
+        attribution,
+        competitors: voice.map(|v| v.competitors.to_vec()).unwrap_or_default(),
         stylometric: (stylometric * 10.0).round() / 10.0,
         embedding: emb.map(|e| (e * 10.0).round() / 10.0),
         reasons,

@@ -1,12 +1,16 @@
 //! `reelsmith eval hooks`: how well the hook-strength scorer picks real A/B winners, next to
-//! reference scorers computed on the same pairs. The procedure that fits the shipped model is
-//! developer tooling: `reelsmith-dev fit-hooks`.
+//! reference scorers computed on the same pairs. `reelsmith eval voice`: how often voice match
+//! attributes a real speaker's snippet to that speaker, next to the TF-IDF baseline on the same
+//! folds. The procedures that fit the shipped models are developer tooling: `reelsmith-dev
+//! fit-hooks`, `reelsmith-dev fit-voice`.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use reelsmith::hook_eval::{HookEval, baselines, hook_inputs, print_report, read_rows, test_count};
+use reelsmith::voice_eval::{GO_TIME, TEXT_CAP_WORDS, read_corpus, run_condition};
+use reelsmith_core::attribution::eval::Profiles;
 use reelsmith_core::eval::{pairwise_accuracy, significant_pairs};
 use reelsmith_core::score::hook_model::HookModel;
 
@@ -17,6 +21,30 @@ use crate::exit::UserError;
 pub enum EvalCmd {
     /// Pairwise winner accuracy of the hook scorer on Upworthy-format A/B test data.
     Hooks(HooksArgs),
+    /// Leave-one-out top-1 authorship attribution of snippets by voice match, next to the TF-IDF
+    /// character 3–5-gram baseline on the same folds.
+    Voice(VoiceArgs),
+}
+
+/// Arguments of `eval voice`.
+#[derive(Debug, Args)]
+pub struct VoiceArgs {
+    /// Folder with one sub-folder of .txt files per author (e.g. ../shared/data/voices).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Authors (sub-folder names), comma-separated; `gotime` for the corpus README's eight Go Time
+    /// speakers (the topic-controlled test); default every sub-folder.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub authors: Vec<String>,
+    /// Snippet length, words.
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u16).range(20..=2000))]
+    pub words: u16,
+    /// Skip the second condition (profiles from whole texts), which takes longer.
+    #[arg(long)]
+    pub snippets_only: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `eval hooks`.
@@ -34,7 +62,68 @@ pub struct HooksArgs {
 pub fn run(cmd: EvalCmd) -> Result<()> {
     match cmd {
         EvalCmd::Hooks(args) => hooks(&args),
+        EvalCmd::Voice(args) => voice(&args),
     }
+}
+
+fn voice(args: &VoiceArgs) -> Result<()> {
+    let authors: Vec<String> = if args.authors.iter().any(|a| a == "gotime") {
+        GO_TIME.iter().map(|s| (*s).to_string()).collect()
+    } else {
+        args.authors.clone()
+    };
+    let corpus = read_corpus(&args.data, &authors)?;
+    let words = usize::from(args.words);
+    let mut conditions = vec![run_condition(&corpus, words, Profiles::Snippets).0];
+    if !args.snippets_only {
+        conditions.push(run_condition(&corpus, words, Profiles::Texts(TEXT_CAP_WORDS)).0);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "authors": corpus.authors,
+                "texts": corpus.texts.len(),
+                "snippet_words": words,
+                "weights": reelsmith_core::attribution::weights().fitted,
+                "conditions": conditions,
+            }))?
+        );
+        return Ok(());
+    }
+    println!(
+        "Authorship attribution, leave-one-out: {} authors, {} texts, the first {words} words of each (chance {:.1} %)",
+        corpus.authors.len(),
+        corpus.texts.len(),
+        100.0 / corpus.authors.len() as f64
+    );
+    println!(
+        "voice-match weights: {}",
+        reelsmith_core::attribution::weights().fitted
+    );
+    for c in &conditions {
+        println!("\nprofiles from {}:", c.profiles);
+        println!(
+            "  reelsmith voice match   {:5.1} % top-1",
+            c.reelsmith * 100.0
+        );
+        println!(
+            "  … each persona alone     {:5.1} % top-1 (no other persona in the workspace)",
+            c.alone * 100.0
+        );
+        println!(
+            "  TF-IDF char 3–5 centroid {:5.1} % top-1 (baseline, same folds)",
+            c.baseline * 100.0
+        );
+        let per: Vec<String> = c
+            .per_author
+            .iter()
+            .map(|(a, r)| format!("{a} {:.0} %", r * 100.0))
+            .collect();
+        println!("  per author: {}", per.join(", "));
+        println!("  {} snippets in {:.0} s", c.snippets, c.seconds);
+    }
+    Ok(())
 }
 
 fn hooks(args: &HooksArgs) -> Result<()> {

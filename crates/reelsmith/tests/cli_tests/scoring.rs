@@ -203,3 +203,136 @@ fn developer_tooling_and_test_models_are_not_in_the_product() {
         );
     }
 }
+
+/// Copies `from`'s script files into `to` as .txt, front matter stripped.
+fn texts_into(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut files: Vec<_> = std::fs::read_dir(from)
+        .unwrap_or_else(|e| unreachable!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| unreachable!("{e}"));
+        let body = text.rsplit("+++").next().unwrap_or(&text);
+        let name = f.with_extension("txt");
+        let name = name.file_name().unwrap_or_else(|| unreachable!());
+        std::fs::write(to.join(name), body).unwrap_or_else(|e| unreachable!("{e}"));
+    }
+}
+
+#[test]
+fn eval_voice_attributes_snippets_next_to_the_baseline() {
+    let u = User::new();
+    let data = u.home.path().join("voices");
+    texts_into(&root().join("examples/maya/scripts"), &data.join("maya"));
+    texts_into(&root().join("examples/lucia/scripts"), &data.join("lucia"));
+    texts_into(
+        &std::path::PathBuf::from(cli_fixture("theo")),
+        &data.join("theo"),
+    );
+    let v = u.json(&[
+        "eval",
+        "voice",
+        "--data",
+        &data.to_string_lossy(),
+        "--words",
+        "60",
+        "--json",
+    ]);
+    assert_eq!(v["texts"], 20);
+    let conditions = v["conditions"].as_array().unwrap_or_else(|| unreachable!());
+    assert_eq!(conditions.len(), 2, "snippets and whole texts");
+    for c in conditions {
+        assert_eq!(c["snippets"], 20);
+        let ours = c["reelsmith"].as_f64().unwrap_or(-1.0);
+        assert!(ours >= 0.9, "three distinct voices: {c}");
+        assert!(
+            c["baseline"]
+                .as_f64()
+                .is_some_and(|b| (0.0..=1.0).contains(&b))
+        );
+    }
+    let text = u.ok(&[
+        "eval",
+        "voice",
+        "--data",
+        &data.to_string_lossy(),
+        "--authors",
+        "maya,theo",
+        "--snippets-only",
+    ]);
+    assert!(text.contains("TF-IDF char 3–5 centroid"), "{text}");
+    assert!(text.contains("2 authors, 14 texts"), "{text}");
+
+    let (code, err) = u.fails(&[
+        "eval",
+        "voice",
+        "--data",
+        &data.join("maya").to_string_lossy(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fewer than two authors"), "{err}");
+}
+
+#[test]
+fn voice_match_is_authorship_attribution_among_the_workspace_personas() {
+    let u = User::new();
+    learn_maya(&u);
+    u.ok(&[
+        "persona",
+        "learn",
+        "--name",
+        "theo",
+        "--examples",
+        &cli_fixture("theo"),
+    ]);
+    let draft = u.home.path().join("theo-draft.md");
+    std::fs::write(
+        &draft,
+        "Alright, friends: error messages. Here's my take; an error should say what went wrong and how to fix it. \
+         Not \"invalid input\"; rather \"the date 31/02 does not exist, use YYYY-MM-DD\". Rewrite one error today \
+         and read it as a stranger would. Cheers, and follow for more quiet engineering habits.",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let against = |persona: &str| {
+        let v = u.json(&[
+            "score",
+            &draft.to_string_lossy(),
+            "--persona",
+            persona,
+            "--duration",
+            "15",
+            "--json",
+        ]);
+        v["card"]["voice"].clone()
+    };
+    let (theo, maya) = (against("theo"), against("maya"));
+    assert_eq!(theo["competitors"], serde_json::json!(["maya"]));
+    assert_eq!(maya["competitors"], serde_json::json!(["theo"]));
+    assert!(theo["attribution"]["margin"].as_f64() > Some(0.0), "{theo}");
+    assert!(maya["attribution"]["margin"].as_f64() < Some(0.0), "{maya}");
+    assert!(
+        theo["score"].as_f64() > maya["score"].as_f64(),
+        "{theo}\n{maya}"
+    );
+    let shared = theo["attribution"]["shared"].to_string();
+    assert!(
+        shared.contains("friends") || shared.contains("cheers") || shared.contains("take"),
+        "{shared}"
+    );
+    let text = u.ok(&[
+        "score",
+        &draft.to_string_lossy(),
+        "--persona",
+        "maya",
+        "--duration",
+        "15",
+    ]);
+    assert!(
+        text.contains("authorship attribution against 1 other persona"),
+        "{text}"
+    );
+    assert!(text.contains("theo"), "{text}");
+}

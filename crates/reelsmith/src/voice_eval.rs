@@ -1,0 +1,145 @@
+//! Evaluating voice match as authorship attribution on a folder of texts by author (the layout of
+//! `../shared/data/voices`: `DIR/<author>/<text>.txt`): reading it, and the report — shared by
+//! `reelsmith eval voice` and the weight fitting in `reelsmith-dev fit-voice`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use reelsmith_core::attribution::eval::{Corpus, Fold, Profiles, accuracy, leave_one_out};
+use serde::Serialize;
+
+use crate::exit::UserError;
+
+/// The eight Go Time speakers, the corpus README's topic-controlled set (same show, same topic: the
+/// fair test of voice rather than topic).
+pub const GO_TIME: [&str; 8] = [
+    "brian-ketelsen",
+    "carlisia-thompson",
+    "erik-st-martin",
+    "johnny-boursiquot",
+    "jon-calhoun",
+    "kris-brandow",
+    "mat-ryer",
+    "natalie-pistunovich",
+];
+
+/// Words of the whole-text profiles kept per text (the first ones): enough chunks per text for a
+/// profile while keeping the leave-one-out run to minutes.
+pub const TEXT_CAP_WORDS: usize = 1500;
+
+/// Reads `DIR/<author>/*.txt` for the given authors (every sub-folder when `authors` is empty), in
+/// file-name order.
+///
+/// # Errors
+/// [`UserError`] when the folder, an author's folder or a text cannot be read, or fewer than two
+/// authors have texts.
+pub fn read_corpus(dir: &Path, authors: &[String]) -> Result<Corpus> {
+    let unreadable = |p: &Path, e: std::io::Error| {
+        UserError(format!(
+            "{}: cannot be read ({e}) — give a folder holding one sub-folder of .txt files per author",
+            p.display()
+        ))
+    };
+    let mut names: Vec<String> = if authors.is_empty() {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| unreadable(dir, e))?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    } else {
+        authors.to_vec()
+    };
+    names.dedup();
+    let mut corpus = Corpus::default();
+    for name in names {
+        let folder = dir.join(&name);
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .map_err(|e| unreadable(&folder, e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            continue;
+        }
+        let a = corpus.authors.len();
+        corpus.authors.push(name);
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| unreadable(&f, e))?;
+            corpus.texts.push((a, text));
+        }
+    }
+    if corpus.authors.len() < 2 {
+        return Err(UserError(format!(
+            "{}: fewer than two authors with .txt files — attribution needs at least two",
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(corpus)
+}
+
+/// One condition's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Condition {
+    /// What the profiles were built from.
+    pub profiles: String,
+    /// Snippets attributed.
+    pub snippets: usize,
+    /// reelsmith's top-1 accuracy, 0–1.
+    pub reelsmith: f64,
+    /// Top-1 accuracy when each author's model is fitted alone (no other persona to compare with), 0–1.
+    pub alone: f64,
+    /// The TF-IDF character 3–5-gram nearest-centroid baseline's top-1 accuracy on the same folds, 0–1.
+    pub baseline: f64,
+    /// reelsmith's recall per author, 0–1.
+    pub per_author: Vec<(String, f64)>,
+    /// Wall time, seconds.
+    pub seconds: f64,
+}
+
+/// Runs one condition and summarises it; also returns the folds (for fitting).
+pub fn run_condition(corpus: &Corpus, words: usize, profiles: Profiles) -> (Condition, Vec<Fold>) {
+    let start = std::time::Instant::now();
+    let folds = leave_one_out(corpus, words, profiles);
+    let ours = accuracy(&folds, Fold::predicted);
+    let alone = accuracy(&folds, Fold::alone_predicted);
+    let base = accuracy(&folds, Fold::baseline_predicted);
+    let per_author = corpus
+        .authors
+        .iter()
+        .enumerate()
+        .map(|(a, name)| {
+            let mine: Vec<&Fold> = folds.iter().filter(|f| f.truth == a).collect();
+            let right = mine.iter().filter(|f| f.predicted() == a).count();
+            (name.clone(), right as f64 / mine.len().max(1) as f64)
+        })
+        .collect();
+    let label = match profiles {
+        Profiles::Snippets => {
+            "the other texts' snippets (the corpus README's standard measure)".into()
+        }
+        Profiles::Texts(cap) => {
+            format!(
+                "the other texts whole (first {cap} words each, in {}-word chunks), as a persona learns from whole examples",
+                reelsmith_core::attribution::CHUNK_WORDS
+            )
+        }
+    };
+    (
+        Condition {
+            profiles: label,
+            snippets: folds.len(),
+            reelsmith: ours,
+            alone,
+            baseline: base,
+            per_author,
+            seconds: start.elapsed().as_secs_f64(),
+        },
+        folds,
+    )
+}
