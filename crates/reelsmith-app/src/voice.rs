@@ -67,7 +67,7 @@ pub async fn voice_judge<S: PersonaStore + ?Sized>(
         .into_iter()
         .filter(|s| s.name != persona.name && s.language == persona.style.language.code)
         .collect();
-    summaries.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    summaries.sort_by_key(|s| std::cmp::Reverse(s.updated_at));
     let mut others = Vec::new();
     for s in summaries.into_iter().take(MAX_COMPETITORS) {
         match store.persona(ws, &s.name, None).await {

@@ -37,6 +37,9 @@ pub fn card(source: &str, c: &ScoreCard, against: Option<&str>) -> String {
             .map(|a| format!(" · against persona {a}"))
             .unwrap_or_default()
     );
+    if !c.unfit.is_empty() {
+        let _ = writeln!(out, "NOT FIT TO POST: {}", c.unfit.join(", "));
+    }
     let weights: Vec<String> = OVERALL_WEIGHTS
         .iter()
         .filter(|(n, _)| *n != "voice" || c.voice.is_some())
@@ -59,6 +62,9 @@ pub fn card(source: &str, c: &ScoreCard, against: Option<&str>) -> String {
     out.push('\n');
     dimension(&mut out, 0, &c.timing.dimension, 13);
     dimension(&mut out, 0, &c.quality, 13);
+    if let Some(coh) = &c.coherence {
+        dimension(&mut out, 0, &coh.dimension, 13);
+    }
     let weights: Vec<String> = c
         .viral
         .weights

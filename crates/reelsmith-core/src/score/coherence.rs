@@ -1,0 +1,388 @@
+//! Coherence and completeness: does the script hold together, and does it end? Four checks, each
+//! with its evidence:
+//! - **cut off**: the script ends without ending its sentence, in a script that otherwise punctuates;
+//! - **fragment**: the last sentence ends on a word that cannot end a sentence (an article, a
+//!   possessive, a conjunction: "…put your bag on a.");
+//! - **repetition**: word 4-grams said more than once (a model looping on itself);
+//! - **topic shift**: a gap where the sentences before and after share almost no content words
+//!   (two scripts spliced together) — TextTiling's block comparison (Hearst, "TextTiling:
+//!   Segmenting Text into Multi-paragraph Subtopic Passages", Computational Linguistics 1997) with
+//!   blocks of [`BLOCK`] sentences (a soft penalty, never a verdict on its own);
+//! - **order**: how much more adjacent sentences share content words than sentences in general
+//!   (lexical cohesion, Halliday & Hasan 1976), an opening that leans on what came before ("So",
+//!   "But", "That's why"), and a call to action that is not at the end.
+//!
+//! English and Spanish have the word lists; other languages get the language-neutral checks.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Dimension, Prepared};
+
+/// Sentences per block on each side of a gap in the topic-shift check.
+pub const BLOCK: usize = 3;
+
+/// A problem the coherence check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// Ends mid-sentence.
+    CutOff,
+    /// Ends in a fragment.
+    Fragment,
+    /// Repeats itself.
+    Repetition,
+    /// Sentences out of order.
+    Disorder,
+}
+
+impl Problem {
+    /// Words for "not fit to post: …".
+    pub fn label(self) -> &'static str {
+        match self {
+            Problem::CutOff => "cut off mid-sentence",
+            Problem::Fragment => "ends in a fragment",
+            Problem::Repetition => "repeats itself",
+            Problem::Disorder => "sentences out of order",
+        }
+    }
+}
+
+/// The coherence dimension and the problems behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coherence {
+    /// Score 0–100 with its reasons.
+    pub dimension: Dimension,
+    /// Problems serious enough to make the script unfit to post, worst first.
+    pub problems: Vec<Problem>,
+}
+
+/// Words that cannot end a sentence: articles, possessive determiners, coordinating conjunctions
+/// and the prepositions that always take an object. Lower-cased, accents kept (Spanish "si" is
+/// "if", "sí" is "yes").
+pub(crate) fn never_final(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "en" => &[
+            "a", "an", "the", "and", "or", "but", "nor", "of", "with", "from", "into", "onto",
+            "your", "my", "our", "their", "its", "because", "if", "than", "very", "whose",
+        ],
+        "es" => &[
+            "el", "la", "los", "las", "un", "una", "unos", "unas", "y", "e", "o", "u", "pero",
+            "ni", "de", "del", "al", "con", "sin", "para", "tu", "tus", "mi", "mis", "su", "sus",
+            "que", "porque", "si", "muy", "en", "cuyo", "cuya",
+        ],
+        _ => &[],
+    }
+}
+
+/// Openers that lean on a previous sentence: a script's first sentence should not start with them.
+fn leaning_openers(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "en" => &[
+            "so",
+            "but",
+            "and",
+            "also",
+            "then",
+            "that's",
+            "thats",
+            "which",
+            "because",
+            "plus",
+            "however",
+            "therefore",
+            "instead",
+            "otherwise",
+            "besides",
+            "it",
+            "they",
+            "this",
+            "that",
+            "those",
+            "these",
+            "he",
+            "she",
+        ],
+        "es" => &[
+            "pero", "y", "también", "tambien", "entonces", "además", "ademas", "porque", "sin",
+            "eso", "esto", "luego", "así", "asi", "por", "ellos", "ella", "él",
+        ],
+        _ => &[],
+    }
+}
+
+fn stop_words(lang: &str) -> &'static HashSet<String> {
+    static CACHE: OnceLock<std::sync::Mutex<FxHashMap<String, &'static HashSet<String>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(lang.to_string())
+        .or_insert_with(|| Box::leak(Box::new(crate::phrases::stop_words_for(lang))))
+}
+
+/// A content word's key: folded, first six characters (a crude stem: "sleeping" and "sleeps"
+/// share "sleepi"/"sleeps" rarely, but "caffeine"/"caffeinated" share "caffei").
+fn stem(w: &str) -> String {
+    w.chars().take(6).collect()
+}
+
+fn is_cta(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
+    lex.ctas
+        .iter()
+        .any(|(_, patterns)| patterns.iter().any(|pat| pat.matches(padded)))
+}
+
+type Bag = FxHashMap<String, f64>;
+
+fn cosine(a: &Bag, b: &Bag) -> f64 {
+    let dot: f64 = a.iter().filter_map(|(k, v)| b.get(k).map(|w| v * w)).sum();
+    let na: f64 = a.values().map(|v| v * v).sum::<f64>().sqrt();
+    let nb: f64 = b.values().map(|v| v * v).sum::<f64>().sqrt();
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na * nb)
+    }
+}
+
+fn merged<'b>(bags: impl Iterator<Item = &'b Bag>) -> Bag {
+    let mut out = Bag::default();
+    for b in bags {
+        for (k, v) in b {
+            *out.entry(k.clone()).or_default() += v;
+        }
+    }
+    out
+}
+
+/// Scores coherence and completeness of `p` in language `lang` (ISO 639-1).
+pub fn coherence(p: &Prepared<'_>, lang: &str) -> Coherence {
+    let mut penalty = 0.0;
+    let mut reasons: Vec<(f64, String)> = Vec::new();
+    let mut problems = Vec::new();
+    let text = p.text.trim_end();
+    if p.words.is_empty() {
+        return Coherence {
+            dimension: Dimension::new("coherence", 0.0, vec!["the script has no words".into()]),
+            problems: vec![Problem::CutOff],
+        };
+    }
+
+    // Completeness.
+    let terminal = |s: &str| {
+        s.trim_end_matches(|c: char| "\"'”’»)]*_".contains(c))
+            .chars()
+            .last()
+            .is_some_and(|c| {
+                ".!?…。！？".contains(c) || crate::text::emoji_count(&c.to_string()) > 0
+            })
+    };
+    let punctuated = p.sentences.iter().filter(|s| terminal(s)).count();
+    if !terminal(text) && p.sentences.len() > 1 && punctuated * 2 >= p.sentences.len() - 1 {
+        let tail: Vec<&str> = p.words.iter().rev().take(5).rev().copied().collect();
+        penalty += 60.0;
+        problems.push(Problem::CutOff);
+        reasons.push((60.0, format!("ends mid-sentence: “…{}”", tail.join(" "))));
+    }
+    let last_word = p
+        .sentence_lists
+        .last()
+        .and_then(|l| l.last())
+        .map(|w| w.to_lowercase());
+    if let Some(w) = last_word.filter(|w| never_final(lang).contains(&w.as_str())) {
+        let tail: Vec<&str> = p.words.iter().rev().take(5).rev().copied().collect();
+        penalty += 50.0;
+        problems.push(Problem::Fragment);
+        reasons.push((
+            50.0,
+            format!(
+                "the last sentence ends on “{w}”, which cannot end a sentence: “…{}”",
+                tail.join(" ")
+            ),
+        ));
+    }
+
+    // Repetition: word 4-grams said again.
+    let n4 = p.keys.len().saturating_sub(3);
+    if n4 > 0 {
+        let mut seen: FxHashMap<[u64; 4], usize> = FxHashMap::default();
+        let mut repeats = 0usize;
+        let mut first_repeat = None;
+        for i in 0..n4 {
+            let g = [p.keys[i], p.keys[i + 1], p.keys[i + 2], p.keys[i + 3]];
+            if seen.insert(g, i).is_some() {
+                repeats += 1;
+                first_repeat.get_or_insert(i);
+            }
+        }
+        let share = repeats as f64 / n4 as f64;
+        if repeats > 0 {
+            let points = (share * 200.0).min(60.0);
+            penalty += points;
+            if share >= 0.08 {
+                problems.push(Problem::Repetition);
+            }
+            let at = first_repeat.unwrap_or(0);
+            reasons.push((
+                points,
+                format!(
+                    "{:.0} % of its 4-word phrases are said again (e.g. “{}”)",
+                    share * 100.0,
+                    p.words[at..at + 4].join(" ")
+                ),
+            ));
+        }
+    }
+
+    // Sentences said twice (short ones too: "Stop now. Stop now.").
+    let mut said: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let twice: Vec<&str> = p
+        .padded_sentences
+        .iter()
+        .zip(&p.sentences)
+        .filter(|(padded, _)| {
+            padded.split_whitespace().count() >= 2 && !said.insert(padded.as_str())
+        })
+        .map(|(_, s)| *s)
+        .collect();
+    if let Some(first) = twice.first() {
+        let points = (15.0 * twice.len() as f64).min(45.0);
+        penalty += points;
+        if twice.iter().any(|t| t.split_whitespace().count() >= 6)
+            && !problems.contains(&Problem::Repetition)
+        {
+            problems.push(Problem::Repetition);
+        }
+        reasons.push((
+            points,
+            format!(
+                "says {} sentence(s) twice (e.g. “{}”)",
+                twice.len(),
+                crate::text::truncate_chars(first, 40)
+            ),
+        ));
+    }
+
+    // Lexical cohesion over content words.
+    let stops = stop_words(lang);
+    let mut start = 0;
+    let bags: Vec<Bag> = p
+        .sentence_lists
+        .iter()
+        .map(|l| {
+            let mut bag = Bag::default();
+            for w in &p.folded[start..start + l.len()] {
+                if w.chars().count() >= 3 && !stops.contains(w) {
+                    *bag.entry(stem(w)).or_default() += 1.0;
+                }
+            }
+            start += l.len();
+            bag
+        })
+        .collect();
+    let n = bags.len();
+    if n >= 5 {
+        // Topic shift: the weakest gap between blocks of BLOCK sentences, and the two halves.
+        let (mut weakest, mut at) = (f64::INFINITY, 0);
+        for gap in 2..=n - 2 {
+            let left = merged(bags[gap.saturating_sub(BLOCK)..gap].iter());
+            let right = merged(bags[gap..(gap + BLOCK).min(n)].iter());
+            let c = cosine(&left, &right);
+            if c < weakest {
+                weakest = c;
+                at = gap;
+            }
+        }
+        let halves = cosine(&merged(bags[..n / 2].iter()), &merged(bags[n / 2..].iter()));
+        // A soft penalty: short scripts share few words between any two parts, so lexical overlap
+        // alone cannot call a script spliced (see the README's `eval coherence` figures).
+        let points =
+            15.0 * (1.0 - (weakest / 0.15).min(1.0)) + 10.0 * (1.0 - (halves / 0.2).min(1.0));
+        penalty += points;
+        if points >= 10.0 {
+            reasons.push((
+                points,
+                format!(
+                    "the sentences before and after “{}” share {:.0} % of their content words: a change of topic?",
+                    crate::text::truncate_chars(p.sentences[at], 40),
+                    weakest * 100.0
+                ),
+            ));
+        }
+    }
+    if n >= 3 {
+        // Order: adjacent sentences share more than sentences in general.
+        let adjacent: f64 = (0..n - 1)
+            .map(|i| cosine(&bags[i], &bags[i + 1]))
+            .sum::<f64>()
+            / (n - 1) as f64;
+        let mut all = 0.0;
+        let mut pairs = 0.0;
+        for i in 0..n {
+            for j in i + 2..n {
+                all += cosine(&bags[i], &bags[j]);
+                pairs += 1.0;
+            }
+        }
+        let distant = if pairs > 0.0 { all / pairs } else { adjacent };
+        let points = (20.0 * (distant - adjacent) / 0.1).clamp(0.0, 20.0);
+        penalty += points;
+        if points >= 10.0 {
+            reasons.push((
+                points,
+                format!(
+                    "neighbouring sentences share fewer words ({:.0} %) than distant ones ({:.0} %): the order may be off",
+                    adjacent * 100.0,
+                    distant * 100.0
+                ),
+            ));
+        }
+        let opener = p.sentence_lists[0]
+            .first()
+            .map(|w| w.to_lowercase())
+            .unwrap_or_default();
+        if leaning_openers(lang).contains(&opener.as_str()) {
+            penalty += 15.0;
+            reasons.push((
+                15.0,
+                format!("opens with “{opener}”, which leans on a sentence before it"),
+            ));
+        }
+        if let Some(lex) = p.lex {
+            let cta_before_end = p.padded_sentences[..n - 1]
+                .iter()
+                .position(|s| is_cta(lex, s));
+            let cta_at_end = is_cta(lex, &p.padded_sentences[n - 1]);
+            if let (Some(i), false) = (cta_before_end, cta_at_end) {
+                penalty += 20.0;
+                problems.push(Problem::Disorder);
+                reasons.push((
+                    20.0,
+                    format!(
+                        "the call to action (“{}”) comes before the end",
+                        crate::text::truncate_chars(p.sentences[i], 40)
+                    ),
+                ));
+            }
+        }
+    }
+    reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut reasons: Vec<String> = reasons.into_iter().map(|(_, r)| r).collect();
+    if reasons.is_empty() {
+        reasons.push("ends on a complete sentence, stays on one topic, no repeats".into());
+    }
+    if never_final(lang).is_empty() {
+        reasons.push(format!(
+            "no word lists for language “{lang}”: the fragment and opener checks are off"
+        ));
+    }
+    Coherence {
+        dimension: Dimension::new("coherence", 100.0 - penalty, reasons),
+        problems,
+    }
+}
