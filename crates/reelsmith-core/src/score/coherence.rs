@@ -125,10 +125,15 @@ fn stop_words(lang: &str) -> &'static HashSet<String> {
         .or_insert_with(|| Box::leak(Box::new(crate::phrases::stop_words_for(lang))))
 }
 
-/// A content word's key: folded, first six characters (a crude stem: "sleeping" and "sleeps"
-/// share "sleepi"/"sleeps" rarely, but "caffeine"/"caffeinated" share "caffei").
-fn stem(w: &str) -> String {
-    w.chars().take(6).collect()
+/// A content word's key: the hash of its first six folded characters (a crude stem:
+/// "caffeine" and "caffeinated" share "caffei"), computed without allocating.
+fn stem(w: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for c in w.chars().take(6) {
+        h.write_u32(c as u32);
+    }
+    h.finish()
 }
 
 fn is_cta(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
@@ -137,7 +142,7 @@ fn is_cta(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
         .any(|(_, patterns)| patterns.iter().any(|pat| pat.matches(padded)))
 }
 
-type Bag = FxHashMap<String, f64>;
+type Bag = FxHashMap<u64, f64>;
 
 fn cosine(a: &Bag, b: &Bag) -> f64 {
     let dot: f64 = a.iter().filter_map(|(k, v)| b.get(k).map(|w| v * w)).sum();
@@ -154,7 +159,7 @@ fn merged<'b>(bags: impl Iterator<Item = &'b Bag>) -> Bag {
     let mut out = Bag::default();
     for b in bags {
         for (k, v) in b {
-            *out.entry(k.clone()).or_default() += v;
+            *out.entry(*k).or_default() += v;
         }
     }
     out

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
+use reelsmith_core::attribution::VoiceModel;
 use reelsmith_core::embed::Embedder;
-use reelsmith_core::score::{ScoreRequest, score};
+use reelsmith_core::score::{ScoreRequest, VoiceContext, score};
 use reelsmith_core::text::{median, words};
 use serde::Serialize;
 
@@ -103,41 +104,121 @@ fn measure(
     })
 }
 
-fn print(r: &BenchResult, unit: &str, json: bool) -> Result<()> {
+fn print(rs: &[BenchResult], unit: &str, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(r)?);
+        println!("{}", serde_json::to_string_pretty(rs)?);
     } else {
         println!("| benchmark | median {unit}/s | min | max | rounds |");
         println!("|---|---:|---:|---:|---:|");
-        println!(
-            "| {} | {:.0} | {:.0} | {:.0} | {} |",
-            r.name, r.median_per_s, r.min_per_s, r.max_per_s, r.rounds
-        );
+        for r in rs {
+            println!(
+                "| {} | {:.0} | {:.0} | {:.0} | {} |",
+                r.name, r.median_per_s, r.min_per_s, r.max_per_s, r.rounds
+            );
+        }
     }
     Ok(())
 }
+
+/// The bundled personas' scripts (front matter left in: the voice model sees them as written).
+const MAYA: [&str; 8] = [
+    include_str!("../../../../examples/maya/scripts/01-coffee-timing.md"),
+    include_str!("../../../../examples/maya/scripts/02-day-off.md"),
+    include_str!("../../../../examples/maya/scripts/03-supply-closet.md"),
+    include_str!("../../../../examples/maya/scripts/04-blackout.md"),
+    include_str!("../../../../examples/maya/scripts/05-4am-snack.md"),
+    include_str!("../../../../examples/maya/scripts/06-sunglasses.md"),
+    include_str!("../../../../examples/maya/scripts/07-naps.md"),
+    include_str!("../../../../examples/maya/scripts/08-burnout.md"),
+];
+const LUCIA: [&str; 3] = [
+    include_str!("../../../../examples/lucia/scripts/01-comisiones.md"),
+    include_str!("../../../../examples/lucia/scripts/02-50-30-20.md"),
+    include_str!("../../../../examples/lucia/scripts/03-ventanilla.md"),
+];
 
 /// Runs a `bench` subcommand.
 pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
     match cmd {
         BenchCmd::Score(args) => {
             let n = words(SCRIPT_30S).len();
-            let req = ScoreRequest {
+            let plain = ScoreRequest {
                 text: SCRIPT_30S,
                 target_s: Some(30.0),
                 language: Some("en"),
                 ..Default::default()
             };
-            let r = measure(
-                &format!("score card, {n}-word 30 s script, 1 core"),
-                1,
-                &args,
-                || {
+            let maya = reelsmith_core::persona::PersonaVersion::unsaved(
+                "maya",
+                MAYA.iter()
+                    .enumerate()
+                    .map(|(i, t)| reelsmith_core::persona::ExampleScript {
+                        title: None,
+                        text: (*t).to_string(),
+                        source: format!("maya #{i}"),
+                        duration_s: None,
+                    })
+                    .collect(),
+                Some("en"),
+            );
+            let alone = VoiceModel::fit(&[MAYA.to_vec()]);
+            let among = VoiceModel::fit(&[MAYA.to_vec(), LUCIA.to_vec()]);
+            let maya = &maya;
+            let with = |model: &VoiceModel, competitors: &[String]| {
+                let model = model.clone();
+                let competitors = competitors.to_vec();
+                move || {
+                    let req = ScoreRequest {
+                        style: Some(&maya.style),
+                        profile: Some(&maya.profile),
+                        voice: Some(VoiceContext {
+                            model: &model,
+                            index: 0,
+                            competitors: &competitors,
+                        }),
+                        ..plain
+                    };
                     std::hint::black_box(score(std::hint::black_box(&req)));
                     Ok(())
-                },
-            )?;
-            print(&r, "scripts", args.json)
+                }
+            };
+            let rows = vec![
+                measure(
+                    &format!("score card, {n}-word 30 s script, no persona, 1 core"),
+                    1,
+                    &args,
+                    || {
+                        std::hint::black_box(score(std::hint::black_box(&plain)));
+                        Ok(())
+                    },
+                )?,
+                measure(
+                    "score card against a persona alone (voice model fitted once)",
+                    1,
+                    &args,
+                    with(&alone, &[]),
+                )?,
+                measure(
+                    "score card against a persona and 1 competitor",
+                    1,
+                    &args,
+                    with(&among, &["lucia".to_string()]),
+                )?,
+                measure("voice model fit, 8 examples, alone", 1, &args, || {
+                    std::hint::black_box(VoiceModel::fit(&[MAYA.to_vec()]));
+                    Ok(())
+                })?,
+                measure(
+                    "voice model fit, 8 + 3 examples, 2 voices",
+                    1,
+                    &args,
+                    || {
+                        std::hint::black_box(VoiceModel::fit(&[MAYA.to_vec(), LUCIA.to_vec()]));
+                        Ok(())
+                    },
+                )?,
+            ];
+            print(&rows, "items", args.json)
         }
         BenchCmd::Embed(args) => {
             let text = match &args.sentences {
@@ -170,7 +251,7 @@ pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
                     Ok(())
                 },
             )?;
-            print(&r, "sentences", args.rounds.json)
+            print(std::slice::from_ref(&r), "sentences", args.rounds.json)
         }
     }
 }
