@@ -122,6 +122,10 @@ impl Job<'_> {
             persona: Some((self.persona, self.voice)),
             trends: self.trends,
             embedder: self.embedder,
+            closest_examples: crate::write::GENERATION_VOICE_EMBEDDINGS,
+            topic: Some(self.brief.topic),
+            requirements: self.brief.requirements,
+            requested_language: self.language,
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct Job<'a> {
     pub persona: &'a PersonaVersion,
     /// Its voice model (see [`crate::voice::voice_judge`]).
     pub voice: &'a crate::voice::VoiceJudge,
+    /// The language the script is asked to be in (ISO 639-1), checked on the card.
+    pub language: Option<&'a str>,
     /// Indices of the persona's examples used as few-shot evidence, nearest to the topic first.
     pub examples: &'a [usize],
     /// Topic, length, type, tone, requirements.
@@ -219,8 +225,13 @@ pub async fn generate(
         .filter_map(|a| a.draft.as_ref().map(Draft::text))
         .collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let mut evidence =
-        crate::retrieve::voice_evidence_all(persona, &refs, job.embedder).into_iter();
+    let mut evidence = crate::retrieve::voice_evidence_all(
+        persona,
+        &refs,
+        job.embedder
+            .filter(|_| crate::write::GENERATION_VOICE_EMBEDDINGS),
+    )
+    .into_iter();
     for (a, text) in tried.iter_mut().filter(|a| a.draft.is_some()).zip(&texts) {
         a.card = Some(card_with(
             job,
@@ -309,6 +320,8 @@ pub async fn generate(
     else {
         unreachable!("the winner is chosen among parsed attempts, which have a draft and a card")
     };
+    let (draft, card) =
+        crate::repair::repair(router, ctx, job, style, (draft, card), &mut call_ids).await;
     let fitted = fit_length(
         router,
         ctx,

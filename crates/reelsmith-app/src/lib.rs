@@ -19,6 +19,7 @@ pub mod generate;
 pub mod learn;
 pub mod persona;
 pub mod recovery;
+mod repair;
 pub mod request;
 pub mod retrieve;
 pub mod score;

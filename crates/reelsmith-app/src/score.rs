@@ -6,7 +6,9 @@
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_core::persona::PersonaVersion;
-use reelsmith_core::request::{check_duration, language_code};
+use reelsmith_core::request::{
+    MAX_REQUIREMENT_CHARS, MAX_REQUIREMENTS, MAX_TOPIC_CHARS, check_duration, language_code,
+};
 use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
 use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
 
@@ -25,8 +27,17 @@ pub struct Against<'a> {
     pub persona: Option<(&'a PersonaVersion, &'a VoiceJudge)>,
     /// The workspace's trend phrases.
     pub trends: &'a [String],
-    /// The embedding model, for the closest examples.
+    /// The embedding model: hook strength by meaning, and the closest examples.
     pub embedder: Option<&'a dyn Embedder>,
+    /// Whether to embed the whole draft to name the persona's closest examples (about 100 ms of
+    /// CPU a script; the voice score does not depend on it).
+    pub closest_examples: bool,
+    /// The requested topic.
+    pub topic: Option<&'a str>,
+    /// The brief's requirements.
+    pub requirements: &'a [String],
+    /// The language the draft was asked to be in (ISO 639-1).
+    pub requested_language: Option<&'a str>,
 }
 
 /// The score card of `text` against `against`, at `target_s` seconds (default: the persona's
@@ -39,6 +50,7 @@ pub fn card(
 ) -> ScoreCard {
     let evidence = against
         .persona
+        .filter(|_| against.closest_examples)
         .and_then(|(p, _)| voice_evidence(p, text, against.embedder));
     card_with_evidence(against, text, target_s, language, evidence.as_ref())
 }
@@ -61,6 +73,10 @@ pub fn card_with_evidence(
         language,
         embedding: evidence,
         voice: against.persona.map(|(_, v)| v.context()),
+        embedder: against.embedder.map(reelsmith_core::score::EmbedderRef),
+        topic: against.topic,
+        requirements: against.requirements,
+        requested_language: against.requested_language,
     })
 }
 
@@ -89,8 +105,12 @@ pub struct ScoreInput {
     pub persona: Option<(String, Option<u32>)>,
     /// Target length, seconds.
     pub target_s: Option<f64>,
-    /// Language (ISO 639-1).
+    /// Language (ISO 639-1): the language scored in, and the one the drafts must be in.
     pub language: Option<String>,
+    /// The topic the drafts must cover.
+    pub topic: Option<String>,
+    /// Requirements each draft must meet.
+    pub requirements: Vec<String>,
 }
 
 /// The drafts' score cards, and the persona version they were scored against.
@@ -130,6 +150,29 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
     if let Some(Err(e)) = input.target_s.map(check_duration) {
         errors.push(e);
     }
+    if input
+        .topic
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_TOPIC_CHARS)
+    {
+        errors.push(FieldError::new(
+            "topic",
+            format!("is over {MAX_TOPIC_CHARS} characters: say it in a line"),
+        ));
+    }
+    if input.requirements.len() > MAX_REQUIREMENTS
+        || input
+            .requirements
+            .iter()
+            .any(|r| r.chars().count() > MAX_REQUIREMENT_CHARS)
+    {
+        errors.push(FieldError::new(
+            "requirements",
+            format!(
+                "give at most {MAX_REQUIREMENTS}, each up to {MAX_REQUIREMENT_CHARS} characters"
+            ),
+        ));
+    }
     let language = match input.language.as_deref().map(language_code).transpose() {
         Ok(code) => code.flatten(),
         Err(e) => {
@@ -145,6 +188,12 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
         None => None,
     };
     let trends = trend_phrases(store, ws).await?;
+    let requirements: Vec<String> = input
+        .requirements
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
     let judge = match &persona {
         Some(p) => Some(voice_judge(store, ws, p).await?),
         None => None,
@@ -153,6 +202,10 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
         persona: persona.as_ref().zip(judge.as_ref()),
         trends: &trends,
         embedder,
+        closest_examples: true,
+        topic: input.topic.as_deref().filter(|t| !t.trim().is_empty()),
+        requirements: &requirements,
+        requested_language: language.as_deref(),
     };
     let cards = input
         .drafts

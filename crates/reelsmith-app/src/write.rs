@@ -82,11 +82,12 @@ pub fn script_output(
     }
 }
 
-/// Whether a generation's attempts get the embedding half of voice match: off. Embedding a script
-/// costs about 100 ms of CPU on 2 cores (all-MiniLM-L6-v2 on candle; a topic costs 10–15 ms), and
-/// embedding every attempt cut `reelsmith-dev bench serve` from 5,672 to 567 generations a minute
-/// (goal 3,000). Attempts and the stored card use the writing statistics; `score` adds the
-/// embedding half. Bringing the two together cheaply belongs to the voice-attribution work.
+/// Whether a generation embeds each whole attempt to name the persona's closest examples on its
+/// card: off. Embedding a script costs about 100 ms of CPU on 2 cores (all-MiniLM-L6-v2 on candle; a
+/// topic or a hook line 10–15 ms), and embedding every attempt cut `reelsmith-dev bench serve` from
+/// 5,672 to 567 generations a minute (goal 3,000). The scores do not depend on it — voice match is
+/// authorship attribution and hook strength embeds the hook line only — so a generation's card and
+/// `score`'s agree; only `score` lists the closest examples.
 pub const GENERATION_VOICE_EMBEDDINGS: bool = false;
 
 /// The prompt's brief for `request`; a `trending` request leans on the trend list.
@@ -148,11 +149,12 @@ impl Evidence {
         Job {
             persona,
             voice: &self.voice,
+            language: request.language.as_deref(),
             examples: &self.examples,
             brief: brief(request, &self.language, &self.trends),
             trends: &self.trends,
             attempts,
-            embedder: models.embedder.filter(|_| GENERATION_VOICE_EMBEDDINGS),
+            embedder: models.embedder,
             checkpoint,
         }
     }

@@ -115,6 +115,12 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
                 crate::text::usd(g.cost_usd)
             ));
             if let Some(card) = &g.card {
+                if !card.unfit.is_empty() {
+                    md.push_str(&format!(
+                        "\n**Not fit to post: {}.**\n",
+                        card.unfit.join(", ")
+                    ));
+                }
                 md.push_str(&format!(
                     "\nScore {:.0}/100 · quality {:.0} · viral {:.0}{}\n",
                     card.overall,

@@ -253,7 +253,10 @@ impl Generation {
         let how = match self.script.as_ref().map(|s| s.fit) {
             Some(Fit::Trimmed) => "trimmed to fit the length",
             Some(Fit::Rewritten(_)) => "rewritten to fit the length",
-            _ => "revised",
+            // Fitting as written leaves the score; the repair round (a draft not fit to post,
+            // rewritten with its failures named) changes it.
+            Some(Fit::AsWritten) => "rewritten to fix what made it unfit to post",
+            None => "revised",
         };
         Some(format!(
             "Attempt #{} scored {drafted:.0} as drafted; the script was then {how} and scores {:.0}.",

@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod language;
 pub mod lexicon;
 pub mod llm;
+pub mod logistic;
 pub mod persona;
 pub mod persona_analysis;
 pub mod phrases;

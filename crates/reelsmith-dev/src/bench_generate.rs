@@ -77,6 +77,7 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
     let job = Job {
         persona: &persona,
         voice: &voice,
+        language: Some("en"),
         examples: &[0, 1],
         brief: brief.clone(),
         trends: &[],

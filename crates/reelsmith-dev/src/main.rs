@@ -70,7 +70,7 @@ fn main() -> std::process::ExitCode {
             Command::Bench(Bench::Generate(a)) => bench_generate::run(a, &loaded).await,
             Command::Bench(Bench::Serve(a)) => bench_serve::run(a, &loaded).await,
             Command::Bench(Bench::Reliability(a)) => bench_reliability::run(a).await,
-            Command::FitHooks(a) => fit_hooks::run(&a),
+            Command::FitHooks(a) => fit_hooks::run(&a, &loaded),
             Command::FitVoice(a) => fit_voice::run(&a),
         }
     };

@@ -176,19 +176,34 @@ fn filler(words: usize, seed: usize) -> String {
         "Try one small change tonight and watch how tomorrow feels different",
         "Write down what worked so the habit sticks after this week",
     ];
+    // Words that cannot end a sentence (the score card calls such an ending a fragment).
+    const NOT_LAST: [&str; 5] = ["a", "and", "their", "the", "your"];
     let pool: Vec<&str> = POOL.iter().flat_map(|s| s.split(' ')).collect();
+    let n = pool.len();
+    // Each pass over the pool visits it with a different stride coprime with its length, so no
+    // four-word phrase repeats (the card calls a repeating script unfit to post).
+    let strides: Vec<usize> = (1..n).filter(|s| gcd(*s, n) == 1).collect();
     let mut out = String::new();
     for i in 0..words {
-        let w = pool[(i + seed * 7) % pool.len()];
+        let stride = strides[(i / n) % strides.len()];
+        let mut k = (i % n * stride + seed * 7) % n;
+        let end = (i + 1) % 11 == 0 || i + 1 == words;
+        if end && NOT_LAST.contains(&pool[k].to_lowercase().as_str()) {
+            k = (k + 1) % n;
+        }
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(w);
-        if (i + 1) % 11 == 0 || i + 1 == words {
+        out.push_str(pool[k]);
+        if end {
             out.push('.');
         }
     }
     reelsmith_core::text::capitalize_first(&out)
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// What [`WriterLlm`] answers to `prompt` (the request's prompt, flattened): `n` HOOK/BODY/CTA
@@ -201,11 +216,32 @@ pub fn written_answers(prompt: &str, n: usize) -> Vec<String> {
         return vec![filler(words.max(3), 3)];
     }
     let words = number_after(prompt, "about ").unwrap_or(60).max(12);
+    // The topic opens the body, so the drafts are on topic (it replaces filler words: the count
+    // stays exact).
+    let topic: Vec<&str> = prompt
+        .split_once("about: ")
+        .map(|(_, rest)| rest.lines().next().unwrap_or(""))
+        .unwrap_or("")
+        .split_whitespace()
+        .take(8)
+        .collect();
     (0..n.max(1))
         .map(|i| {
             let hook = "Stop scrolling, your mornings are not the problem.";
             let cta = "Follow for more fixes like this.";
-            format!("HOOK: {hook}\nBODY: {}\nCTA: {cta}", filler(words - 14, i))
+            let body_words = words - 14;
+            let body = if !topic.is_empty() && body_words > topic.len() + 11 {
+                let t = topic.join(" ");
+                let t = t.trim_end_matches(|c: char| !c.is_alphanumeric());
+                format!(
+                    "{}. {}",
+                    reelsmith_core::text::capitalize_first(t),
+                    filler(body_words - topic.len(), i)
+                )
+            } else {
+                filler(body_words, i)
+            };
+            format!("HOOK: {hook}\nBODY: {body}\nCTA: {cta}")
         })
         .collect()
 }

@@ -60,6 +60,7 @@ fn job<'a>(
         persona,
         // Leaked: a test's job lives as long as the test.
         voice: Box::leak(Box::new(VoiceJudge::fit(persona, &[]))),
+        language: Some("en"),
         examples,
         brief: Brief::plain(topic, duration_s, "English"),
         trends: &[],
@@ -246,10 +247,16 @@ async fn a_base_model_that_ran_out_before_its_cta_gets_it_completed() {
 async fn a_base_model_script_trimmed_short_gets_its_body_continued_into_the_window() {
     // 30 s at 150 WPM: 75 words, window 67.5–82.5. Five 24-word sentences make 131 words; trimmed to
     // at most 82 words only two fit whole (59 words, 23.6 s), so the body is continued.
-    let sentence = format!("Rest {}.", vec!["rest"; 23].join(" "));
+    // Distinct words, so the script never repeats itself (a repeating one would be repaired first).
+    let sentences: Vec<String> = (0..5)
+        .map(|k| {
+            let words: Vec<String> = (0..23).map(|i| format!("rest{k}x{i}")).collect();
+            format!("Rest {}.", words.join(" "))
+        })
+        .collect();
     let long = format!(
         "HOOK: Stop scrolling, your sleep is broken.\nBODY: {}\nCTA: Follow for more night fixes.",
-        [sentence.as_str(); 5].join(" ")
+        sentences.join(" ")
     );
     let model = ScriptedLlm::new(PromptStyle::Base)
         .answer([long.clone()])
@@ -269,4 +276,40 @@ async fn a_base_model_script_trimmed_short_gets_its_body_continued_into_the_wind
         g.draft.text()
     );
     assert_eq!(g.call_ids.len(), 4);
+}
+
+#[tokio::test]
+async fn an_unfit_winner_is_repaired_with_its_failures_named() {
+    // All three attempts miss the requirement; the repair round's answer meets it.
+    let plain = script(75);
+    let repaired = plain.replace(
+        "CTA: Follow for more night fixes.",
+        "CTA: Grab the free guide and follow for more.",
+    );
+    let model = ScriptedLlm::new(PromptStyle::Instruct)
+        .answer([plain.clone(), plain.clone(), plain])
+        .answer([repaired]);
+    let router = DirectRouter::new(Arc::new(model));
+    let p = persona();
+    let requirements = vec!["mention the free guide".to_string()];
+    let mut j = job(&p, &[0, 1], "sleeping after nights", 30.0, 3);
+    j.brief.requirements = &requirements;
+    let g = generate(&router, CallContext::default(), &j, None)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let firsts: Vec<Vec<String>> = g
+        .attempts
+        .iter()
+        .map(|a| a.card.as_ref().map(|c| c.unfit.clone()).unwrap_or_default())
+        .collect();
+    assert!(
+        firsts
+            .iter()
+            .all(|u| u.iter().any(|u| u.contains("misses a requirement"))),
+        "every first attempt misses it: {firsts:?}"
+    );
+    assert!(g.card.unfit.is_empty(), "{:?}", g.card.unfit);
+    assert!(g.card.brief.as_ref().is_some_and(|b| b.requirements[0].met));
+    assert!(g.draft.cta.contains("free guide"), "{}", g.draft.cta);
+    assert_eq!(g.call_ids.len(), 2, "the draft call and one repair call");
 }

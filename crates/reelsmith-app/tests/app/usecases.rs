@@ -126,7 +126,9 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
                     drafts: vec![("stored".into(), text.clone())],
                     persona: Some(("maya".into(), None)),
                     target_s: Some(g.request.duration_s),
-                    language: None,
+                    language: g.request.language.clone(),
+                    topic: Some(g.request.topic.clone()),
+                    requirements: g.request.requirements.clone(),
                 },
             )
             .await,
@@ -135,14 +137,37 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
         .remove(0)
         .1
     };
-    assert_eq!(score(None).await, card);
-    // With the model, `score` adds the embedding half and names the closest examples.
+    // `score` with the same embedding model computes the same card; it adds the closest examples
+    // (the whole-draft embedding a generation skips), which no score depends on.
     let with = score(Some(&WordHash)).await;
+    assert_eq!(with.overall, card.overall);
+    assert_eq!(
+        (
+            &with.timing,
+            &with.quality,
+            &with.viral,
+            &with.coherence,
+            &with.brief,
+            &with.unfit
+        ),
+        (
+            &card.timing,
+            &card.quality,
+            &card.viral,
+            &card.coherence,
+            &card.brief,
+            &card.unfit
+        )
+    );
     let voice = with.voice.unwrap_or_else(|| unreachable!("voice"));
+    assert_eq!(Some(voice.score), card.voice.as_ref().map(|v| v.score));
     assert!(
         voice.embedding.is_some() && !voice.closest.is_empty(),
         "{voice:?}"
     );
+    // Without the model the brief falls back to shared words, and says so.
+    let without = score(None).await;
+    assert!(without.brief.as_ref().is_some_and(|b| !b.by_meaning));
 
     // Another workspace sees neither the persona nor the generation.
     let other = must(store.workspace("agency").await);
@@ -248,6 +273,7 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
     let job = Job {
         persona: &persona,
         voice: &voice,
+        language: Some("en"),
         examples: &[0, 1],
         brief: Brief::plain("caffeine before a night shift", 20.0, "English"),
         trends: &[],
@@ -266,7 +292,9 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
             Some(20.0),
             Some(&persona.style.language.code),
         );
-        assert!(card.voice.as_ref().is_some_and(|v| v.embedding.is_some()));
+        // Voice match is authorship attribution in both; the whole-draft embedding (closest
+        // examples) is `score`'s alone.
+        assert!(card.voice.as_ref().is_some_and(|v| v.attribution.is_some()));
         assert_eq!(card, scored);
     }
 }

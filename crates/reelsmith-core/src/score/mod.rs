@@ -2,8 +2,10 @@
 //! with the reasons behind it. Deterministic and fast (no LLM, no I/O); embedding similarity is passed in
 //! by callers that have an embedder.
 
+pub mod brief;
 pub mod coherence;
 mod features;
+pub mod hook_fit;
 pub mod hook_model;
 pub mod perturb;
 pub(crate) mod quality;
@@ -137,6 +139,10 @@ pub struct ScoreCard {
     /// Why the script is not fit to post, worst first; empty when it is.
     #[serde(default)]
     pub unfit: Vec<String>,
+    /// Topic, requirements and language against the brief (see [`brief`]); `None` on cards
+    /// stored before it existed.
+    #[serde(default)]
+    pub brief: Option<brief::BriefCheck>,
     /// Viral potential.
     pub viral: Viral,
     /// Voice match, when scored against a persona.
@@ -166,6 +172,24 @@ pub struct ScoreRequest<'a> {
     pub embedding: Option<&'a EmbeddingEvidence>,
     /// The persona's voice model, for voice match as authorship attribution.
     pub voice: Option<VoiceContext<'a>>,
+    /// The sentence-embedding model, for hook strength by meaning (English hooks) and the brief.
+    pub embedder: Option<EmbedderRef<'a>>,
+    /// The requested topic, for topic relevance.
+    pub topic: Option<&'a str>,
+    /// The brief's requirements, each checked.
+    pub requirements: &'a [String],
+    /// The language the script was asked to be in (ISO 639-1), checked against the detected one.
+    pub requested_language: Option<&'a str>,
+}
+
+/// A borrowed embedding model in a [`ScoreRequest`].
+#[derive(Clone, Copy)]
+pub struct EmbedderRef<'a>(pub &'a dyn crate::embed::Embedder);
+
+impl std::fmt::Debug for EmbedderRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EmbedderRef({})", self.0.model())
+    }
 }
 
 /// A fitted voice model and which of its voices is the persona.
@@ -204,12 +228,22 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     }
     let timing = timing(&p, req, &language.code);
     let mut quality = quality::quality(&p);
-    let coherence = coherence::coherence(&p, &language.code);
-    let unfit: Vec<String> = coherence
-        .problems
-        .iter()
-        .map(|pr| pr.label().to_string())
-        .collect();
+    // One embedding pass over the sentences serves coherence and the brief.
+    let sentence_vectors: Option<Vec<Vec<f32>>> = req
+        .embedder
+        .filter(|_| !p.sentences.is_empty())
+        .and_then(|e| e.0.embed(&p.sentences).ok())
+        .filter(|v| v.len() == p.sentences.len());
+    let coherence = coherence::coherence(&p, &language.code, sentence_vectors.as_deref());
+    let brief = brief::brief(
+        &p,
+        &language.code,
+        (req.topic, req.requirements, req.requested_language),
+        req.embedder.map(|e| e.0),
+        sentence_vectors.as_deref(),
+    );
+    let mut unfit = brief.failures();
+    unfit.extend(coherence.problems.iter().map(|pr| pr.label().to_string()));
     let viral = viral::viral(&p, req);
     let voice = req
         .style
@@ -245,6 +279,7 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
         quality,
         coherence: Some(coherence),
         unfit,
+        brief: Some(brief),
         viral,
         voice,
         overall: round1(overall),

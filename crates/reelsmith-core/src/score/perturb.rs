@@ -227,21 +227,24 @@ pub struct Row {
 pub struct Report {
     /// Scripts evaluated.
     pub scripts: usize,
+    /// The embedding model used for the order and topic checks, if any.
+    pub embedding_model: Option<String>,
     /// Originals the card calls not fit to post (false alarms), with the reasons.
     pub originals_unfit: usize,
     /// One row per perturbation.
     pub rows: Vec<Row>,
 }
 
-/// Scores every script and each of its perturbations (no persona, the script's detected language)
-/// and counts how often the original scores higher.
-pub fn evaluate(scripts: &[String]) -> Report {
+/// Scores every script and each of its perturbations (no persona, the script's detected language,
+/// with `embedder` when given) and counts how often the original scores higher.
+pub fn evaluate(scripts: &[String], embedder: Option<&dyn crate::embed::Embedder>) -> Report {
     let scripts: Vec<String> = scripts.iter().map(|s| normalised(s)).collect();
     let scored = |text: &str| {
         let lang = crate::language::detect_language(text, None).code;
         let card = super::score(&super::ScoreRequest {
             text,
             language: Some(&lang),
+            embedder: embedder.map(super::EmbedderRef),
             ..Default::default()
         });
         let baseline = super::quality::quality(&super::Prepared::new(text, &lang)).score;
@@ -281,6 +284,7 @@ pub fn evaluate(scripts: &[String]) -> Report {
         .collect();
     Report {
         scripts: scripts.len(),
+        embedding_model: embedder.map(|e| e.model().to_string()),
         originals_unfit: originals.iter().filter(|o| o.4).count(),
         rows,
     }

@@ -289,3 +289,65 @@ fn hook_reasons_describe_what_the_hook_has() {
             .is_some_and(|r| r.contains("held-out weeks"))
     );
 }
+
+fn problems(text: &str) -> Vec<super::coherence::Problem> {
+    let card = score(&ScoreRequest {
+        text,
+        language: Some("en"),
+        ..Default::default()
+    });
+    card.coherence.map(|c| c.problems).unwrap_or_default()
+}
+
+#[test]
+fn coherence_catches_cut_offs_fragments_repeats_and_a_cta_out_of_place() {
+    use super::coherence::Problem;
+    let good = "Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. So that cup is still working at 9. Try this tonight: last cup before midnight. Follow for more night-shift fixes.";
+    assert!(problems(good).is_empty(), "{:?}", problems(good));
+    let cut = "Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. So that cup is still working when you";
+    assert!(problems(cut).contains(&Problem::CutOff));
+    let fragment = "Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. Before you sleep, put your bag on a.";
+    assert!(problems(fragment).contains(&Problem::Fragment));
+    let repeated = format!(
+        "{good} Caffeine stays in your blood for six hours. Caffeine stays in your blood for six hours."
+    );
+    assert!(problems(&repeated).contains(&Problem::Repetition));
+    let cta_first = "Follow for more night-shift fixes. Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. Try a last cup before midnight.";
+    assert!(problems(cta_first).contains(&Problem::Disorder));
+    // Unfit drafts are capped and say why.
+    let card = score(&ScoreRequest {
+        text: fragment,
+        language: Some("en"),
+        ..Default::default()
+    });
+    assert!(card.overall <= super::UNFIT_CAP);
+    assert_eq!(card.unfit, vec!["ends in a fragment".to_string()]);
+}
+
+#[test]
+fn the_brief_checks_requirements_by_words_and_the_language_without_a_model() {
+    let text = "Stop drinking coffee at 3am. Grab the free sleep guide in my bio. Follow for more.";
+    let reqs = vec![
+        "mention the free guide".to_string(),
+        "name three index funds".to_string(),
+    ];
+    let card = score(&ScoreRequest {
+        text,
+        language: Some("en"),
+        topic: Some("coffee on nights"),
+        requirements: &reqs,
+        requested_language: Some("es"),
+        ..Default::default()
+    });
+    let b = card.brief.unwrap_or_else(|| unreachable!("computed"));
+    assert!(!b.by_meaning);
+    assert!(b.requirements[0].met && b.requirements[0].evidence.contains("guide"));
+    assert!(!b.requirements[1].met);
+    assert!(b.wrong_language.is_some(), "English text, Spanish asked");
+    assert!(
+        b.topic.is_some_and(|t| !t.off_topic),
+        "never off-topic by words alone"
+    );
+    assert!(card.unfit.iter().any(|u| u.contains("index funds")));
+    assert!(card.unfit.iter().any(|u| u.starts_with("wrong language")));
+}

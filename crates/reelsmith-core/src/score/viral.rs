@@ -14,7 +14,7 @@ pub fn viral(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Viral {
         |s| s.pace.wpm,
     );
     let dimensions = vec![
-        hook_strength(p),
+        hook_strength(p, req),
         curiosity_gap(p),
         emotional_intensity(p),
         specificity(p),
@@ -47,7 +47,7 @@ fn per100(count: usize, words: usize) -> f64 {
     }
 }
 
-fn hook_strength(p: &Prepared<'_>) -> Dimension {
+fn hook_strength(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Dimension {
     let hook = &p.analysis.hook;
     if hook.is_empty() {
         return Dimension::new(
@@ -56,8 +56,22 @@ fn hook_strength(p: &Prepared<'_>) -> Dimension {
             vec!["no hook: the script is empty".into()],
         );
     }
-    let scored =
-        hook_model::HookModel::default_model().score_with(hook, p.lex, &p.analysis.hook_type);
+    let model = hook_model::HookModel::default_model();
+    // The semantic head was fitted on English headlines with one embedding model: it scores English
+    // hooks when that model is at hand; otherwise the hand features and words do.
+    let semantic = req
+        .embedder
+        .filter(|_| p.lex.is_some_and(|l| l.code == "en"))
+        .filter(|e| {
+            model
+                .semantic
+                .as_ref()
+                .is_some_and(|h| h.embedding_model == e.0.model())
+        })
+        .and_then(|e| e.0.embed(&[hook.as_str()]).ok())
+        .and_then(|v| v.into_iter().next())
+        .and_then(|v| model.score_semantic(hook, p.lex, &p.analysis.hook_type, &v));
+    let scored = semantic.unwrap_or_else(|| model.score_with(hook, p.lex, &p.analysis.hook_type));
     let mut reasons = vec![format!(
         "“{hook}” — {} hook, {} words",
         p.analysis.hook_type.primary.label(),

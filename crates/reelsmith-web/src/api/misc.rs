@@ -23,8 +23,13 @@ pub struct ScoreInput {
     pub persona: Option<String>,
     /// Target length, seconds (15–90).
     pub duration_s: Option<f64>,
-    /// Language (ISO 639-1) when not detected.
+    /// Language (ISO 639-1) when not detected; the draft must be in it.
     pub language: Option<String>,
+    /// The topic the draft must cover (up to 300 characters).
+    pub topic: Option<String>,
+    /// Requirements the draft must meet (up to 10, each up to 300 characters).
+    #[serde(default)]
+    pub requirements: Vec<String>,
 }
 
 /// Score any text: timing, quality, nine viral dimensions and voice match, each with reasons.
@@ -43,6 +48,8 @@ pub async fn score_text(
             persona: input.persona.map(|p| (p, None)),
             target_s: input.duration_s,
             language: input.language,
+            topic: input.topic,
+            requirements: input.requirements,
         },
     )
     .await?;

@@ -272,6 +272,7 @@ fn card(c: &ScoreCard) -> Markup {
             table { tbody {
                 (dimension(&c.quality))
                 @if let Some(coh) = &c.coherence { (dimension(&coh.dimension)) }
+                @if let Some(b) = &c.brief { (dimension(&b.dimension)) }
                 tr { th colspan="3" { "Viral potential " (format!("{:.0}", c.viral.overall)) } }
                 @for d in &c.viral.dimensions { (dimension(d)) }
                 @if let Some(v) = &c.voice {

@@ -8,12 +8,13 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use reelsmith::hook_eval::{HookEval, baselines, hook_inputs, print_report, read_rows, test_count};
+use reelsmith::hook_eval::{evaluate_hooks, print_report, read_rows};
 use reelsmith::voice_eval::{GO_TIME, TEXT_CAP_WORDS, read_corpus, read_scripts, run_condition};
 use reelsmith_core::attribution::eval::Profiles;
-use reelsmith_core::eval::{pairwise_accuracy, significant_pairs};
-use reelsmith_core::score::hook_model::HookModel;
+use reelsmith_core::eval::significant_pairs;
+use reelsmith_core::score::hook_fit::forward_split;
 
+use crate::config::Loaded;
 use crate::exit::UserError;
 
 /// `eval` subcommands.
@@ -36,6 +37,9 @@ pub struct CoherenceArgs {
     /// skipped; README files are not scripts). Repeat for several.
     #[arg(long, value_name = "DIR", required = true)]
     pub data: Vec<PathBuf>,
+    /// Score without the sentence-embedding model (the order and topic checks then compare words).
+    #[arg(long)]
+    pub no_embeddings: bool,
     /// Longer texts are cut to their first whole sentences up to this many words (a script's length).
     #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u16).range(30..=2000))]
     pub max_words: u16,
@@ -71,30 +75,54 @@ pub struct HooksArgs {
     /// CSV with columns clickability_test_id, headline, eyecatcher_id, impressions, clicks, test_week.
     #[arg(long, value_name = "FILE.csv")]
     pub data: PathBuf,
+    /// Fit on this file and test on `--data` (default: fit on the earliest 80 % of `--data`'s weeks
+    /// and test on the rest).
+    #[arg(long, value_name = "FILE.csv")]
+    pub train: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }
 
 /// Runs an `eval` subcommand.
-pub fn run(cmd: EvalCmd) -> Result<()> {
+pub fn run(cmd: EvalCmd, loaded: &Loaded) -> Result<()> {
     match cmd {
-        EvalCmd::Hooks(args) => hooks(&args),
+        EvalCmd::Hooks(args) => hooks(&args, loaded),
         EvalCmd::Voice(args) => voice(&args),
-        EvalCmd::Coherence(args) => coherence(&args),
+        EvalCmd::Coherence(args) => coherence(&args, loaded),
     }
 }
 
-fn coherence(args: &CoherenceArgs) -> Result<()> {
+fn coherence(args: &CoherenceArgs, loaded: &Loaded) -> Result<()> {
     let scripts = read_scripts(&args.data, usize::from(args.max_words))?;
-    let report = reelsmith_core::score::perturb::evaluate(&scripts);
+    let embedder = if args.no_embeddings {
+        None
+    } else {
+        Some(reelsmith::wiring::embedder(loaded).map_err(|e| {
+            UserError(format!(
+                "{e} — run scripts/install-deps.sh, or pass --no-embeddings"
+            ))
+        })?)
+    };
+    let report = reelsmith_core::score::perturb::evaluate(
+        &scripts,
+        embedder
+            .as_ref()
+            .map(|e| e as &dyn reelsmith_core::embed::Embedder),
+    );
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
     println!(
-        "Coherence: {} real scripts, each against broken versions of itself — how often the original scores higher",
-        scripts.len()
+        "Coherence: {} real scripts, each against broken versions of itself — how often the original scores higher ({})",
+        scripts.len(),
+        report
+            .embedding_model
+            .as_deref()
+            .map_or("no embedding model: words only".to_string(), |m| format!(
+                "sentence embeddings: {m}"
+            ))
     );
     println!(
         "{:<26} {:>6}  {:>9}  {:>7}  {:>22}",
@@ -177,36 +205,45 @@ fn voice(args: &VoiceArgs) -> Result<()> {
     Ok(())
 }
 
-fn hooks(args: &HooksArgs) -> Result<()> {
-    let rows = read_rows(&args.data)?;
-    let pairs = significant_pairs(&rows);
-    if pairs.is_empty() {
+fn hooks(args: &HooksArgs, loaded: &Loaded) -> Result<()> {
+    // Pairs never straddle the two files: each file's tests are paired on their own.
+    let data_rows = read_rows(&args.data)?;
+    let (rows, train, test, separate) = match &args.train {
+        Some(path) => {
+            let mut rows = read_rows(path)?;
+            let n = rows.len();
+            let train = significant_pairs(&rows);
+            let test: Vec<_> = significant_pairs(&data_rows)
+                .into_iter()
+                .map(|mut p| {
+                    p.winner += n;
+                    p.loser += n;
+                    p
+                })
+                .collect();
+            rows.extend(data_rows);
+            (rows, train, test, true)
+        }
+        None => {
+            let (train, test) = forward_split(&significant_pairs(&data_rows));
+            (data_rows, train, test, false)
+        }
+    };
+    if train.is_empty() || test.is_empty() {
         return Err(UserError(format!(
-            "{}: no significant pairs (same test and image, ≥100 impressions each, |z| ≥ 1.96) — nothing to evaluate",
-            args.data.display()
+            "{}: {} significant pairs to fit on and {} to test on (same test and image, ≥100 impressions each, |z| ≥ 1.96) — give more weeks of tests, or --train FILE",
+            args.data.display(),
+            train.len(),
+            test.len()
         ))
         .into());
     }
-    let (x, tokens) = hook_inputs(&rows);
-    let model = HookModel::default_model();
-    let report = HookEval {
-        accuracy: pairwise_accuracy(&pairs, |i| {
-            model.raw(&x[i]) + model.vocabulary_score(&tokens[i])
-        }),
-        pairs: pairs.len(),
-        tests: test_count(&rows),
-        model: format!("shipped: {}", model.source),
-        fold_accuracy: Vec::new(),
-        forward_accuracy: None,
-        baselines: baselines(&rows, &pairs),
-        note: Some(format!(
-            "the shipped model was fitted on {} pairs of the Upworthy training split; on that file this accuracy is in-sample and overstates it — its honest, cross-validated figure is {} (`reelsmith-dev fit-hooks` reproduces it); on other data this accuracy is out-of-sample",
-            model.pairs,
-            model
-                .cv_accuracy
-                .map_or_else(|| "unknown".to_string(), |a| format!("{:.1} %", a * 100.0))
-        )),
-    };
+    let embedder = reelsmith::wiring::embedder(loaded).map_err(|e| {
+        UserError(format!(
+            "eval hooks needs the sentence-embedding model: {e} — run scripts/install-deps.sh"
+        ))
+    })?;
+    let report = evaluate_hooks(&rows, &train, &test, &embedder, separate)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -31,7 +31,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Config(cmd) => config::run(cmd, &loaded),
-        Command::Eval(cmd) => eval::run(cmd),
+        Command::Eval(cmd) => eval::run(cmd, &loaded),
         Command::Bench(cmd) => bench::run(cmd, &loaded).await,
         Command::Persona(cmd) => {
             with_store(&loaded, async |s| persona::run(cmd, s, &loaded).await).await

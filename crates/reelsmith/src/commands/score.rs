@@ -31,6 +31,12 @@ pub struct ScoreArgs {
     /// Language of the draft (ISO 639-1); default: the persona's, else detected.
     #[arg(long)]
     pub language: Option<String>,
+    /// The topic the script must cover (checked by meaning with the embedding model).
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// A requirement the script must meet; repeat for several.
+    #[arg(long = "require", value_name = "REQUIREMENT")]
+    pub requirements: Vec<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -77,6 +83,8 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
             persona: args.persona.clone().map(|p| (p, args.version)),
             target_s: args.duration,
             language: args.language.clone(),
+            topic: args.topic.clone(),
+            requirements: args.requirements.clone(),
         },
     )
     .await?;

@@ -98,15 +98,28 @@ fn score_a_draft_against_a_persona_with_trends() {
 fn eval_hooks_on_a_small_ab_file() {
     let u = User::new();
     let data = cli_fixture("ab-tests.csv");
+    // Eight tests in eight weeks: fitted on the first six, tested on the last two.
     let v = u.json(&["eval", "hooks", "--data", &data, "--json"]);
-    assert_eq!(v["pairs"], 8);
-    assert_eq!(v["tests"], 8);
-    let acc = v["accuracy"].as_f64().unwrap_or(-1.0);
+    assert_eq!(v["train_pairs"], 6);
+    assert_eq!(v["test_pairs"], 2);
+    assert_eq!(v["test_weeks"], serde_json::json!([201407, 201408]));
+    for key in [
+        "reelsmith",
+        "tfidf_baseline",
+        "shipped",
+        "shipped_without_embeddings",
+    ] {
+        let acc = v[key].as_f64().unwrap_or(-1.0);
+        assert!((0.0..=1.0).contains(&acc), "{key}: {v}");
+    }
     assert!(
-        (0.5..=1.0).contains(&acc),
-        "the shipped model should pick these obvious winners: {acc}"
+        v["shipped"].as_f64() >= Some(0.5),
+        "the shipped model should pick these obvious winners: {v}"
     );
-    assert_eq!(v["baselines"][0][1], 0.5);
+    let v = u.json(&["eval", "hooks", "--train", &data, "--data", &data, "--json"]);
+    assert_eq!(v["train_pairs"], 8);
+    assert_eq!(v["test_pairs"], 8);
+    assert!(v["split"].as_str().is_some_and(|s| s.contains("--train")));
 
     let bad = u.home.path().join("bad.csv");
     std::fs::write(&bad, "a,b\n1,2\n").unwrap_or_else(|e| unreachable!("{e}"));
@@ -335,4 +348,80 @@ fn voice_match_is_authorship_attribution_among_the_workspace_personas() {
         "{text}"
     );
     assert!(text.contains("theo"), "{text}");
+}
+
+#[test]
+fn the_brief_is_checked_and_a_failing_draft_is_not_fit_to_post() {
+    let u = User::new();
+    learn_maya(&u);
+    let draft = u.home.path().join("draft.md");
+    std::fs::write(
+        &draft,
+        "Stop drinking coffee at 3am.\nHere's the thing: caffeine stays in your blood for six hours.\n\
+         So that cup is still working when you try to sleep at 9.\nTry this tonight: last cup before midnight.\n\
+         Grab the free sleep guide in my bio.\nSave this for your next night shift.",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let path = draft.to_string_lossy();
+    let card = |extra: &[&str]| {
+        let mut args = vec![
+            "score",
+            &path,
+            "--persona",
+            "maya",
+            "--duration",
+            "15",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        u.json(&args)["card"].clone()
+    };
+    let on = card(&[
+        "--topic",
+        "coffee on night shifts",
+        "--require",
+        "mention the free sleep guide",
+    ]);
+    assert_eq!(on["unfit"], serde_json::json!([]), "{on}");
+    assert_eq!(on["brief"]["topic"]["off_topic"], false, "{on}");
+    assert_eq!(
+        on["brief"]["by_meaning"], true,
+        "the test set-up installs the embedding model"
+    );
+    assert_eq!(on["brief"]["requirements"][0]["met"], true, "{on}");
+    assert!(
+        on["brief"]["requirements"][0]["evidence"]
+            .as_str()
+            .is_some_and(|e| e.contains("guide"))
+    );
+
+    let off = card(&[
+        "--topic",
+        "how to invest in index funds",
+        "--require",
+        "name three index funds",
+    ]);
+    let unfit = off["unfit"].to_string();
+    assert!(
+        unfit.contains("off-topic") && unfit.contains("misses a requirement"),
+        "{off}"
+    );
+    assert!(off["overall"].as_f64() < on["overall"].as_f64());
+    assert!(off["overall"].as_f64() <= Some(40.0), "{off}");
+
+    let spanish = card(&["--language", "es"]);
+    assert!(
+        spanish["unfit"].to_string().contains("wrong language"),
+        "{spanish}"
+    );
+
+    let text = u.ok(&[
+        "score",
+        &path,
+        "--persona",
+        "maya",
+        "--topic",
+        "how to invest in index funds",
+    ]);
+    assert!(text.contains("NOT FIT TO POST: off-topic"), "{text}");
 }

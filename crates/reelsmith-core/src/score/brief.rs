@@ -1,0 +1,264 @@
+//! The brief: is the script about the requested topic, does it meet every requirement, is it in the
+//! requested language? Each answer comes with its evidence sentence.
+//!
+//! With a sentence-embedding model the topic and each requirement are compared by meaning with every
+//! sentence (cosine of all-MiniLM-L6-v2 embeddings); without one, by shared content words. The topic
+//! thresholds were calibrated on the bundled example scripts against their own titles and the other
+//! scripts' titles (best-sentence cosine: own titles 0.57–0.83, median 0.83; other titles median
+//! 0.37, 75th percentile 0.48): relevance is σ((cos − [`TOPIC_MIDPOINT`]) / [`TOPIC_SCALE`]) × 100 and a
+//! script whose best sentence is below [`OFF_TOPIC_BELOW`] is off-topic. The model is English-trained;
+//! for other languages the figures are approximate and the card says so.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Dimension, Prepared};
+use crate::embed::{Embedder, cosine};
+
+/// Best-sentence cosine at which topic relevance is 50.
+pub const TOPIC_MIDPOINT: f64 = 0.5;
+/// Cosine per e-fold of the relevance logistic.
+pub const TOPIC_SCALE: f64 = 0.06;
+/// Best-sentence cosine below which the script is off-topic (below every own title seen, above
+/// the median other title).
+pub const OFF_TOPIC_BELOW: f64 = 0.35;
+/// Best-sentence cosine at which a requirement counts as met by meaning.
+pub const REQUIREMENT_MET: f64 = 0.5;
+/// Share of a requirement's content words the script must use to meet it by words (two of three).
+pub const REQUIREMENT_WORDS: f64 = 0.66;
+/// Language-detection confidence above which a mismatch with the requested language counts.
+pub const LANGUAGE_CONFIDENCE: f64 = 0.5;
+/// How much larger the detected language's stop-word share must be than the requested one's for a
+/// mismatch to count at lower confidence (running text is 40–50 % stop words in its own language).
+pub const STOP_WORD_MARGIN: f64 = 0.15;
+
+/// How the topic is covered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicCheck {
+    /// The requested topic.
+    pub topic: String,
+    /// Relevance 0–100.
+    pub relevance: f64,
+    /// Best sentence's similarity to the topic (cosine, or content-word share without a model), 0–1.
+    pub similarity: f64,
+    /// The sentence that covers it best.
+    pub evidence: String,
+    /// Whether the script is off-topic.
+    pub off_topic: bool,
+}
+
+/// One requirement of the brief.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementCheck {
+    /// The requirement as given.
+    pub requirement: String,
+    /// Whether the script meets it.
+    pub met: bool,
+    /// Best sentence's similarity to it, 0–1.
+    pub similarity: f64,
+    /// The sentence that meets it (or comes closest).
+    pub evidence: String,
+}
+
+/// The brief's checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BriefCheck {
+    /// Topic coverage, when a topic was given.
+    pub topic: Option<TopicCheck>,
+    /// Each requirement.
+    pub requirements: Vec<RequirementCheck>,
+    /// The detected language when it differs from the requested one (with confidence ≥
+    /// [`LANGUAGE_CONFIDENCE`]).
+    pub wrong_language: Option<String>,
+    /// Whether the comparison was by meaning (an embedding model) or by words.
+    pub by_meaning: bool,
+    /// The brief dimension 0–100 with its reasons.
+    pub dimension: Dimension,
+}
+
+impl BriefCheck {
+    /// Why the script fails the brief, for "not fit to post".
+    pub fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.topic.as_ref().is_some_and(|t| t.off_topic) {
+            out.push("off-topic".to_string());
+        }
+        if let Some(l) = &self.wrong_language {
+            out.push(format!("wrong language ({l})"));
+        }
+        for r in self.requirements.iter().filter(|r| !r.met) {
+            out.push(format!("misses a requirement (“{}”)", r.requirement));
+        }
+        out
+    }
+}
+
+/// Content words, cut to their first five characters (a crude stem: "nights" and "night",
+/// "sleeping" and "sleep" meet).
+fn content_words(text: &str, stops: &std::collections::HashSet<String>) -> Vec<String> {
+    crate::text::words(text)
+        .iter()
+        .map(|w| crate::text::fold(w))
+        .filter(|w| w.chars().count() >= 3 && !stops.contains(w))
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
+/// Checks `p` against the brief: `topic`, `requirements`, and `requested` language (ISO 639-1).
+/// `sentence_vectors` are the embeddings of `p`'s sentences by `embedder`, when there is one.
+pub fn brief(
+    p: &Prepared<'_>,
+    lang: &str,
+    (topic, requirements, requested): (Option<&str>, &[String], Option<&str>),
+    embedder: Option<&dyn Embedder>,
+    sentence_vectors: Option<&[Vec<f32>]>,
+) -> BriefCheck {
+    let sentences: &[&str] = &p.sentences;
+    let queries: Vec<&str> = topic
+        .into_iter()
+        .chain(requirements.iter().map(String::as_str))
+        .collect();
+    // Similarity of each query to each sentence: by meaning when the model answers, else by words.
+    // `v` holds the queries' vectors, then the sentences'.
+    let by_meaning: Option<Vec<Vec<f32>>> = embedder.zip(sentence_vectors).and_then(|(e, sv)| {
+        let mut v = if queries.is_empty() {
+            Vec::new()
+        } else {
+            e.embed(&queries).ok()?
+        };
+        if v.len() != queries.len() {
+            return None;
+        }
+        v.extend(sv.iter().cloned());
+        Some(v)
+    });
+    let stops = crate::phrases::stop_words_for(lang);
+    let best = |qi: usize, q: &str| -> (f64, String) {
+        let sims: Vec<f64> = match &by_meaning {
+            Some(v) => (0..sentences.len())
+                .map(|si| f64::from(cosine(&v[qi], &v[queries.len() + si])))
+                .collect(),
+            None => {
+                let qw = content_words(q, &stops);
+                sentences
+                    .iter()
+                    .map(|s| {
+                        let sw = content_words(s, &stops);
+                        let hit = qw.iter().filter(|w| sw.contains(w)).count();
+                        hit as f64 / qw.len().max(1) as f64
+                    })
+                    .collect()
+            }
+        };
+        sims.iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or((0.0, String::new()), |(i, s)| {
+                (*s, sentences[i].to_string())
+            })
+    };
+    let mut reasons = Vec::new();
+    let mut score: f64 = 100.0;
+    let topic_check = topic.map(|t| {
+        let (sim, evidence) = best(0, t);
+        let (relevance, off_topic) = if by_meaning.is_some() {
+            (
+                100.0 / (1.0 + (-(sim - TOPIC_MIDPOINT) / TOPIC_SCALE).exp()),
+                sim < OFF_TOPIC_BELOW,
+            )
+        } else {
+            // Shared words are weak evidence: a script can stay on topic in other words, so without
+            // the model relevance is reported but never called off-topic.
+            (100.0 * sim, false)
+        };
+        reasons.push(if off_topic {
+            format!(
+                "off-topic: no sentence is about “{t}” (closest: “{}”, {sim:.2})",
+                crate::text::truncate_chars(&evidence, 60)
+            )
+        } else {
+            format!(
+                "covers “{t}”: “{}” ({sim:.2})",
+                crate::text::truncate_chars(&evidence, 60)
+            )
+        });
+        score = score.min(relevance.max(if off_topic { 0.0 } else { 50.0 }));
+        TopicCheck {
+            topic: t.to_string(),
+            relevance: (relevance * 10.0).round() / 10.0,
+            similarity: sim,
+            evidence,
+            off_topic,
+        }
+    });
+    let offset = usize::from(topic.is_some());
+    let requirement_checks: Vec<RequirementCheck> = requirements
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let (sim, evidence) = best(offset + k, r);
+            let words = {
+                let rw = content_words(r, &stops);
+                let all = content_words(p.text, &stops);
+                rw.iter().filter(|w| all.contains(w)).count() as f64 / rw.len().max(1) as f64
+            };
+            let met =
+                words >= REQUIREMENT_WORDS || (by_meaning.is_some() && sim >= REQUIREMENT_MET);
+            reasons.push(if met {
+                format!(
+                    "meets “{r}”: “{}”",
+                    crate::text::truncate_chars(&evidence, 60)
+                )
+            } else {
+                score -= 40.0;
+                format!(
+                    "does not meet “{r}” (closest: “{}”, {sim:.2})",
+                    crate::text::truncate_chars(&evidence, 60)
+                )
+            });
+            RequirementCheck {
+                requirement: r.clone(),
+                met,
+                similarity: sim,
+                evidence,
+            }
+        })
+        .collect();
+    let detected = crate::language::detect_language(p.text, None);
+    // whatlang's confidence is low on a script's few dozen words even when it is right, so a
+    // mismatch also counts when the detected language's stop words clearly outnumber the requested
+    // one's (NLTK lists, the `stop-words` crate).
+    let stop_share = |code: &str| {
+        let set = crate::phrases::stop_words_for(code);
+        p.folded.iter().filter(|w| set.contains(*w)).count() as f64 / p.folded.len().max(1) as f64
+    };
+    let wrong_language = requested
+        .filter(|code| {
+            *code != detected.code
+                && (detected.confidence >= LANGUAGE_CONFIDENCE
+                    || stop_share(&detected.code) > stop_share(code) + STOP_WORD_MARGIN)
+        })
+        .map(|code| format!("detected {}, asked for {code}", detected.name));
+    if let Some(w) = &wrong_language {
+        score = 0.0;
+        reasons.insert(0, format!("wrong language: {w}"));
+    }
+    if by_meaning.is_none() && !queries.is_empty() {
+        reasons.push(
+            "no embedding model: topic and requirements compared by shared words only".into(),
+        );
+    } else if by_meaning.is_some() && lang != "en" && !queries.is_empty() {
+        reasons.push(format!(
+            "the embedding model is English-trained: figures for “{lang}” are approximate"
+        ));
+    }
+    if reasons.is_empty() {
+        reasons.push("no topic or requirements given".into());
+    }
+    BriefCheck {
+        topic: topic_check,
+        requirements: requirement_checks,
+        wrong_language,
+        by_meaning: by_meaning.is_some(),
+        dimension: Dimension::new("brief", score.max(0.0), reasons),
+    }
+}
