@@ -271,11 +271,29 @@ fn rewrite_request(
     card: &ScoreCard,
     attempts: u32,
 ) -> reelsmith_core::llm::LlmRequest {
-    let mut req = draft_request(style, persona, examples, brief, attempts);
+    let words = target_words(persona, brief.duration_s);
+    let now = card.words;
+    let how = if now > words { "shorter" } else { "longer" };
+    follow_up(
+        draft_request(style, persona, examples, brief, attempts),
+        draft,
+        format!(
+            "That is {now} words; make it {how}: about {words} words. Keep the voice, the hook's \
+             idea and the CTA; tone: {}. Answer with the HOOK:, BODY:, CTA: lines only.",
+            tone_guidance(brief.tone)
+        ),
+    )
+}
+
+/// `req` (a draft request) continued as a conversation for an instruct model: the model's `draft`,
+/// then the user's `instruction`, one answer. A base model's completion prompt is left as it is
+/// (it draws fresh samples instead).
+pub(crate) fn follow_up(
+    mut req: reelsmith_core::llm::LlmRequest,
+    draft: &Draft,
+    instruction: String,
+) -> reelsmith_core::llm::LlmRequest {
     if let Prompt::Chat(messages) = &mut req.prompt {
-        let words = target_words(persona, brief.duration_s);
-        let now = card.words;
-        let how = if now > words { "shorter" } else { "longer" };
         messages.push(Message::new(
             Role::Assistant,
             format!(
@@ -285,14 +303,7 @@ fn rewrite_request(
                 draft.cta
             ),
         ));
-        messages.push(Message::new(
-            Role::User,
-            format!(
-                "That is {now} words; make it {how}: about {words} words. Keep the voice, the hook's \
-                 idea and the CTA; tone: {}. Answer with the HOOK:, BODY:, CTA: lines only.",
-                tone_guidance(brief.tone)
-            ),
-        ));
+        messages.push(Message::new(Role::User, instruction));
         req.n = 1;
     }
     req

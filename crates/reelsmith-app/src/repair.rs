@@ -4,7 +4,7 @@
 //! models draw as many new samples as the attempt budget. The better of the old and the new drafts
 //! goes on (fewest failures, then the higher overall score); a draft still unfit says so on its card.
 
-use reelsmith_core::llm::{CallContext, Message, ModelRouter, Prompt, PromptStyle, Role, Step};
+use reelsmith_core::llm::{CallContext, ModelRouter, PromptStyle, Step};
 use reelsmith_core::prompts::{draft_request, target_words, tone_guidance};
 use reelsmith_core::score::ScoreCard;
 use reelsmith_core::script::{Draft, parse_draft};
@@ -49,30 +49,18 @@ pub(crate) async fn repair(
     if card.unfit.is_empty() {
         return (draft, card);
     }
-    let mut req = draft_request(style, job.persona, job.examples, &job.brief, job.attempts);
-    if let Prompt::Chat(messages) = &mut req.prompt {
-        let fixes: Vec<String> = card.unfit.iter().map(|f| guidance(job, f)).collect();
-        messages.push(Message::new(
-            Role::Assistant,
-            format!(
-                "HOOK: {}\nBODY: {}\nCTA: {}",
-                draft.hook,
-                draft.body.join(" "),
-                draft.cta
-            ),
-        ));
-        messages.push(Message::new(
-            Role::User,
-            format!(
-                "That script is not fit to post: {}. Rewrite it: {}. Keep the voice and about {} words; tone: {}. Answer with the HOOK:, BODY:, CTA: lines only.",
-                card.unfit.join("; "),
-                fixes.join("; "),
-                target_words(job.persona, job.brief.duration_s),
-                tone_guidance(job.brief.tone)
-            ),
-        ));
-        req.n = 1;
-    }
+    let fixes: Vec<String> = card.unfit.iter().map(|f| guidance(job, f)).collect();
+    let req = crate::fit::follow_up(
+        draft_request(style, job.persona, job.examples, &job.brief, job.attempts),
+        &draft,
+        format!(
+            "That script is not fit to post: {}. Rewrite it: {}. Keep the voice and about {} words; tone: {}. Answer with the HOOK:, BODY:, CTA: lines only.",
+            card.unfit.join("; "),
+            fixes.join("; "),
+            target_words(job.persona, job.brief.duration_s),
+            tone_guidance(job.brief.tone)
+        ),
+    );
     let Ok(r) = router.call(Step::Generation, ctx, &req, None).await else {
         return (draft, card);
     };
