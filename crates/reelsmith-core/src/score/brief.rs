@@ -18,9 +18,9 @@ use crate::embed::{Embedder, cosine};
 pub const TOPIC_MIDPOINT: f64 = 0.5;
 /// Cosine per e-fold of the relevance logistic.
 pub const TOPIC_SCALE: f64 = 0.06;
-/// Best-sentence cosine below which the script is off-topic (below every own title seen, above
-/// the median other title).
-pub const OFF_TOPIC_BELOW: f64 = 0.35;
+/// Best-sentence cosine below which the script is off-topic: between the other titles' median (0.37)
+/// and the lowest own title (0.57), nearer the own titles' side than the midpoint would be.
+pub const OFF_TOPIC_BELOW: f64 = 0.45;
 /// Best-sentence cosine at which a requirement counts as met by meaning.
 pub const REQUIREMENT_MET: f64 = 0.5;
 /// Share of a requirement's content words the script must use to meet it by words (two of three).
@@ -181,7 +181,7 @@ pub fn brief(
                 crate::text::truncate_chars(&evidence, 60)
             )
         });
-        score = score.min(relevance.max(if off_topic { 0.0 } else { 50.0 }));
+        score = score.min(relevance);
         TopicCheck {
             topic: t.to_string(),
             relevance: (relevance * 10.0).round() / 10.0,

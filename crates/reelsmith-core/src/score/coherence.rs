@@ -322,7 +322,7 @@ pub fn coherence(p: &Prepared<'_>, lang: &str, vectors: Option<&[Vec<f32>]>) -> 
                 format!(
                     "the sentences before and after “{}” share {:.0} % of their content words: a change of topic?",
                     crate::text::truncate_chars(p.sentences[at], 40),
-                    weakest * 100.0
+                    (weakest * 100.0).max(0.0)
                 ),
             ));
         }
