@@ -7,7 +7,7 @@ use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_core::persona::PersonaVersion;
 use reelsmith_core::request::{
-    MAX_REQUIREMENT_CHARS, MAX_REQUIREMENTS, MAX_TOPIC_CHARS, check_duration, language_code,
+    check_duration, check_requirements, check_topic_length, language_code,
 };
 use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
 use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
@@ -150,28 +150,17 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
     if let Some(Err(e)) = input.target_s.map(check_duration) {
         errors.push(e);
     }
-    if input
-        .topic
-        .as_ref()
-        .is_some_and(|t| t.chars().count() > MAX_TOPIC_CHARS)
-    {
-        errors.push(FieldError::new(
-            "topic",
-            format!("is over {MAX_TOPIC_CHARS} characters: say it in a line"),
-        ));
+    let requirements: Vec<String> = input
+        .requirements
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if let Some(Err(e)) = input.topic.as_deref().map(check_topic_length) {
+        errors.push(e);
     }
-    if input.requirements.len() > MAX_REQUIREMENTS
-        || input
-            .requirements
-            .iter()
-            .any(|r| r.chars().count() > MAX_REQUIREMENT_CHARS)
-    {
-        errors.push(FieldError::new(
-            "requirements",
-            format!(
-                "give at most {MAX_REQUIREMENTS}, each up to {MAX_REQUIREMENT_CHARS} characters"
-            ),
-        ));
+    if let Err(e) = check_requirements(&requirements) {
+        errors.push(e);
     }
     let language = match input.language.as_deref().map(language_code).transpose() {
         Ok(code) => code.flatten(),
@@ -188,12 +177,6 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
         None => None,
     };
     let trends = trend_phrases(store, ws).await?;
-    let requirements: Vec<String> = input
-        .requirements
-        .iter()
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty())
-        .collect();
     let judge = match &persona {
         Some(p) => Some(voice_judge(store, ws, p).await?),
         None => None,

@@ -26,16 +26,12 @@ pub struct VoiceJudge {
 impl VoiceJudge {
     /// Fits the model of `persona` against `others` (every example's whole text).
     pub fn fit(persona: &PersonaVersion, others: &[PersonaVersion]) -> VoiceJudge {
-        let texts = |p: &PersonaVersion| -> Vec<String> {
-            p.examples.iter().map(|e| e.example.text.clone()).collect()
-        };
-        let all: Vec<Vec<String>> = std::iter::once(persona).chain(others).map(texts).collect();
-        let refs: Vec<Vec<&str>> = all
-            .iter()
-            .map(|v| v.iter().map(String::as_str).collect())
+        let voices: Vec<Vec<&str>> = std::iter::once(persona)
+            .chain(others)
+            .map(|p| p.examples.iter().map(|e| e.example.text.as_str()).collect())
             .collect();
         VoiceJudge {
-            model: off_runtime(|| VoiceModel::fit(&refs)),
+            model: off_runtime(|| VoiceModel::fit(&voices)),
             competitors: others.iter().map(|p| p.name.clone()).collect(),
         }
     }

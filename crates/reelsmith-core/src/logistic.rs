@@ -13,7 +13,8 @@ pub type Row = Vec<(u32, f64)>;
 /// Iterations of gradient descent.
 pub const ITERATIONS: usize = 1500;
 
-fn sigmoid(z: f64) -> f64 {
+/// The logistic function 1 / (1 + e^−z).
+pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 

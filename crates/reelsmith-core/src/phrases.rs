@@ -90,6 +90,19 @@ pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<
     kept
 }
 
+/// [`stop_words_for`], built once per language for the life of the process (the score card asks
+/// for them on every draft).
+pub(crate) fn stop_words_cached(language: &str) -> &'static HashSet<String> {
+    type Cache = std::sync::Mutex<rustc_hash::FxHashMap<String, &'static HashSet<String>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let mut map = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(language.to_string())
+        .or_insert_with(|| Box::leak(Box::new(stop_words_for(language))))
+}
+
 /// Stop words for an ISO 639-1 code, folded; empty for languages the lists do not cover.
 pub(crate) fn stop_words_for(language: &str) -> HashSet<String> {
     stop_words::lookup(language)

@@ -146,11 +146,8 @@ impl ScriptRequest {
                 "topic",
                 "is empty: say what the video is about",
             ));
-        } else if self.topic.chars().count() > MAX_TOPIC_CHARS {
-            errors.push(FieldError::new(
-                "topic",
-                format!("is over {MAX_TOPIC_CHARS} characters: keep it to a line"),
-            ));
+        } else if let Err(e) = check_topic_length(&self.topic) {
+            errors.push(e);
         }
         if let Err(e) = check_duration(self.duration_s) {
             errors.push(e);
@@ -195,26 +192,8 @@ impl ScriptRequest {
                 ),
             ));
         }
-        if self.requirements.len() > MAX_REQUIREMENTS {
-            errors.push(FieldError::new(
-                "requirements",
-                format!(
-                    "has {} entries: give at most {MAX_REQUIREMENTS}",
-                    self.requirements.len()
-                ),
-            ));
-        } else if let Some(r) = self
-            .requirements
-            .iter()
-            .find(|r| r.chars().count() > MAX_REQUIREMENT_CHARS)
-        {
-            errors.push(FieldError::new(
-                "requirements",
-                format!(
-                    "'{}…' is over {MAX_REQUIREMENT_CHARS} characters: one instruction each",
-                    r.chars().take(40).collect::<String>()
-                ),
-            ));
+        if let Err(e) = check_requirements(&self.requirements) {
+            errors.push(e);
         }
         if errors.is_empty() {
             Ok(())
@@ -229,6 +208,51 @@ impl ScriptRequest {
             Urgency::Urgent => self.attempts.min(URGENT_ATTEMPTS),
             _ => self.attempts,
         }
+    }
+}
+
+/// Checks a topic's length: at most [`MAX_TOPIC_CHARS`] characters.
+///
+/// # Errors
+/// [`FieldError`] on `topic` when it is longer.
+pub fn check_topic_length(topic: &str) -> Result<(), FieldError> {
+    if topic.chars().count() > MAX_TOPIC_CHARS {
+        Err(FieldError::new(
+            "topic",
+            format!("is over {MAX_TOPIC_CHARS} characters: keep it to a line"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks requirements (already trimmed): at most [`MAX_REQUIREMENTS`], each at most
+/// [`MAX_REQUIREMENT_CHARS`] characters.
+///
+/// # Errors
+/// [`FieldError`] on `requirements` naming the first problem.
+pub fn check_requirements(requirements: &[String]) -> Result<(), FieldError> {
+    if requirements.len() > MAX_REQUIREMENTS {
+        return Err(FieldError::new(
+            "requirements",
+            format!(
+                "has {} entries: give at most {MAX_REQUIREMENTS}",
+                requirements.len()
+            ),
+        ));
+    }
+    match requirements
+        .iter()
+        .find(|r| r.chars().count() > MAX_REQUIREMENT_CHARS)
+    {
+        Some(r) => Err(FieldError::new(
+            "requirements",
+            format!(
+                "'{}…' is over {MAX_REQUIREMENT_CHARS} characters: one instruction each",
+                r.chars().take(40).collect::<String>()
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -75,14 +75,10 @@ pub fn run(args: &FitArgs, loaded: &reelsmith::config::Loaded) -> Result<()> {
         n += held.len();
         fold_accuracy.push(acc);
     }
+    let (early, late) = forward_split(&pairs);
     let forward = {
-        let mut weeks: Vec<u32> = pairs.iter().map(|p| p.week).collect();
-        weeks.sort_unstable();
-        weeks.dedup();
-        let cut = weeks[weeks.len() * 4 / 5];
-        let (train, test): (Vec<Pair>, Vec<Pair>) = pairs.iter().partition(|p| p.week < cut);
-        let m = data.fit(&train)?;
-        pairwise_accuracy(&test, |i| m.raw(&x[i]) + m.vocabulary_score(&tokens[i]))
+        let m = data.fit(&early)?;
+        pairwise_accuracy(&late, |i| m.raw(&x[i]) + m.vocabulary_score(&tokens[i]))
     };
     let cv = right / n.max(1) as f64;
     let mut model = data.fit(&pairs)?;
@@ -104,7 +100,6 @@ pub fn run(args: &FitArgs, loaded: &reelsmith::config::Loaded) -> Result<()> {
         x: &x,
         embeddings: &embeddings,
     };
-    let (early, late) = forward_split(&pairs);
     let early_head = inputs.fit(&early, embedder.model());
     let head_forward = inputs.head_accuracy(&early_head, &model.mean, &late);
     let mut head = inputs.fit(&pairs, embedder.model());

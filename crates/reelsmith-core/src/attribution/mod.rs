@@ -76,10 +76,6 @@ pub fn weights() -> &'static FusionWeights {
     })
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 /// One voice's fitted profile.
 #[derive(Debug, Clone)]
 struct Profile {
@@ -120,8 +116,9 @@ pub struct VoiceModel {
     profiles: Vec<Profile>,
 }
 
-/// Fallback own-similarity statistics for a voice with a single chunk: the median over the voices
-/// corpus' speakers (see `reelsmith-dev fit-voice`).
+/// Own-similarity statistics assumed for a voice with a single chunk, where there is nothing to
+/// leave out: a prior (mean 0.25, sd 0.05), not a fitted figure — with one example a persona's
+/// typicality is only a rough guide.
 const FALLBACK_OWN: (f32, f32) = (0.25, 0.05);
 
 impl VoiceModel {
@@ -231,47 +228,59 @@ impl VoiceModel {
     /// [`VoiceModel::judge_all`] of counted text.
     pub fn judge_counts(&self, c: &Counts) -> Vec<Judgement> {
         let x = self.vectorizer.transform(c);
-        let decisions: Vec<Option<f32>> = self
-            .profiles
-            .iter()
-            .map(|p| p.classifier.as_ref().map(|m| m.decision(&x)))
-            .collect();
-        let w = weights();
+        let decisions = self.decisions(&x);
+        (0..self.profiles.len())
+            .map(|k| self.judgement(&x, &decisions, k))
+            .collect()
+    }
+
+    /// The judgement of `text` against voice `index` alone (the others still enter its margin);
+    /// `None` for an index the model does not have.
+    pub fn judge(&self, text: &str, index: usize) -> Option<Judgement> {
+        (index < self.profiles.len()).then(|| {
+            let x = self.vectorizer.transform(&self.counts(text));
+            self.judgement(&x, &self.decisions(&x), index)
+        })
+    }
+
+    /// Every voice's SVM decision value for `x` (`None` without classifiers).
+    fn decisions(&self, x: &Sparse) -> Vec<Option<f32>> {
         self.profiles
             .iter()
-            .enumerate()
-            .map(|(k, p)| {
-                let similarity = cosine(&x, p);
-                let typicality = f64::from((similarity - p.own.0) / p.own.1.max(1e-3));
-                let margin = decisions[k].map(|d| {
-                    let best_other = decisions
-                        .iter()
-                        .enumerate()
-                        .filter(|(j, _)| *j != k)
-                        .filter_map(|(_, o)| *o)
-                        .fold(f32::NEG_INFINITY, f32::max);
-                    f64::from(d - best_other)
-                });
-                let sim = f64::from(similarity);
-                let logit = match margin {
-                    Some(m) => {
-                        w.among[0] + w.among[1] * sim + w.among[2] * typicality + w.among[3] * m
-                    }
-                    None => w.alone[0] + w.alone[1] * sim + w.alone[2] * typicality,
-                };
-                let (shared, lacking) = self.habits(&x, p);
-                Judgement {
-                    score: (1000.0 * sigmoid(logit)).round() / 10.0,
-                    similarity: f64::from(similarity),
-                    own_similarity: f64::from(p.own.0),
-                    typicality,
-                    margin,
-                    competitors: self.profiles.len() - 1,
-                    shared,
-                    lacking,
-                }
-            })
+            .map(|p| p.classifier.as_ref().map(|m| m.decision(x)))
             .collect()
+    }
+
+    fn judgement(&self, x: &Sparse, decisions: &[Option<f32>], k: usize) -> Judgement {
+        let p = &self.profiles[k];
+        let w = weights();
+        let similarity = cosine(x, p);
+        let typicality = f64::from((similarity - p.own.0) / p.own.1.max(1e-3));
+        let margin = decisions[k].map(|d| {
+            let best_other = decisions
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .filter_map(|(_, o)| *o)
+                .fold(f32::NEG_INFINITY, f32::max);
+            f64::from(d - best_other)
+        });
+        let sim = f64::from(similarity);
+        let logit = match margin {
+            Some(m) => w.among[0] + w.among[1] * sim + w.among[2] * typicality + w.among[3] * m,
+            None => w.alone[0] + w.alone[1] * sim + w.alone[2] * typicality,
+        };
+        let (shared, lacking) = self.habits(x, p);
+        Judgement {
+            score: (1000.0 * crate::logistic::sigmoid(logit)).round() / 10.0,
+            similarity: sim,
+            own_similarity: f64::from(p.own.0),
+            typicality,
+            margin,
+            competitors: self.profiles.len() - 1,
+            shared,
+            lacking,
+        }
     }
 
     /// The voice's characteristic word n-grams (the classifier's strongest positive weights, or the

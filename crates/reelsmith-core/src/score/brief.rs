@@ -131,18 +131,18 @@ pub fn brief(
         v.extend(sv.iter().cloned());
         Some(v)
     });
-    let stops = crate::phrases::stop_words_for(lang);
+    let stops = crate::phrases::stop_words_cached(lang);
     let best = |qi: usize, q: &str| -> (f64, String) {
         let sims: Vec<f64> = match &by_meaning {
             Some(v) => (0..sentences.len())
                 .map(|si| f64::from(cosine(&v[qi], &v[queries.len() + si])))
                 .collect(),
             None => {
-                let qw = content_words(q, &stops);
+                let qw = content_words(q, stops);
                 sentences
                     .iter()
                     .map(|s| {
-                        let sw = content_words(s, &stops);
+                        let sw = content_words(s, stops);
                         let hit = qw.iter().filter(|w| sw.contains(w)).count();
                         hit as f64 / qw.len().max(1) as f64
                     })
@@ -197,8 +197,8 @@ pub fn brief(
         .map(|(k, r)| {
             let (sim, evidence) = best(offset + k, r);
             let words = {
-                let rw = content_words(r, &stops);
-                let all = content_words(p.text, &stops);
+                let rw = content_words(r, stops);
+                let all = content_words(p.text, stops);
                 rw.iter().filter(|w| all.contains(w)).count() as f64 / rw.len().max(1) as f64
             };
             let met =
@@ -228,7 +228,7 @@ pub fn brief(
     // mismatch also counts when the detected language's stop words clearly outnumber the requested
     // one's (NLTK lists, the `stop-words` crate).
     let stop_share = |code: &str| {
-        let set = crate::phrases::stop_words_for(code);
+        let set = crate::phrases::stop_words_cached(code);
         p.folded.iter().filter(|w| set.contains(*w)).count() as f64 / p.folded.len().max(1) as f64
     };
     let wrong_language = requested

@@ -14,9 +14,6 @@
 //!
 //! English and Spanish have the word lists; other languages get the language-neutral checks.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
-
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -117,17 +114,6 @@ fn leaning_openers(lang: &str) -> &'static [&'static str] {
         ],
         _ => &[],
     }
-}
-
-fn stop_words(lang: &str) -> &'static HashSet<String> {
-    static CACHE: OnceLock<std::sync::Mutex<FxHashMap<String, &'static HashSet<String>>>> =
-        OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.entry(lang.to_string())
-        .or_insert_with(|| Box::leak(Box::new(crate::phrases::stop_words_for(lang))))
 }
 
 /// A content word's key: the hash of its first six folded characters (a crude stem:
@@ -281,7 +267,7 @@ pub fn coherence(p: &Prepared<'_>, lang: &str, vectors: Option<&[Vec<f32>]>) -> 
     }
 
     // Lexical cohesion over content words.
-    let stops = stop_words(lang);
+    let stops = crate::phrases::stop_words_cached(lang);
     let mut start = 0;
     let bags: Vec<Bag> = p
         .sentence_lists

@@ -120,25 +120,20 @@ impl HookInputs<'_> {
         }
     }
 
+    /// Pairwise accuracy of weights `w` (over standardised features, then embedding dimensions):
+    /// the model is linear, so a pair's score difference is the difference of its rows' scores.
     fn accuracy(&self, w: &[f64], scale: &[f64], pairs: &[Pair]) -> f64 {
-        let correct: f64 = pairs
-            .iter()
-            .map(|p| {
-                let s: f64 = self
-                    .diff(p, scale)
-                    .iter()
-                    .map(|(i, v)| v * w[*i as usize])
-                    .sum();
-                if s > 0.0 {
-                    1.0
-                } else if s == 0.0 {
-                    0.5
-                } else {
-                    0.0
-                }
-            })
-            .sum();
-        correct / pairs.len().max(1) as f64
+        pairwise_accuracy(pairs, |i| {
+            let f: f64 = (0..N_FEATURES)
+                .map(|k| w[k] * self.x[i][k] / scale[k])
+                .sum();
+            let e: f64 = self.embeddings[i]
+                .iter()
+                .zip(&w[N_FEATURES..])
+                .map(|(v, wj)| f64::from(*v) * wj)
+                .sum();
+            f + e
+        })
     }
 
     /// Pairwise accuracy of a fitted head on `pairs`.

@@ -228,12 +228,22 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     }
     let timing = timing(&p, req, &language.code);
     let mut quality = quality::quality(&p);
-    // One embedding pass over the sentences serves coherence and the brief.
-    let sentence_vectors: Option<Vec<Vec<f32>>> = req
+    // One embedding pass over the sentences and the hook line serves coherence, the brief and
+    // hook strength.
+    let (sentence_vectors, hook_vector) = req
         .embedder
         .filter(|_| !p.sentences.is_empty())
-        .and_then(|e| e.0.embed(&p.sentences).ok())
-        .filter(|v| v.len() == p.sentences.len());
+        .and_then(|e| {
+            let mut texts: Vec<&str> = p.sentences.clone();
+            texts.push(&p.analysis.hook);
+            let mut v = e.0.embed(&texts).ok()?;
+            if v.len() != texts.len() {
+                return None;
+            }
+            let hook = v.pop()?;
+            Some((Some(v), Some(hook)))
+        })
+        .unwrap_or((None, None));
     let coherence = coherence::coherence(&p, &language.code, sentence_vectors.as_deref());
     let brief = brief::brief(
         &p,
@@ -244,7 +254,7 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     );
     let mut unfit = brief.failures();
     unfit.extend(coherence.problems.iter().map(|pr| pr.label().to_string()));
-    let viral = viral::viral(&p, req);
+    let viral = viral::viral(&p, req, hook_vector.as_deref());
     let voice = req
         .style
         .map(|s| voice::voice_match(&p, s, req.embedding, req.voice));

@@ -7,14 +7,15 @@ use crate::hooks::HookType;
 use crate::lexicon::{Pattern, has_phrase};
 use crate::text::padded_words;
 
-/// Scores the nine dimensions.
-pub fn viral(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Viral {
+/// Scores the nine dimensions; `hook_vector` is the hook line's embedding by `req.embedder`, when
+/// there is one.
+pub fn viral(p: &Prepared<'_>, req: &ScoreRequest<'_>, hook_vector: Option<&[f32]>) -> Viral {
     let wpm = req.style.map_or_else(
         || crate::language::default_wpm(p.lex.map_or("", |l| l.code)).wpm,
         |s| s.pace.wpm,
     );
     let dimensions = vec![
-        hook_strength(p, req),
+        hook_strength(p, req, hook_vector),
         curiosity_gap(p),
         emotional_intensity(p),
         specificity(p),
@@ -47,7 +48,11 @@ fn per100(count: usize, words: usize) -> f64 {
     }
 }
 
-fn hook_strength(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Dimension {
+fn hook_strength(
+    p: &Prepared<'_>,
+    req: &ScoreRequest<'_>,
+    hook_vector: Option<&[f32]>,
+) -> Dimension {
     let hook = &p.analysis.hook;
     if hook.is_empty() {
         return Dimension::new(
@@ -59,18 +64,17 @@ fn hook_strength(p: &Prepared<'_>, req: &ScoreRequest<'_>) -> Dimension {
     let model = hook_model::HookModel::default_model();
     // The semantic head was fitted on English headlines with one embedding model: it scores English
     // hooks when that model is at hand; otherwise the hand features and words do.
-    let semantic = req
-        .embedder
+    let semantic = hook_vector
         .filter(|_| p.lex.is_some_and(|l| l.code == "en"))
-        .filter(|e| {
-            model
-                .semantic
-                .as_ref()
-                .is_some_and(|h| h.embedding_model == e.0.model())
+        .filter(|_| {
+            req.embedder.is_some_and(|e| {
+                model
+                    .semantic
+                    .as_ref()
+                    .is_some_and(|h| h.embedding_model == e.0.model())
+            })
         })
-        .and_then(|e| e.0.embed(&[hook.as_str()]).ok())
-        .and_then(|v| v.into_iter().next())
-        .and_then(|v| model.score_semantic(hook, p.lex, &p.analysis.hook_type, &v));
+        .and_then(|v| model.score_semantic(hook, p.lex, &p.analysis.hook_type, v));
     let scored = semantic.unwrap_or_else(|| model.score_with(hook, p.lex, &p.analysis.hook_type));
     let mut reasons = vec![format!(
         "“{hook}” — {} hook, {} words",

@@ -243,14 +243,13 @@ pub fn voice_match(
             stylometric
         }
     };
-    let attribution = voice.map(|v| {
-        let mut all = v.model.judge_all(p.text);
-        let j = all.swap_remove(v.index.min(all.len().saturating_sub(1)));
+    let attribution = voice.and_then(|v| {
+        let j = v.model.judge(p.text, v.index)?;
         score = j.score;
         let mut first = attribution_reasons(&j, v.competitors);
         first.append(&mut reasons);
         reasons = first;
-        j
+        Some(j)
     });
     VoiceMatch {
         score: (score * 10.0).round() / 10.0,
