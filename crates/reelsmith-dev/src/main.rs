@@ -1,6 +1,6 @@
 //! `reelsmith-dev`: developer tooling kept out of the product binary — the benchmarks that need a
-//! fake LLM server or the raw llama.cpp loop, and the committed, rerunnable procedure that fits the
-//! hook model. Figures print next to their baseline, computed in the same run.
+//! fake LLM server or the raw llama.cpp loop, and the committed, rerunnable procedures that fit the
+//! hook model, the voice-match weights and the topic-relevance calibration. Figures print next to their baseline, computed in the same run.
 
 mod bench_fake;
 mod bench_generate;
@@ -8,6 +8,7 @@ mod bench_llm;
 mod bench_reliability;
 mod bench_serve;
 mod fit_hooks;
+mod fit_topic;
 mod fit_voice;
 
 use anyhow::Result;
@@ -37,6 +38,9 @@ enum Command {
     FitHooks(fit_hooks::FitArgs),
     /// Fit the voice-match weights on the voices corpus' speakers outside Go Time and write them.
     FitVoice(fit_voice::FitVoiceArgs),
+    /// Fit the topic-relevance calibration and off-topic threshold on the earliest 80 % of an
+    /// Upworthy-format file's weeks, and print them next to the shipped ones.
+    FitTopic(fit_topic::FitTopicArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +76,7 @@ fn main() -> std::process::ExitCode {
             Command::Bench(Bench::Reliability(a)) => bench_reliability::run(a).await,
             Command::FitHooks(a) => fit_hooks::run(&a, &loaded),
             Command::FitVoice(a) => fit_voice::run(&a),
+            Command::FitTopic(a) => fit_topic::run(&a, &loaded),
         }
     };
     let result = tokio::runtime::Builder::new_multi_thread()

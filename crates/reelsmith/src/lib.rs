@@ -1,9 +1,10 @@
 //! The `reelsmith` binary's shared parts, also used by the developer tooling (`reelsmith-dev`):
-//! configuration loading, exit codes, the wiring of the configured backends, and the reader of
-//! Upworthy-format A/B test files.
+//! configuration loading, exit codes, the wiring of the configured backends, and the `eval` commands' readers and
+//! evaluations (Upworthy-format A/B tests, voices, topic relevance).
 
 pub mod config;
 pub mod exit;
 pub mod hook_eval;
+pub mod topic_eval;
 pub mod voice_eval;
 pub mod wiring;

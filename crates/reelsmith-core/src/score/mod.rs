@@ -88,9 +88,11 @@ pub const VIRAL_WEIGHTS: [(&str, f64); 9] = [
     ("trend_alignment", 0.05),
 ];
 
-/// Weights of the four parts in [`ScoreCard::overall`] (quality's share is split evenly between the quality and
-/// coherence dimensions); voice's share is spread over the others when there
-/// is no persona.
+/// Weights of the four parts in [`ScoreCard::overall`]. Quality's share is split evenly between the
+/// quality and coherence dimensions, and the brief when there is a topic or a requirement and the
+/// embedding model to judge it by meaning (a draft that barely covers its topic ranks below one that
+/// covers it; shared words alone are too weak a judge to move the overall); voice's share is spread over the
+/// others when there is no persona.
 pub const OVERALL_WEIGHTS: [(&str, f64); 4] = [
     ("timing", 0.2),
     ("quality", 0.2),
@@ -208,6 +210,14 @@ pub struct VoiceContext<'a> {
 /// overall is further scaled by its coherence score.
 pub const UNFIT_CAP: f64 = 40.0;
 
+/// "Not fit to post" for a script with no number, name, example, action or step: all talk, nothing
+/// a viewer could repeat or do (measured false alarms on real scripts and transcripts: README,
+/// `reelsmith eval coherence`).
+pub const SAYS_NOTHING: &str = "says nothing concrete (no number, name or example, nothing to do)";
+
+/// Words below which a draft is too short to be called empty (a one-line hook is not a script).
+pub const EMPTY_MIN_WORDS: usize = 30;
+
 /// Target length used when neither the request nor the persona gives one, seconds.
 pub const DEFAULT_TARGET_S: f64 = 30.0;
 
@@ -255,14 +265,21 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     let mut unfit = brief.failures();
     unfit.extend(coherence.problems.iter().map(|pr| pr.label().to_string()));
     let viral = viral::viral(&p, req, hook_vector.as_deref());
+    if viral::says_nothing(&p) == Some(true) && p.words.len() >= EMPTY_MIN_WORDS {
+        unfit.push(SAYS_NOTHING.to_string());
+    }
     let voice = req
         .style
         .map(|s| voice::voice_match(&p, s, req.embedding, req.voice));
+    let mut craft = vec![quality.score, coherence.dimension.score];
+    if brief.by_meaning && (req.topic.is_some() || !req.requirements.is_empty()) {
+        craft.push(brief.dimension.score);
+    }
     let mut parts = vec![
         (OVERALL_WEIGHTS[0].1, timing.dimension.score),
         (
             OVERALL_WEIGHTS[1].1,
-            (quality.score + coherence.dimension.score) / 2.0,
+            craft.iter().sum::<f64>() / craft.len() as f64,
         ),
         (OVERALL_WEIGHTS[2].1, viral.overall),
     ];

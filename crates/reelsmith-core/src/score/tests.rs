@@ -351,3 +351,20 @@ fn the_brief_checks_requirements_by_words_and_the_language_without_a_model() {
     assert!(card.unfit.iter().any(|u| u.contains("index funds")));
     assert!(card.unfit.iter().any(|u| u.starts_with("wrong language")));
 }
+
+#[test]
+fn a_script_that_says_nothing_concrete_is_not_fit_to_post() {
+    // The local model's kind of draft: fluent, on no subject, nothing to do, nothing to repeat.
+    let empty = "Hey, this is for you. This isn't a new idea. You don't need to be lazy. Your job \
+        does not have to get the most sleep in the world, but do it well and make your boss proud. \
+        Why you snooze? Well, I know exactly what you're thinking now. I'll tell you how.";
+    let c = card(empty, 30.0);
+    assert!(c.unfit.iter().any(|u| u == SAYS_NOTHING), "{:?}", c.unfit);
+    assert!(c.overall <= UNFIT_CAP, "{}", c.overall);
+    // One concrete detail or one action is enough to say something.
+    let with_number = format!("{empty} Eight hours is what your body is asking for.");
+    assert!(!card(&with_number, 30.0).unfit.iter().any(|u| u == SAYS_NOTHING));
+    assert!(!card(GOOD, 20.0).unfit.iter().any(|u| u == SAYS_NOTHING));
+    // A one-line hook is too short to judge.
+    assert!(card("You don't need to be lazy.", 5.0).unfit.is_empty());
+}

@@ -141,10 +141,26 @@ fn emotional_intensity(p: &Prepared<'_>) -> Dimension {
     Dimension::new("emotional_intensity", score, reasons)
 }
 
+/// Concrete details: numbers, names (proper nouns) and unit signs.
+fn details(p: &Prepared<'_>) -> (usize, usize, usize) {
+    (
+        p.numbers(),
+        p.proper_nouns(),
+        p.text.matches(['%', '$', '€', '£']).count(),
+    )
+}
+
+/// Whether the script says nothing concrete: no number, name or unit sign, no sentence telling the
+/// viewer what to do and no numbered step ("Hey, this is for you. I'll tell you how. Skip the
+/// work."). `None` for a language without the imperative lexicon.
+pub(crate) fn says_nothing(p: &Prepared<'_>) -> Option<bool> {
+    let (numbers, names, units) = details(p);
+    let (actionable, steps) = actions(p)?;
+    Some(numbers + names + units + actionable + steps == 0)
+}
+
 fn specificity(p: &Prepared<'_>) -> Dimension {
-    let numbers = p.numbers();
-    let names = p.proper_nouns();
-    let units = p.text.matches(['%', '$', '€', '£']).count();
+    let (numbers, names, units) = details(p);
     let rate = per100(numbers + names + units, p.words.len());
     let score = 20.0 + 16.0 * rate;
     let mut reasons = vec![format!(
@@ -208,14 +224,10 @@ fn mentions(p: &Prepared<'_>, phrase: &str) -> bool {
     hits * 2 >= content.len()
 }
 
-fn value_density(p: &Prepared<'_>) -> Dimension {
-    let Some(lex) = p.lex else {
-        return Dimension::new(
-            "value_density",
-            50.0,
-            vec!["no imperative lexicon for this language: neutral 50".into()],
-        );
-    };
+/// Sentences that tell the viewer what to do, and numbered steps; `None` without the imperative
+/// lexicon.
+fn actions(p: &Prepared<'_>) -> Option<(usize, usize)> {
+    let lex = p.lex?;
     let actionable = p
         .padded_sentences
         .iter()
@@ -239,6 +251,17 @@ fn value_density(p: &Prepared<'_>) -> Dimension {
             .any(|w| Pattern::Starts(w).matches(s))
         })
         .count();
+    Some((actionable, steps))
+}
+
+fn value_density(p: &Prepared<'_>) -> Dimension {
+    let Some((actionable, steps)) = actions(p) else {
+        return Dimension::new(
+            "value_density",
+            50.0,
+            vec!["no imperative lexicon for this language: neutral 50".into()],
+        );
+    };
     let share = if p.sentences.is_empty() {
         0.0
     } else {

@@ -1,7 +1,9 @@
 //! `reelsmith eval hooks`: how well the hook-strength scorer picks real A/B winners, next to
 //! reference scorers computed on the same pairs. `reelsmith eval voice`: how often voice match
 //! attributes a real speaker's snippet to that speaker, next to the TF-IDF baseline on the same
-//! folds. The procedures that fit the shipped models are developer tooling: `reelsmith-dev
+//! folds. `reelsmith eval coherence`: how often real scripts beat broken versions of themselves.
+//! `reelsmith eval topic`: how well topic relevance tells a real text's own title from another's.
+//! The procedures that fit the shipped models are developer tooling: `reelsmith-dev
 //! fit-hooks`, `reelsmith-dev fit-voice`.
 
 use std::path::PathBuf;
@@ -28,6 +30,24 @@ pub enum EvalCmd {
     /// How often real scripts score higher than broken versions of themselves (shuffled, spliced,
     /// cut, ending in a fragment, repeating), next to the card before the coherence check.
     Coherence(CoherenceArgs),
+    /// How often topic relevance ranks a real text's own title above another text's, and how often
+    /// it calls each off-topic, next to the shared-content-words fallback on the same pairs.
+    Topic(TopicArgs),
+}
+
+/// Arguments of `eval topic`.
+#[derive(Debug, Args)]
+pub struct TopicArgs {
+    /// Upworthy-format CSV with columns clickability_test_id, headline, lede (HTML): each lede is
+    /// scored against its own headline and another article's.
+    #[arg(long, value_name = "FILE.csv")]
+    pub data: PathBuf,
+    /// Score every week, not only the latest 20 % that `reelsmith-dev fit-topic` leaves out.
+    #[arg(long)]
+    pub all_weeks: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `eval coherence`.
@@ -90,7 +110,47 @@ pub fn run(cmd: EvalCmd, loaded: &Loaded) -> Result<()> {
         EvalCmd::Hooks(args) => hooks(&args, loaded),
         EvalCmd::Voice(args) => voice(&args),
         EvalCmd::Coherence(args) => coherence(&args, loaded),
+        EvalCmd::Topic(args) => topic(&args, loaded),
     }
+}
+
+fn topic(args: &TopicArgs, loaded: &Loaded) -> Result<()> {
+    use reelsmith::topic_eval::{MIN_LEDE_WORDS, forward_split, read_titled};
+    let all = read_titled(&args.data)?;
+    let (train, test) = forward_split(&all);
+    let (items, split) = if args.all_weeks || test.len() < 2 {
+        (all, "every week".to_string())
+    } else {
+        let first = test.iter().map(|t| t.week).min().unwrap_or_default();
+        (
+            test,
+            format!(
+                "weeks from {first}: the fit (reelsmith-dev fit-topic) used the {} texts before",
+                train.len()
+            ),
+        )
+    };
+    if items.len() < 2 {
+        return Err(UserError(format!(
+            "{}: {} texts with a lede of at least {MIN_LEDE_WORDS} words — topic relevance needs two or more",
+            args.data.display(),
+            items.len(),
+        ))
+        .into());
+    }
+    let embedder = reelsmith::wiring::embedder(loaded).map_err(|e| {
+        UserError(format!(
+            "eval topic needs the sentence-embedding model: {e} — run scripts/install-deps.sh"
+        ))
+    })?;
+    let mut report = reelsmith::topic_eval::evaluate(&items, &embedder);
+    report.split = split;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        reelsmith::topic_eval::print_report(&report, &args.data);
+    }
+    Ok(())
 }
 
 fn coherence(args: &CoherenceArgs, loaded: &Loaded) -> Result<()> {
