@@ -31,25 +31,40 @@ struct CsvRow {
 /// # Errors
 /// [`UserError`] naming the file and the first row that does not fit the format.
 pub fn read_rows(path: &Path) -> Result<Vec<AbRow>> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| UserError(format!("{}: cannot be read as CSV ({e})", path.display())))?;
-    let mut rows = Vec::new();
-    for (i, rec) in reader.deserialize::<CsvRow>().enumerate() {
-        let r = rec.map_err(|e| {
-            UserError(format!(
-                "{}: row {} is not Upworthy-format ({e}) — expected columns clickability_test_id, headline, eyecatcher_id, impressions, clicks, test_week",
-                path.display(),
-                i + 2
-            ))
-        })?;
-        rows.push(AbRow {
+    let rows: Vec<CsvRow> = read_upworthy(
+        path,
+        "clickability_test_id, headline, eyecatcher_id, impressions, clicks, test_week",
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AbRow {
             test_id: r.clickability_test_id,
             headline: r.headline,
             eyecatcher_id: r.eyecatcher_id,
             impressions: r.impressions,
             clicks: r.clicks,
             week: r.test_week,
-        });
+        })
+        .collect())
+}
+
+/// Every row of an Upworthy-format CSV as `T` (extra columns are ignored); `columns` names the ones
+/// `T` needs, for the error.
+///
+/// # Errors
+/// [`UserError`] naming the file and the first row that does not fit the format.
+pub fn read_upworthy<T: serde::de::DeserializeOwned>(path: &Path, columns: &str) -> Result<Vec<T>> {
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| UserError(format!("{}: cannot be read as CSV ({e})", path.display())))?;
+    let mut rows = Vec::new();
+    for (i, rec) in reader.deserialize::<T>().enumerate() {
+        rows.push(rec.map_err(|e| {
+            UserError(format!(
+                "{}: row {} is not Upworthy-format ({e}) — expected columns {columns}",
+                path.display(),
+                i + 2
+            ))
+        })?);
     }
     Ok(rows)
 }

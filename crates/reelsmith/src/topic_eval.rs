@@ -16,7 +16,7 @@ use reelsmith_core::embed::Embedder;
 use reelsmith_core::score::{EmbedderRef, ScoreRequest, score};
 use serde::{Deserialize, Serialize};
 
-use crate::exit::UserError;
+use reelsmith_core::score::hook_fit::forward_cut;
 
 /// Ledes shorter than this are skipped, words (a one-line "Watch this." has no topic to judge).
 pub const MIN_LEDE_WORDS: usize = 12;
@@ -47,21 +47,14 @@ struct CsvRow {
 /// identical ledes kept once, ledes under [`MIN_LEDE_WORDS`] skipped.
 ///
 /// # Errors
-/// [`UserError`] when the file cannot be read or a row lacks the columns.
+/// [`crate::exit::UserError`] when the file cannot be read or a row lacks the columns.
 pub fn read_titled(path: &Path) -> Result<Vec<Titled>> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| UserError(format!("{}: cannot be read as CSV ({e})", path.display())))?;
+    let rows: Vec<CsvRow> =
+        crate::hook_eval::read_upworthy(path, "clickability_test_id, headline, lede, test_week")?;
     let mut tests = HashSet::new();
     let mut ledes = HashSet::new();
     let mut out = Vec::new();
-    for (i, rec) in reader.deserialize::<CsvRow>().enumerate() {
-        let r = rec.map_err(|e| {
-            UserError(format!(
-                "{}: row {} is not Upworthy-format ({e}) — expected columns clickability_test_id, headline, lede, test_week",
-                path.display(),
-                i + 2
-            ))
-        })?;
+    for r in rows {
         if r.lede.trim().is_empty() || tests.contains(&r.clickability_test_id) {
             continue;
         }
@@ -82,13 +75,10 @@ pub fn read_titled(path: &Path) -> Result<Vec<Titled>> {
 
 /// The texts of the earliest 80 % of test weeks (to fit on) and of the rest (to test on).
 pub fn forward_split(items: &[Titled]) -> (Vec<Titled>, Vec<Titled>) {
-    let mut weeks: Vec<u32> = items.iter().map(|t| t.week).collect();
-    weeks.sort_unstable();
-    weeks.dedup();
-    let Some(cut) = weeks.get(weeks.len() * 4 / 5).copied() else {
-        return (items.to_vec(), Vec::new());
-    };
-    items.iter().cloned().partition(|t| t.week < cut)
+    match forward_cut(items.iter().map(|t| t.week)) {
+        Some(cut) => items.iter().cloned().partition(|t| t.week < cut),
+        None => (items.to_vec(), Vec::new()),
+    }
 }
 
 /// One text scored against its own title and another's.

@@ -178,11 +178,17 @@ pub fn tfidf_accuracy(headlines: &[String], train: &[Pair], test: &[Pair]) -> f6
 
 /// Splits `pairs` by week: the earliest 80 % of weeks, then the rest.
 pub fn forward_split(pairs: &[Pair]) -> (Vec<Pair>, Vec<Pair>) {
-    let mut weeks: Vec<u32> = pairs.iter().map(|p| p.week).collect();
+    match forward_cut(pairs.iter().map(|p| p.week)) {
+        Some(cut) => pairs.iter().partition(|p| p.week < cut),
+        None => (pairs.to_vec(), Vec::new()),
+    }
+}
+
+/// The first week of the latest 20 % of the distinct `weeks` (everything before it is fitted on,
+/// everything from it tested); `None` when there are no weeks.
+pub fn forward_cut(weeks: impl IntoIterator<Item = u32>) -> Option<u32> {
+    let mut weeks: Vec<u32> = weeks.into_iter().collect();
     weeks.sort_unstable();
     weeks.dedup();
-    let Some(cut) = weeks.get(weeks.len() * 4 / 5).copied() else {
-        return (pairs.to_vec(), Vec::new());
-    };
-    pairs.iter().partition(|p| p.week < cut)
+    weeks.get(weeks.len() * 4 / 5).copied()
 }

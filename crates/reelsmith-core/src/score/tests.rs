@@ -363,7 +363,12 @@ fn a_script_that_says_nothing_concrete_is_not_fit_to_post() {
     assert!(c.overall <= UNFIT_CAP, "{}", c.overall);
     // One concrete detail or one action is enough to say something.
     let with_number = format!("{empty} Eight hours is what your body is asking for.");
-    assert!(!card(&with_number, 30.0).unfit.iter().any(|u| u == SAYS_NOTHING));
+    assert!(
+        !card(&with_number, 30.0)
+            .unfit
+            .iter()
+            .any(|u| u == SAYS_NOTHING)
+    );
     assert!(!card(GOOD, 20.0).unfit.iter().any(|u| u == SAYS_NOTHING));
     // A one-line hook is too short to judge.
     assert!(card("You don't need to be lazy.", 5.0).unfit.is_empty());
