@@ -312,6 +312,10 @@ fn script_body(g: &Generation) -> Markup {
             " · LLM cost " (reelsmith_core::text::usd(g.cost_usd)) " (" (g.calls) " model calls)"
         }
         @if g.deleted_at.is_some() { p.card.error { "This generation was deleted; it stays readable here." } }
+        // The verdict first, above the script: a user must not copy out a script the card rejects.
+        @if let Some(c) = g.card.as_ref().filter(|c| !c.unfit.is_empty()) {
+            p.unfit #verdict { strong { "Not fit to post: " } (c.unfit.join(", ")) " — " a href="#score" { "see the score card" } }
+        }
         @if g.status != GenerationStatus::Completed {
             div.card.error #outcome {
                 p { strong { (g.status.as_str()) } @if let Some(err) = &g.error { ": " (err) } }

@@ -219,6 +219,40 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
     assert!(source(&c).await.contains("<strong>2</strong> generations"));
     shot(&c, "7-analytics").await;
 
+    // A brief the writer cannot meet: the script page says first that it is not fit to post.
+    must(c.goto(&s.url("/generate?persona=nurse")).await);
+    must(
+        must(c.find(Locator::Id("topic")).await)
+            .send_keys("sleeping after nights")
+            .await,
+    );
+    must(
+        must(c.find(Locator::Id("requirements")).await)
+            .send_keys("name three index funds and their fees")
+            .await,
+    );
+    must(
+        must(
+            c.find(Locator::Css("#generate-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("the unfit script's page", async || {
+        let path = must(c.current_url().await).path().to_string();
+        path.starts_with("/scripts/") && path != first
+    })
+    .await;
+    let page = source(&c).await;
+    assert!(
+        page.contains("id=\"verdict\"")
+            && page.contains("Not fit to post: ")
+            && page.contains("misses a requirement"),
+        "{page}"
+    );
+    shot(&c, "7b-not-fit-to-post").await;
+
     // On a 375 px phone nothing runs off the screen: every page fits its width.
     must(c.set_window_size(375, 812).await);
     for path in [
