@@ -10,6 +10,7 @@ pub mod docx;
 mod error;
 pub mod formats;
 pub mod pdf_guard;
+pub mod performance;
 pub mod sandbox;
 pub mod split;
 

@@ -1,0 +1,84 @@
+//! Post performance from platform exports — the first step of the feedback loop: what each posted
+//! script achieved, read from the files creators can download.
+//!
+//! Each reader takes one file's text and returns every post in it, or an [`ImportError`] naming the
+//! file, the entry and what was wrong: a file is read whole or not at all, so a bad entry never
+//! leaves half an import behind. Nothing here touches the store.
+//!
+//! - [`instagram`]: the "Download your information" JSON export — `content/posts_1.json`,
+//!   `reels.json`, and for professional accounts `past_instagram_insights/reels.json` and
+//!   `posts.json` — with its traps: labels in the account's language and in varying case, numbers
+//!   as locale-formatted strings, mojibake text, entries without a thumbnail.
+//! - [`numbers`]: locale-formatted counts ("40.210", "1,234", "12.5K").
+//! - [`mojibake`]: UTF-8 text that was escaped byte by byte as `\u00XX` (Instagram's exports).
+
+pub mod instagram;
+pub mod mojibake;
+pub mod numbers;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What one post achieved, as far as the export says (`None`: the export does not have it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Plays or views.
+    pub views: Option<u64>,
+    /// Unique accounts reached.
+    pub reach: Option<u64>,
+    /// Likes.
+    pub likes: Option<u64>,
+    /// Comments.
+    pub comments: Option<u64>,
+    /// Shares.
+    pub shares: Option<u64>,
+    /// Saves.
+    pub saves: Option<u64>,
+    /// Profile visits from the post.
+    pub profile_visits: Option<u64>,
+    /// Follows from the post.
+    pub follows: Option<u64>,
+}
+
+impl Metrics {
+    /// Whether the export gave no metric at all.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// One post read from an export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedPost {
+    /// When it was posted, UTC.
+    pub posted_at: Option<DateTime<Utc>>,
+    /// Its caption (the platform's title field), repaired of mojibake.
+    pub caption: Option<String>,
+    /// The media file's path inside the export (its identity across exports).
+    pub media_uri: Option<String>,
+    /// Video length, seconds.
+    pub duration_s: Option<f64>,
+    /// Its metrics.
+    pub metrics: Metrics,
+    /// Where it was read: the file and the entry's position in it (1-based).
+    pub source: String,
+}
+
+/// Why a file could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {detail}")]
+pub struct ImportError {
+    /// The file.
+    pub file: String,
+    /// What was wrong, naming the entry, and how to fix it.
+    pub detail: String,
+}
+
+impl ImportError {
+    pub(crate) fn new(file: &str, detail: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            detail: detail.into(),
+        }
+    }
+}
