@@ -191,3 +191,153 @@ proptest::proptest! {
         proptest::prop_assert!(fixed.len() <= caption.len());
     }
 }
+
+fn file(dir: &str, name: &str) -> (String, Vec<u8>) {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir)
+        .join(name);
+    let bytes = std::fs::read(&p).unwrap_or_else(|e| unreachable!("{p:?}: {e}"));
+    (name.to_string(), bytes)
+}
+
+fn utf8(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+#[test]
+fn tiktok_user_data_new_old_and_empty() {
+    use reelsmith_ingest::performance::tiktok;
+    let (n, b) = file("tiktok", "user_data.json");
+    let p = tiktok::read(&n, utf8(&b)).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(p.len(), 2);
+    assert_eq!(p[0].metrics.likes, Some(1_204));
+    assert_eq!(
+        p[0].posted_at.map(|t| t.to_rfc3339()),
+        Some("2024-11-19T18:02:11+00:00".to_string())
+    );
+    assert!(
+        p[0].url
+            .as_deref()
+            .is_some_and(|u| u.contains("7438803221234567890"))
+    );
+    assert_eq!(p[1].caption, None, "an empty title is no caption");
+    let (n, b) = file("tiktok", "user_data_empty.json");
+    assert_eq!(tiktok::read(&n, utf8(&b)), Ok(vec![]), "VideoList: null");
+    let (n, b) = file("tiktok", "user_data_old.json");
+    assert_eq!(tiktok::read(&n, utf8(&b)).map(|p| p.len()), Ok(1));
+    let e = tiktok::read("x.json", "{}")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("VideoList"), "{e}");
+    let e = tiktok::read(
+        "x.json",
+        r#"{"Post":{"Posts":{"VideoList":[{"Date":"yesterday"}]}}}"#,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(e.contains("entry 1") && e.contains("yesterday"), "{e}");
+}
+
+#[test]
+fn instaloader_json_and_xz() {
+    use reelsmith_ingest::performance::instaloader;
+    let (n, b) = file("instaloader", "2024-11-19_18-02-11_UTC.json");
+    let text = instaloader::text(&n, &b).unwrap_or_else(|e| unreachable!("{e}"));
+    let p = instaloader::read(&n, &text).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        (p.metrics.views, p.metrics.likes, p.metrics.comments),
+        (Some(15_420), Some(1_204), Some(87))
+    );
+    assert_eq!(p.duration_s, Some(31.4));
+    assert_eq!(
+        p.url.as_deref(),
+        Some("https://www.instagram.com/p/DCm1aBcDeFg/")
+    );
+    assert!(p.caption.as_deref().is_some_and(|c| c.ends_with("😴")));
+    let (n, b) = file("instaloader", "2024-11-26_07-45-00_UTC.json.xz");
+    let text = instaloader::text(&n, &b).unwrap_or_else(|e| unreachable!("{e}"));
+    let p = instaloader::read(&n, &text).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(p.metrics.likes, Some(640));
+    let (n, b) = file("instaloader", "broken.json.xz");
+    let e = instaloader::text(&n, &b)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("not a readable .xz file"), "{e}");
+    let e = instaloader::read("x.json", "{}")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("no \"node\""), "{e}");
+}
+
+#[test]
+fn csv_by_column_names_and_by_map() {
+    use reelsmith_ingest::performance::table::{Field, parse_map, read};
+    let (n, b) = file("csv", "apify.csv");
+    let p = read(&n, utf8(&b), &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(p.len(), 2);
+    assert_eq!(
+        (
+            p[0].metrics.views,
+            p[0].metrics.likes,
+            p[0].metrics.comments,
+            p[0].metrics.shares
+        ),
+        (Some(35_900), Some(2_300), Some(421), Some(708))
+    );
+    assert_eq!(p[1].metrics.likes, Some(55_100), "“55,1K”");
+    assert_eq!(p[1].metrics.comments, Some(1_073), "“1.073”");
+    assert!(
+        p[0].url
+            .as_deref()
+            .is_some_and(|u| u.ends_with("7252455790680771845"))
+    );
+    assert_eq!(
+        p[0].posted_at.map(|t| t.to_rfc3339()),
+        Some("2023-07-05T21:52:34+00:00".to_string())
+    );
+    assert_eq!(p[1].source, "apify.csv row 3");
+
+    let (n, b) = file("csv", "custom.csv");
+    let e = read(&n, utf8(&b), &[])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("--map") && e.contains("Reproducciones"), "{e}");
+    let map = parse_map(&[
+        "views=Reproducciones".into(),
+        "likes=corazones".into(),
+        "posted_at=Fecha".into(),
+        "caption=Guion".into(),
+    ])
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(map[0], (Field::Views, "Reproducciones".to_string()));
+    let p = read(&n, utf8(&b), &map).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        (p[0].metrics.views, p[0].metrics.likes),
+        (Some(40_210), Some(2_310))
+    );
+    assert_eq!(p[0].caption.as_deref(), Some("Duerme después del turno"));
+    assert!(p[0].posted_at.is_some());
+
+    assert!(parse_map(&["plays".into()]).is_err_and(|e| e.contains("FIELD=COLUMN")));
+    assert!(parse_map(&["hearts=x".into()]).is_err_and(|e| e.contains("not one of")));
+    let e = read(&n, utf8(&b), &[(Field::Views, "Nope".into())])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("no column “Nope”"), "{e}");
+    let (n, b) = file("csv", "bad_cell.csv");
+    let e = read(&n, utf8(&b), &[])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("row 3") && e.contains("“views”") && e.contains("“lots”"),
+        "{e}"
+    );
+}

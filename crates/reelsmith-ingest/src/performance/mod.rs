@@ -9,12 +9,18 @@
 //!   `reels.json`, and for professional accounts `past_instagram_insights/reels.json` and
 //!   `posts.json` — with its traps: labels in the account's language and in varying case, numbers
 //!   as locale-formatted strings, mojibake text, entries without a thumbnail.
+//! - [`tiktok`]: TikTok's `user_data.json` (`VideoList` may be null).
+//! - [`instaloader`]: instaloader's per-post `.json` / `.json.xz` metadata.
+//! - [`table`]: any CSV, columns found by name or mapped with `FIELD=COLUMN`.
 //! - [`numbers`]: locale-formatted counts ("40.210", "1,234", "12.5K").
 //! - [`mojibake`]: UTF-8 text that was escaped byte by byte as `\u00XX` (Instagram's exports).
 
 pub mod instagram;
+pub mod instaloader;
 pub mod mojibake;
 pub mod numbers;
+pub mod table;
+pub mod tiktok;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -56,6 +62,8 @@ pub struct ImportedPost {
     pub caption: Option<String>,
     /// The media file's path inside the export (its identity across exports).
     pub media_uri: Option<String>,
+    /// The post's link.
+    pub url: Option<String>,
     /// Video length, seconds.
     pub duration_s: Option<f64>,
     /// Its metrics.
