@@ -341,3 +341,134 @@ fn csv_by_column_names_and_by_map() {
         "{e}"
     );
 }
+
+/// An Instagram export laid out as the download is, with files that are not post data.
+fn export_folder(root: &Path) {
+    let put = |rel: &str, content: &[u8]| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_else(|e| unreachable!("{e}"));
+        std::fs::write(&p, content).unwrap_or_else(|e| unreachable!("{e}"));
+    };
+    put(
+        "your_instagram_activity/content/posts_1.json",
+        fixture("posts_1.json").as_bytes(),
+    );
+    put(
+        "your_instagram_activity/content/reels.json",
+        fixture("reels.json").as_bytes(),
+    );
+    put(
+        "logged_information/past_instagram_insights/reels.json",
+        fixture("insights_reels_en.json").as_bytes(),
+    );
+    put(
+        "connections/followers_and_following/followers_1.json",
+        br#"[{"string_list_data": []}]"#,
+    );
+    put("media/reels/202411/4512.mp4", b"\x00\x00\x00\x18ftypmp42");
+}
+
+#[test]
+fn an_export_folder_its_zip_and_one_file() {
+    use reelsmith_ingest::performance::source::{ExportFormat, read_path};
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let root = tmp.path().join("instagram-maya-2024-12-01");
+    export_folder(&root);
+
+    let found = read_path(&root, None, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    let files: Vec<(&str, usize)> = found
+        .files
+        .iter()
+        .map(|f| (f.file.as_str(), f.posts.as_ref().map_or(0, Vec::len)))
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            ("logged_information/past_instagram_insights/reels.json", 2),
+            ("your_instagram_activity/content/posts_1.json", 2),
+            ("your_instagram_activity/content/reels.json", 1),
+        ]
+    );
+    assert!(
+        found
+            .files
+            .iter()
+            .all(|f| f.format == ExportFormat::InstagramExport)
+    );
+    let skipped: Vec<&str> = found.skipped.iter().map(|s| s.file.as_str()).collect();
+    assert_eq!(
+        skipped,
+        vec![
+            "connections/followers_and_following/followers_1.json",
+            "media/reels/202411/4512.mp4"
+        ]
+    );
+    assert!(found.skipped[0].reason.contains("holds no posts"));
+
+    // The same export as the .zip Instagram sends.
+    let zip_path = tmp.path().join("export.zip");
+    {
+        let f = std::fs::File::create(&zip_path).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut z = zip::ZipWriter::new(f);
+        for e in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if e.file_type().is_file() {
+                let rel = e.path().strip_prefix(&root).unwrap_or(e.path());
+                z.start_file(
+                    rel.to_string_lossy(),
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .unwrap_or_else(|e| unreachable!("{e}"));
+                std::io::Write::write_all(&mut z, &std::fs::read(e.path()).unwrap_or_default())
+                    .unwrap_or_else(|e| unreachable!("{e}"));
+            }
+        }
+        z.finish().unwrap_or_else(|e| unreachable!("{e}"));
+    }
+    let zipped = read_path(&zip_path, None, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(zipped.files.len(), 3);
+    assert_eq!(
+        zipped.files[0]
+            .posts
+            .as_ref()
+            .ok()
+            .map(|p| p[0].metrics.likes),
+        Some(Some(1_234))
+    );
+
+    // One file saved elsewhere under another name is still recognised by its content.
+    let lone = tmp.path().join("my-reels-stats.json");
+    std::fs::write(&lone, fixture("insights_reels_es.json"))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let one = read_path(&lone, None, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(one.files.len(), 1);
+    let followers = root.join("connections/followers_and_following/followers_1.json");
+    let e = read_path(&followers, None, &[])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("holds no posts") && e.contains("export folder"),
+        "{e}"
+    );
+    let e = read_path(&tmp.path().join("missing.zip"), None, &[])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("cannot be read"), "{e}");
+    std::fs::write(tmp.path().join("bad.zip"), b"PK\x03\x04 not really")
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let e = read_path(&tmp.path().join("bad.zip"), None, &[])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("not a readable .zip"), "{e}");
+    assert_eq!(ExportFormat::parse("auto"), Ok(None));
+    assert_eq!(
+        ExportFormat::parse("TikTok-Export"),
+        Ok(Some(ExportFormat::TiktokExport))
+    );
+    assert!(ExportFormat::parse("facebook").is_err_and(|e| e.contains("instaloader")));
+}

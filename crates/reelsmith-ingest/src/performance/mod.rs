@@ -12,6 +12,7 @@
 //! - [`tiktok`]: TikTok's `user_data.json` (`VideoList` may be null).
 //! - [`instaloader`]: instaloader's per-post `.json` / `.json.xz` metadata.
 //! - [`table`]: any CSV, columns found by name or mapped with `FIELD=COLUMN`.
+//! - [`source`]: a folder, a `.zip` or one file, each file recognised by its name and content.
 //! - [`numbers`]: locale-formatted counts ("40.210", "1,234", "12.5K").
 //! - [`mojibake`]: UTF-8 text that was escaped byte by byte as `\u00XX` (Instagram's exports).
 
@@ -19,6 +20,7 @@ pub mod instagram;
 pub mod instaloader;
 pub mod mojibake;
 pub mod numbers;
+pub mod source;
 pub mod table;
 pub mod tiktok;
 
