@@ -15,6 +15,7 @@ pub mod language;
 pub mod lexicon;
 pub mod llm;
 pub mod logistic;
+pub mod performance;
 pub mod persona;
 pub mod persona_analysis;
 pub mod phrases;

@@ -77,6 +77,39 @@ pub struct Trend {
     pub created_at: DateTime<Utc>,
 }
 
+/// Imported post performance (see [`crate::performance`]).
+#[async_trait]
+pub trait PerformanceStore: Send + Sync {
+    /// Stores `posts` for `persona` in one transaction — all of them or none — and counts what
+    /// changed. A post is found again by its platform and [`crate::performance::post_key`]; its
+    /// metrics get a new snapshot only when they differ from its latest one, so importing the same
+    /// data again changes nothing. With `dry_run` nothing is written and the counts say what would
+    /// be. Posts without a key are the caller's to skip.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona; storage failures (nothing is stored).
+    async fn import_posts(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        posts: &[(
+            crate::platform::Platform,
+            String,
+            crate::performance::ImportedPost,
+        )],
+        dry_run: bool,
+    ) -> Result<crate::performance::ImportCounts>;
+    /// The persona's posts with their latest metrics, newest first.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona; storage failures.
+    async fn posts(
+        &self,
+        ws: Workspace,
+        persona: &str,
+    ) -> Result<Vec<crate::performance::StoredPost>>;
+}
+
 /// Persistence of the trend list.
 #[async_trait]
 pub trait TrendStore: Send + Sync {

@@ -5,6 +5,7 @@
 mod generations;
 mod ledger;
 mod personas;
+mod posts;
 mod trends;
 mod workspaces;
 

@@ -24,55 +24,7 @@ pub mod source;
 pub mod table;
 pub mod tiktok;
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-
-/// What one post achieved, as far as the export says (`None`: the export does not have it).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Metrics {
-    /// Plays or views.
-    pub views: Option<u64>,
-    /// Unique accounts reached.
-    pub reach: Option<u64>,
-    /// Likes.
-    pub likes: Option<u64>,
-    /// Comments.
-    pub comments: Option<u64>,
-    /// Shares.
-    pub shares: Option<u64>,
-    /// Saves.
-    pub saves: Option<u64>,
-    /// Profile visits from the post.
-    pub profile_visits: Option<u64>,
-    /// Follows from the post.
-    pub follows: Option<u64>,
-}
-
-impl Metrics {
-    /// Whether the export gave no metric at all.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
-/// One post read from an export.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ImportedPost {
-    /// When it was posted, UTC.
-    pub posted_at: Option<DateTime<Utc>>,
-    /// Its caption (the platform's title field), repaired of mojibake.
-    pub caption: Option<String>,
-    /// The media file's path inside the export (its identity across exports).
-    pub media_uri: Option<String>,
-    /// The post's link.
-    pub url: Option<String>,
-    /// Video length, seconds.
-    pub duration_s: Option<f64>,
-    /// Its metrics.
-    pub metrics: Metrics,
-    /// Where it was read: the file and the entry's position in it (1-based).
-    pub source: String,
-}
+pub use reelsmith_core::performance::{ImportedPost, Metrics};
 
 /// Why a file could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,0 +1,256 @@
+//! Imported post performance: posts and their metrics snapshots.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, StoredPost};
+use reelsmith_core::persona::normalize_name;
+use reelsmith_core::platform::{Named, Platform};
+use reelsmith_core::store::{PerformanceStore, Workspace};
+use reelsmith_core::{Error, Result};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Store, storage};
+
+fn not_found(name: &str) -> Error {
+    Error::NotFound {
+        kind: "persona",
+        key: name.to_string(),
+        hint:
+            " — learn it first (`reelsmith persona learn`), or list the personas to see their names"
+                .into(),
+    }
+}
+
+fn as_i64(v: Option<u64>) -> Option<i64> {
+    v.map(|x| i64::try_from(x).unwrap_or(i64::MAX))
+}
+
+fn metrics_row(r: &AnyRow) -> Result<Metrics> {
+    let get = |c: &str| -> Result<Option<u64>> {
+        Ok(r.try_get::<Option<i64>, _>(c)
+            .map_err(storage)?
+            .map(|v| u64::try_from(v.max(0)).unwrap_or(0)))
+    };
+    Ok(Metrics {
+        views: get("views")?,
+        reach: get("reach")?,
+        likes: get("likes")?,
+        comments: get("comments")?,
+        shares: get("shares")?,
+        saves: get("saves")?,
+        profile_visits: get("profile_visits")?,
+        follows: get("follows")?,
+    })
+}
+
+fn time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| Error::Storage(format!("stored timestamp '{s}' is invalid: {e}")))
+    })
+    .transpose()
+}
+
+#[async_trait]
+impl PerformanceStore for Store {
+    async fn import_posts(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        posts: &[(Platform, String, ImportedPost)],
+        dry_run: bool,
+    ) -> Result<ImportCounts> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let now = Utc::now();
+        let stamp = now.to_rfc3339();
+        let (posts, merged) = reelsmith_core::performance::merge_duplicates(posts);
+        let mut counts = ImportCounts {
+            read: posts.len() + merged,
+            merged,
+            ..ImportCounts::default()
+        };
+        // A dry run does the same work in a transaction it then rolls back, so its counts are
+        // exactly what the import would do (a post met twice in one import counts as it would).
+        let mut tx = self.write_tx().await?;
+        for (platform, key, post) in &posts {
+            let existing = sqlx::query(
+                "SELECT id, url, media_uri, caption, posted_at, duration_s FROM posts \
+                 WHERE persona_id = $1 AND platform = $2 AND post_key = $3",
+            )
+            .bind(persona_id)
+            .bind(platform.as_str())
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(storage)?;
+            let posted = post.posted_at.map(|t| t.to_rfc3339());
+            let (post_id, mut changed, is_new) = match existing {
+                None => {
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO posts (workspace_id, persona_id, platform, post_key, url, media_uri, \
+                         caption, posted_at, duration_s, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    )
+                    .bind(ws.id())
+                    .bind(persona_id)
+                    .bind(platform.as_str())
+                    .bind(key)
+                    .bind(post.url.as_deref())
+                    .bind(post.media_uri.as_deref())
+                    .bind(post.caption.as_deref())
+                    .bind(posted.as_deref())
+                    .bind(post.duration_s)
+                    .bind(&stamp)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(storage)?
+                    .try_get(0)
+                    .map_err(storage)?;
+                    (id, true, true)
+                }
+                Some(row) => {
+                    let id: i64 = row.try_get("id").map_err(storage)?;
+                    let old = |c: &str| row.try_get::<Option<String>, _>(c).ok().flatten();
+                    let old_duration: Option<f64> = row.try_get("duration_s").ok().flatten();
+                    // What the new export adds or corrects; what it lacks is kept.
+                    let differs = |new: Option<&str>, was: Option<String>| {
+                        new.is_some_and(|n| was.as_deref() != Some(n))
+                    };
+                    let changed = differs(post.url.as_deref(), old("url"))
+                        || differs(post.media_uri.as_deref(), old("media_uri"))
+                        || differs(post.caption.as_deref(), old("caption"))
+                        || differs(posted.as_deref(), old("posted_at"))
+                        || post.duration_s.is_some_and(|d| old_duration != Some(d));
+                    if changed {
+                        sqlx::query(
+                            "UPDATE posts SET url = COALESCE($1, url), media_uri = COALESCE($2, media_uri), \
+                             caption = COALESCE($3, caption), posted_at = COALESCE($4, posted_at), \
+                             duration_s = COALESCE($5, duration_s), updated_at = $6 WHERE id = $7",
+                        )
+                        .bind(post.url.as_deref())
+                        .bind(post.media_uri.as_deref())
+                        .bind(post.caption.as_deref())
+                        .bind(posted.as_deref())
+                        .bind(post.duration_s)
+                        .bind(&stamp)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(storage)?;
+                    }
+                    (id, changed, false)
+                }
+            };
+            if !post.metrics.is_empty() {
+                // A snapshot already kept with these very metrics (the latest, or an older export
+                // imported again after a newer one) is not kept twice.
+                let kept = sqlx::query(
+                    "SELECT views, reach, likes, comments, shares, saves, profile_visits, follows \
+                     FROM post_metrics WHERE post_id = $1",
+                )
+                .bind(post_id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(storage)?
+                .iter()
+                .map(metrics_row)
+                .collect::<Result<Vec<Metrics>>>()?;
+                if !kept.contains(&post.metrics) {
+                    let m = &post.metrics;
+                    let age = post
+                        .posted_at
+                        .map(|t| (now - t).num_milliseconds() as f64 / 1000.0);
+                    sqlx::query(
+                        "INSERT INTO post_metrics (post_id, recorded_at, age_s, views, reach, likes, \
+                         comments, shares, saves, profile_visits, follows, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(post_id)
+                    .bind(&stamp)
+                    .bind(age)
+                    .bind(as_i64(m.views))
+                    .bind(as_i64(m.reach))
+                    .bind(as_i64(m.likes))
+                    .bind(as_i64(m.comments))
+                    .bind(as_i64(m.shares))
+                    .bind(as_i64(m.saves))
+                    .bind(as_i64(m.profile_visits))
+                    .bind(as_i64(m.follows))
+                    .bind(&post.source)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(storage)?;
+                    changed = true;
+                }
+            }
+            if is_new {
+                counts.new += 1;
+            } else if changed {
+                counts.updated += 1;
+            } else {
+                counts.unchanged += 1;
+            }
+        }
+        if dry_run {
+            tx.rollback().await.map_err(storage)?;
+        } else {
+            tx.commit().await.map_err(storage)?;
+        }
+        Ok(counts)
+    }
+
+    async fn posts(&self, ws: Workspace, persona: &str) -> Result<Vec<StoredPost>> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let rows = sqlx::query(
+            "SELECT p.id, p.platform, p.post_key, p.url, p.caption, p.posted_at, p.duration_s, \
+             (SELECT COUNT(*) FROM post_metrics c WHERE c.post_id = p.id) AS snapshots, \
+             m.age_s, m.id AS metrics_id, m.views, m.reach, m.likes, m.comments, m.shares, m.saves, \
+             m.profile_visits, m.follows \
+             FROM posts p LEFT JOIN post_metrics m ON m.id = \
+             (SELECT MAX(x.id) FROM post_metrics x WHERE x.post_id = p.id) \
+             WHERE p.persona_id = $1 ORDER BY p.posted_at IS NULL, p.posted_at DESC, p.id DESC",
+        )
+        .bind(persona_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.iter()
+            .map(|r| {
+                let platform: String = r.try_get("platform").map_err(storage)?;
+                let has_metrics = r
+                    .try_get::<Option<i64>, _>("metrics_id")
+                    .map_err(storage)?
+                    .is_some();
+                Ok(StoredPost {
+                    id: r.try_get("id").map_err(storage)?,
+                    platform: Platform::parse(&platform).map_err(|e| {
+                        Error::Storage(format!("stored platform '{platform}': {}", e.reason))
+                    })?,
+                    key: r.try_get("post_key").map_err(storage)?,
+                    url: r.try_get("url").map_err(storage)?,
+                    caption: r.try_get("caption").map_err(storage)?,
+                    posted_at: time(r.try_get("posted_at").map_err(storage)?)?,
+                    duration_s: r.try_get("duration_s").map_err(storage)?,
+                    metrics: if has_metrics {
+                        Some(metrics_row(r)?)
+                    } else {
+                        None
+                    },
+                    age_s: r.try_get("age_s").map_err(storage)?,
+                    snapshots: usize::try_from(r.try_get::<i64, _>("snapshots").map_err(storage)?)
+                        .unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}
