@@ -7,6 +7,7 @@
 //!   failed or interrupted one, and revise a section;
 //! - [`recovery`]: generations left running by a dead process marked interrupted;
 //! - [`score`]: score any draft, against a persona or not;
+//! - [`import`]: import how posted scripts performed, from platform exports;
 //! - [`retrieve`]: the persona's examples nearest a topic;
 //! - [`request`]: a script request from what a user typed, with the one definition of its
 //!   defaults and limits;
@@ -16,6 +17,7 @@ pub mod analysis;
 pub mod error;
 pub mod fit;
 pub mod generate;
+pub mod import;
 pub mod learn;
 pub mod persona;
 pub mod recovery;

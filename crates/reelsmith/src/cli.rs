@@ -11,6 +11,7 @@ use crate::commands::{
     eval::EvalCmd,
     generate::{GenerateArgs, RegenerateArgs, RetryArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
+    import::ImportArgs,
     llm::LlmCmd,
     persona::PersonaCmd,
     score::ScoreArgs,
@@ -69,6 +70,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Score a draft: timing, quality, nine viral dimensions and voice match, with reasons.
     Score(Box<ScoreArgs>),
+    /// Import how posted scripts performed: an Instagram or TikTok export (folder or .zip),
+    /// instaloader's .json/.json.xz files or a CSV. Re-importing the same data changes nothing.
+    Import(ImportArgs),
     /// Keep the list of trends the score card looks for.
     #[command(subcommand)]
     Trends(TrendsCmd),

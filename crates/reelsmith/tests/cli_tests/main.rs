@@ -7,5 +7,6 @@ mod crash;
 mod fuzz_api;
 mod generate;
 mod hostile;
+mod import;
 mod llm;
 mod scoring;
