@@ -16,7 +16,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         }
         1 => {
             if let Ok(text) = std::str::from_utf8(rest) {
-                let _ = tiktok::read("user_data.json", text);
+                let _ = tiktok::read("user_data.json", text, None);
             }
         }
         2 => {
@@ -29,8 +29,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         _ => {
             if let Ok(text) = std::str::from_utf8(rest) {
                 let map = table::parse_map(&["views=plays".to_string()]).unwrap_or_default();
-                let _ = table::read("f.csv", text, &[]);
-                let _ = table::read("f.csv", text, &map);
+                let _ = table::read("f.csv", text, &[], None);
+                let _ = table::read("f.csv", text, &map, None);
             }
         }
     }

@@ -12,7 +12,8 @@ use reelsmith_core::generation::FieldError;
 use reelsmith_core::performance::{ImportCounts, ImportedPost, platform_of, post_key};
 use reelsmith_core::platform::Platform;
 use reelsmith_core::store::{PerformanceStore, Workspace};
-use reelsmith_ingest::performance::source::{ExportFormat, Skipped, read_path};
+use reelsmith_ingest::performance::Zone;
+use reelsmith_ingest::performance::source::{ExportFormat, ReadOptions, Skipped, read_path};
 use reelsmith_ingest::performance::table::Field;
 use serde::Serialize;
 
@@ -29,6 +30,8 @@ pub struct ImportOptions {
     pub map: Vec<(Field, String)>,
     /// The platform of posts whose format and link do not say.
     pub platform: Option<Platform>,
+    /// The zone of times written without an offset (TikTok's export, most CSVs); default UTC.
+    pub zone: Option<Zone>,
     /// Count what would change, store nothing.
     pub dry_run: bool,
 }
@@ -104,8 +107,12 @@ pub async fn import_path<S: PerformanceStore + ?Sized>(
     options: ImportOptions,
 ) -> Result<ImportReport, ServiceError> {
     let owned: PathBuf = path.to_path_buf();
-    let (format, map) = (options.format, options.map.clone());
-    let found = tokio::task::spawn_blocking(move || read_path(&owned, format, &map))
+    let read = ReadOptions {
+        format: options.format,
+        map: options.map.clone(),
+        zone: options.zone.clone(),
+    };
+    let found = tokio::task::spawn_blocking(move || read_path(&owned, &read))
         .await
         .map_err(|e| FieldError::new("path", format!("reading it stopped: {e}")))?
         .map_err(|e| FieldError::new("path", e.to_string()))?;

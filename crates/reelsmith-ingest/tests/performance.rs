@@ -209,7 +209,7 @@ fn utf8(b: &[u8]) -> &str {
 fn tiktok_user_data_new_old_and_empty() {
     use reelsmith_ingest::performance::tiktok;
     let (n, b) = file("tiktok", "user_data.json");
-    let p = tiktok::read(&n, utf8(&b)).unwrap_or_else(|e| unreachable!("{e}"));
+    let p = tiktok::read(&n, utf8(&b), None).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(p.len(), 2);
     assert_eq!(p[0].metrics.likes, Some(1_204));
     assert_eq!(
@@ -223,10 +223,14 @@ fn tiktok_user_data_new_old_and_empty() {
     );
     assert_eq!(p[1].caption, None, "an empty title is no caption");
     let (n, b) = file("tiktok", "user_data_empty.json");
-    assert_eq!(tiktok::read(&n, utf8(&b)), Ok(vec![]), "VideoList: null");
+    assert_eq!(
+        tiktok::read(&n, utf8(&b), None),
+        Ok(vec![]),
+        "VideoList: null"
+    );
     let (n, b) = file("tiktok", "user_data_old.json");
-    assert_eq!(tiktok::read(&n, utf8(&b)).map(|p| p.len()), Ok(1));
-    let e = tiktok::read("x.json", "{}")
+    assert_eq!(tiktok::read(&n, utf8(&b), None).map(|p| p.len()), Ok(1));
+    let e = tiktok::read("x.json", "{}", None)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -234,6 +238,7 @@ fn tiktok_user_data_new_old_and_empty() {
     let e = tiktok::read(
         "x.json",
         r#"{"Post":{"Posts":{"VideoList":[{"Date":"yesterday"}]}}}"#,
+        None,
     )
     .err()
     .map(|e| e.to_string())
@@ -278,7 +283,7 @@ fn instaloader_json_and_xz() {
 fn csv_by_column_names_and_by_map() {
     use reelsmith_ingest::performance::table::{Field, parse_map, read};
     let (n, b) = file("csv", "apify.csv");
-    let p = read(&n, utf8(&b), &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    let p = read(&n, utf8(&b), &[], None).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(p.len(), 2);
     assert_eq!(
         (
@@ -303,7 +308,7 @@ fn csv_by_column_names_and_by_map() {
     assert_eq!(p[1].source, "apify.csv row 3");
 
     let (n, b) = file("csv", "custom.csv");
-    let e = read(&n, utf8(&b), &[])
+    let e = read(&n, utf8(&b), &[], None)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -316,7 +321,7 @@ fn csv_by_column_names_and_by_map() {
     ])
     .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(map[0], (Field::Views, "Reproducciones".to_string()));
-    let p = read(&n, utf8(&b), &map).unwrap_or_else(|e| unreachable!("{e}"));
+    let p = read(&n, utf8(&b), &map, None).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(
         (p[0].metrics.views, p[0].metrics.likes),
         (Some(40_210), Some(2_310))
@@ -326,13 +331,13 @@ fn csv_by_column_names_and_by_map() {
 
     assert!(parse_map(&["plays".into()]).is_err_and(|e| e.contains("FIELD=COLUMN")));
     assert!(parse_map(&["hearts=x".into()]).is_err_and(|e| e.contains("not one of")));
-    let e = read(&n, utf8(&b), &[(Field::Views, "Nope".into())])
+    let e = read(&n, utf8(&b), &[(Field::Views, "Nope".into())], None)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(e.contains("no column “Nope”"), "{e}");
     let (n, b) = file("csv", "bad_cell.csv");
-    let e = read(&n, utf8(&b), &[])
+    let e = read(&n, utf8(&b), &[], None)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -375,7 +380,7 @@ fn an_export_folder_its_zip_and_one_file() {
     let root = tmp.path().join("instagram-maya-2024-12-01");
     export_folder(&root);
 
-    let found = read_path(&root, None, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    let found = read_path(&root, &Default::default()).unwrap_or_else(|e| unreachable!("{e}"));
     let files: Vec<(&str, usize)> = found
         .files
         .iter()
@@ -427,7 +432,7 @@ fn an_export_folder_its_zip_and_one_file() {
         }
         z.finish().unwrap_or_else(|e| unreachable!("{e}"));
     }
-    let zipped = read_path(&zip_path, None, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    let zipped = read_path(&zip_path, &Default::default()).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(zipped.files.len(), 3);
     assert_eq!(
         zipped.files[0]
@@ -442,10 +447,10 @@ fn an_export_folder_its_zip_and_one_file() {
     let lone = tmp.path().join("my-reels-stats.json");
     std::fs::write(&lone, fixture("insights_reels_es.json"))
         .unwrap_or_else(|e| unreachable!("{e}"));
-    let one = read_path(&lone, None, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+    let one = read_path(&lone, &Default::default()).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(one.files.len(), 1);
     let followers = root.join("connections/followers_and_following/followers_1.json");
-    let e = read_path(&followers, None, &[])
+    let e = read_path(&followers, &Default::default())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -453,14 +458,14 @@ fn an_export_folder_its_zip_and_one_file() {
         e.contains("holds no posts") && e.contains("export folder"),
         "{e}"
     );
-    let e = read_path(&tmp.path().join("missing.zip"), None, &[])
+    let e = read_path(&tmp.path().join("missing.zip"), &Default::default())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(e.contains("cannot be read"), "{e}");
     std::fs::write(tmp.path().join("bad.zip"), b"PK\x03\x04 not really")
         .unwrap_or_else(|e| unreachable!("{e}"));
-    let e = read_path(&tmp.path().join("bad.zip"), None, &[])
+    let e = read_path(&tmp.path().join("bad.zip"), &Default::default())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -471,4 +476,36 @@ fn an_export_folder_its_zip_and_one_file() {
         Ok(Some(ExportFormat::TiktokExport))
     );
     assert!(ExportFormat::parse("facebook").is_err_and(|e| e.contains("instaloader")));
+}
+
+#[test]
+fn times_without_a_zone_are_read_in_the_given_one() {
+    use reelsmith_ingest::performance::{Zone, tiktok};
+    let json = r#"{"Post":{"Posts":{"VideoList":[{"Date":"2024-07-01 18:00:00","Likes":"1"}]}}}"#;
+    let madrid = Zone::parse("Europe/Madrid").unwrap_or_else(|e| unreachable!("{e}"));
+    let at = |z: Option<&Zone>| {
+        tiktok::read("u.json", json, z)
+            .ok()
+            .and_then(|p| p[0].posted_at)
+            .map(|t| t.to_rfc3339())
+    };
+    assert_eq!(at(None), Some("2024-07-01T18:00:00+00:00".into()));
+    assert_eq!(
+        at(Some(&madrid)),
+        Some("2024-07-01T16:00:00+00:00".into()),
+        "CEST is UTC+2"
+    );
+    let t = reelsmith_ingest::performance::table::parse_time("2024-01-15 09:30", Some(&madrid));
+    assert_eq!(
+        t.map(|t| t.to_rfc3339()),
+        Some("2024-01-15T08:30:00+00:00".into()),
+        "CET is UTC+1"
+    );
+    let t = reelsmith_ingest::performance::table::parse_time("2024-01-15T09:30:00Z", Some(&madrid));
+    assert_eq!(
+        t.map(|t| t.to_rfc3339()),
+        Some("2024-01-15T09:30:00+00:00".into()),
+        "an offset wins"
+    );
+    assert!(Zone::parse("Mars/Olympus").is_err_and(|e| e.contains("Europe/Madrid")));
 }

@@ -26,6 +26,54 @@ pub mod tiktok;
 
 pub use reelsmith_core::performance::{ImportedPost, Metrics};
 
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// The time zone an export's times without an offset were written in (TikTok's `Date`, most CSVs):
+/// an IANA name resolved with jiff's time-zone database (the system's, else the one jiff bundles).
+#[derive(Debug, Clone)]
+pub struct Zone(jiff::tz::TimeZone);
+
+impl Zone {
+    /// The zone named `name` (e.g. `Europe/Madrid`).
+    ///
+    /// # Errors
+    /// A message naming the zone and giving examples.
+    pub fn parse(name: &str) -> Result<Zone, String> {
+        jiff::tz::TimeZone::get(name.trim()).map(Zone).map_err(|_| {
+            format!(
+                "--tz “{}” is not a time zone name — use an IANA name such as Europe/Madrid, America/New_York or UTC",
+                name.trim()
+            )
+        })
+    }
+
+    /// `local` (a wall-clock time in this zone) in UTC; the earlier instant when the clock went back,
+    /// the later when it skipped ahead (jiff's "compatible" rule, as RFC 5545 and most calendars do).
+    pub fn to_utc(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        use chrono::{Datelike, Timelike};
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(local.year()).ok()?,
+            i8::try_from(local.month()).ok()?,
+            i8::try_from(local.day()).ok()?,
+            i8::try_from(local.hour()).ok()?,
+            i8::try_from(local.minute()).ok()?,
+            i8::try_from(local.second()).ok()?,
+            0,
+        )
+        .ok()?;
+        let ts = civil.to_zoned(self.0.clone()).ok()?.timestamp();
+        DateTime::from_timestamp(ts.as_second(), 0)
+    }
+}
+
+/// `local` in UTC: in `zone` when one is given, else read as UTC.
+pub(crate) fn naive_to_utc(local: NaiveDateTime, zone: Option<&Zone>) -> Option<DateTime<Utc>> {
+    match zone {
+        Some(z) => z.to_utc(local),
+        None => Some(local.and_utc()),
+    }
+}
+
 /// Why a file could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {detail}")]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::table::Field;
-use super::{ImportError, ImportedPost, instagram, instaloader, table, tiktok};
+use super::{ImportError, ImportedPost, Zone, instagram, instaloader, table, tiktok};
 
 /// Largest single file read from a folder or a `.zip`, bytes (64 MiB: a years-long insights file is
 /// a few MiB).
@@ -135,13 +135,19 @@ pub struct Found {
     pub skipped: Vec<Skipped>,
 }
 
-fn read_one(
-    name: &str,
-    bytes: &[u8],
-    forced: Option<ExportFormat>,
-    map: &[(Field, String)],
-    found: &mut Found,
-) {
+/// How to read the files: a forced format, CSV columns, the zone of times without an offset.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Read every file as this format (default: recognise each).
+    pub format: Option<ExportFormat>,
+    /// CSV columns named explicitly.
+    pub map: Vec<(Field, String)>,
+    /// The zone of times written without an offset (default UTC).
+    pub zone: Option<Zone>,
+}
+
+fn read_one(name: &str, bytes: &[u8], opts: &ReadOptions, found: &mut Found) {
+    let forced = opts.format;
     let format = match forced.map_or_else(|| sniff(name, bytes), Ok) {
         Ok(f) => f,
         Err(reason) => {
@@ -159,9 +165,9 @@ fn read_one(
     };
     let posts = text().and_then(|t| match format {
         ExportFormat::InstagramExport => instagram::read(name, &t),
-        ExportFormat::TiktokExport => tiktok::read(name, &t),
+        ExportFormat::TiktokExport => tiktok::read(name, &t, opts.zone.as_ref()),
         ExportFormat::Instaloader => instaloader::read(name, &t).map(|p| vec![p]),
-        ExportFormat::Csv => table::read(name, &t, map),
+        ExportFormat::Csv => table::read(name, &t, &opts.map, opts.zone.as_ref()),
     });
     found.files.push(FileRead {
         file: name.to_string(),
@@ -171,17 +177,12 @@ fn read_one(
 }
 
 /// Reads every export file under `path`: a folder (walked in name order), a `.zip` (entries in
-/// name order) or one file. `forced` skips recognition (every file is read as that format); `map`
-/// names CSV columns.
+/// name order) or one file, as `opts` says.
 ///
 /// # Errors
 /// [`ImportError`] when `path` cannot be read, a `.zip` is broken or holds more than
 /// [`MAX_EXPORT_FILES`] entries, or a file is larger than [`MAX_EXPORT_FILE_BYTES`].
-pub fn read_path(
-    path: &Path,
-    forced: Option<ExportFormat>,
-    map: &[(Field, String)],
-) -> Result<Found, ImportError> {
+pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Found, ImportError> {
     let shown = path.display().to_string();
     let too_big = |name: &str| {
         ImportError::new(
@@ -226,7 +227,7 @@ pub fn read_path(
             }
             let bytes = std::fs::read(e.path())
                 .map_err(|err| ImportError::new(&rel, format!("cannot be read ({err})")))?;
-            read_one(&rel, &bytes, forced, map, &mut found);
+            read_one(&rel, &bytes, opts, &mut found);
         }
         return Ok(found);
     }
@@ -272,7 +273,7 @@ pub fn read_path(
                 });
                 continue;
             }
-            read_one(&name, &bytes, forced, map, &mut found);
+            read_one(&name, &bytes, opts, &mut found);
         }
         return Ok(found);
     }
@@ -281,7 +282,7 @@ pub fn read_path(
     let name = path
         .file_name()
         .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
-    read_one(&name, &bytes, forced, map, &mut found);
+    read_one(&name, &bytes, opts, &mut found);
     if let Some(s) = found.skipped.first() {
         // One file given on its own: not being post data is an error, not a skip.
         return Err(ImportError::new(

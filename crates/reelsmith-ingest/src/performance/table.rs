@@ -3,14 +3,15 @@
 //! Studio and Instagram exports in English, and Apify's TikTok scraper: `createTimeISO`,
 //! `playCount`, `diggCount`, `commentCount`, `shareCount`, `text`, `webVideoUrl`), or named
 //! explicitly with `FIELD=COLUMN` pairs ([`parse_map`]). Times are ISO 8601 / RFC 3339, `YYYY-MM-DD
-//! HH:MM[:SS]` or `YYYY-MM-DD` (UTC unless they carry an offset) or Unix seconds; counts may be
+//! HH:MM[:SS]` or `YYYY-MM-DD` (in the given [`super::Zone`], else UTC, unless they carry an
+//! offset) or Unix seconds; counts may be
 //! locale-formatted ([`super::numbers`]).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::instagram::fold;
 use super::numbers::parse_count;
-use super::{ImportError, ImportedPost, Metrics};
+use super::{ImportError, ImportedPost, Metrics, Zone, naive_to_utc};
 
 /// A field a CSV column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,8 +169,8 @@ pub fn parse_map(pairs: &[String]) -> Result<Vec<(Field, String)>, String> {
         .collect()
 }
 
-/// A time as CSV exports write it.
-pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+/// A time as CSV exports write it; times without an offset are in `zone` (default UTC).
+pub fn parse_time(s: &str, zone: Option<&Zone>) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
@@ -181,11 +182,11 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M",
     ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(Utc.from_utc_datetime(&n));
+            return naive_to_utc(n, zone);
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).map(|n| Utc.from_utc_datetime(&n));
+        return d.and_hms_opt(0, 0, 0).and_then(|n| naive_to_utc(n, zone));
     }
     s.parse::<i64>()
         .ok()
@@ -202,6 +203,7 @@ pub fn read(
     file: &str,
     text: &str,
     map: &[(Field, String)],
+    zone: Option<&Zone>,
 ) -> Result<Vec<ImportedPost>, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -287,7 +289,8 @@ pub fn read(
             let n = || parse_count(cell).ok_or_else(|| bad("a count"));
             match field {
                 Field::PostedAt => {
-                    post.posted_at = Some(parse_time(cell).ok_or_else(|| bad("a date and time"))?)
+                    post.posted_at =
+                        Some(parse_time(cell, zone).ok_or_else(|| bad("a date and time"))?)
                 }
                 Field::Caption => post.caption = Some(cell.to_string()),
                 Field::Url => post.url = Some(cell.to_string()),

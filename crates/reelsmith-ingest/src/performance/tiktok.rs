@@ -1,21 +1,21 @@
 //! TikTok's "Download your data" export, JSON format: `user_data.json` (or `user_data_tiktok.json`).
 //! Posts sit under `Post → Posts → VideoList` (exports from 2024 on) or `Video → Videos → VideoList`
 //! (older ones); each has `Date` ("2024-03-05 18:22:10", UTC), `Link`, `Likes` (a string) and `Title`
-//! (the caption). `"VideoList": null` is a valid export of an account that never posted. The
+//! (the caption); the date has no zone: UTC unless a [`super::Zone`] is given. `"VideoList": null` is a valid export of an account that never posted. The
 //! export has no views, comments or shares: TikTok's analytics CSVs or a CSV with `--map` add them.
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
+use chrono::NaiveDateTime;
 use serde_json::Value;
 
 use super::numbers::parse_count;
-use super::{ImportError, ImportedPost, Metrics};
+use super::{ImportError, ImportedPost, Metrics, Zone, naive_to_utc};
 
 /// Every post in `user_data.json`.
 ///
 /// # Errors
 /// [`ImportError`] when the text is not JSON, has no post list where TikTok puts it, or an entry's
 /// date or likes cannot be read.
-pub fn read(file: &str, json: &str) -> Result<Vec<ImportedPost>, ImportError> {
+pub fn read(file: &str, json: &str, zone: Option<&Zone>) -> Result<Vec<ImportedPost>, ImportError> {
     let v: Value = serde_json::from_str(json).map_err(|e| {
         ImportError::new(
             file,
@@ -55,8 +55,9 @@ pub fn read(file: &str, json: &str) -> Result<Vec<ImportedPost>, ImportError> {
             let posted_at = match text("Date") {
                 Some(d) => Some(
                     NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M:%S")
-                        .map(|n| Utc.from_utc_datetime(&n))
-                        .map_err(|_| bad(format!("Date “{d}” is not YYYY-MM-DD HH:MM:SS")))?,
+                        .ok()
+                        .and_then(|n| naive_to_utc(n, zone))
+                        .ok_or_else(|| bad(format!("Date “{d}” is not YYYY-MM-DD HH:MM:SS")))?,
                 ),
                 None => None,
             };

@@ -31,6 +31,10 @@ pub struct ImportArgs {
     /// The platform of posts whose export and link do not say (a CSV without links).
     #[arg(long)]
     pub platform: Option<String>,
+    /// The time zone of times written without one (TikTok's export, most CSVs), e.g. Europe/Madrid;
+    /// default UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Show what would be imported; store nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -50,6 +54,12 @@ pub async fn run(args: ImportArgs, store: &dyn PerformanceStore) -> Result<()> {
             Platform::parse_loose(p).map_err(|e| UserError(format!("--platform {}", e.reason)))
         })
         .transpose()?;
+    let zone = args
+        .tz
+        .as_deref()
+        .map(reelsmith_ingest::performance::Zone::parse)
+        .transpose()
+        .map_err(UserError)?;
     let report = import_path(
         store,
         super::WS,
@@ -59,6 +69,7 @@ pub async fn run(args: ImportArgs, store: &dyn PerformanceStore) -> Result<()> {
             format,
             map,
             platform,
+            zone,
             dry_run: args.dry_run,
         },
     )
