@@ -91,6 +91,20 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(std::time::Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // A writer waits for the lock up to 30 s instead of sqlx's 5 s: on a
+                        // loaded machine twelve concurrent generations' ledger writes waited longer
+                        // and failed with "database is locked" (the crash test, under a parallel
+                        // build).
+                        sqlx::query("PRAGMA busy_timeout = 30000")
+                            .execute(conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await
             .map_err(|e| {
@@ -113,7 +127,7 @@ impl Store {
     }
 
     /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at
-    /// once (waiting up to the 5 s busy timeout), because a deferred transaction that reads first and
+    /// once (waiting up to the 30 s busy timeout), because a deferred transaction that reads first and
     /// then upgrades gets "database is locked" at once when another writer holds the lock — which
     /// `reelsmith bench serve` showed under concurrent generations.
     ///
