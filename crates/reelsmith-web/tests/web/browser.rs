@@ -80,6 +80,22 @@ async fn wait_for<F: AsyncFn() -> bool>(what: &str, f: F) {
     unreachable!("timed out waiting for {what}")
 }
 
+/// Opens the generate form at `url`, types each `(field id, text)` and submits it.
+async fn submit_generate(c: &Client, url: &str, fields: &[(&str, &str)]) {
+    must(c.goto(url).await);
+    for (id, text) in fields {
+        must(must(c.find(Locator::Id(id)).await).send_keys(text).await);
+    }
+    must(
+        must(
+            c.find(Locator::Css("#generate-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+}
+
 async fn source(c: &Client) -> String {
     must(c.source().await)
 }
@@ -129,20 +145,12 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
     shot(&c, "2-persona").await;
 
     // Write a script, watching the progress stream.
-    must(c.goto(&s.url("/generate?persona=nurse")).await);
-    must(
-        must(c.find(Locator::Id("topic")).await)
-            .send_keys("sleeping after nights")
-            .await,
-    );
-    must(
-        must(
-            c.find(Locator::Css("#generate-form button[type=submit]"))
-                .await,
-        )
-        .click()
-        .await,
-    );
+    submit_generate(
+        &c,
+        &s.url("/generate?persona=nurse"),
+        &[("topic", "sleeping after nights")],
+    )
+    .await;
     wait_for("progress", async || {
         c.find(Locator::Id("status")).await.ok().is_some()
             && source(&c).await.contains("Writing 3 attempt")
@@ -220,25 +228,15 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
     shot(&c, "7-analytics").await;
 
     // A brief the writer cannot meet: the script page says first that it is not fit to post.
-    must(c.goto(&s.url("/generate?persona=nurse")).await);
-    must(
-        must(c.find(Locator::Id("topic")).await)
-            .send_keys("sleeping after nights")
-            .await,
-    );
-    must(
-        must(c.find(Locator::Id("requirements")).await)
-            .send_keys("name three index funds and their fees")
-            .await,
-    );
-    must(
-        must(
-            c.find(Locator::Css("#generate-form button[type=submit]"))
-                .await,
-        )
-        .click()
-        .await,
-    );
+    submit_generate(
+        &c,
+        &s.url("/generate?persona=nurse"),
+        &[
+            ("topic", "sleeping after nights"),
+            ("requirements", "name three index funds and their fees"),
+        ],
+    )
+    .await;
     wait_for("the unfit script's page", async || {
         let path = must(c.current_url().await).path().to_string();
         path.starts_with("/scripts/") && path != first
