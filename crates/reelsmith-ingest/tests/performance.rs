@@ -320,7 +320,10 @@ fn csv_by_column_names_and_by_map() {
         "caption=Guion".into(),
     ])
     .unwrap_or_else(|e| unreachable!("{e}"));
-    assert_eq!(map[0], (Field::Views, "Reproducciones".to_string()));
+    assert_eq!(
+        map[0],
+        (Field::Metric(Metric::Views), "Reproducciones".to_string())
+    );
     let p = read(&n, utf8(&b), &map, None).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(
         (p[0].metrics.views, p[0].metrics.likes),
@@ -331,10 +334,15 @@ fn csv_by_column_names_and_by_map() {
 
     assert!(parse_map(&["plays".into()]).is_err_and(|e| e.contains("FIELD=COLUMN")));
     assert!(parse_map(&["hearts=x".into()]).is_err_and(|e| e.contains("not one of")));
-    let e = read(&n, utf8(&b), &[(Field::Views, "Nope".into())], None)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    let e = read(
+        &n,
+        utf8(&b),
+        &[(Field::Metric(Metric::Views), "Nope".into())],
+        None,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
     assert!(e.contains("no column “Nope”"), "{e}");
     let (n, b) = file("csv", "bad_cell.csv");
     let e = read(&n, utf8(&b), &[], None)

@@ -25,26 +25,7 @@ use super::mojibake::repair;
 use super::numbers::parse_count;
 use super::{ImportError, ImportedPost, Metrics};
 
-/// Which metric a label names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
-    /// Plays or views.
-    Views,
-    /// Accounts reached.
-    Reach,
-    /// Likes.
-    Likes,
-    /// Comments.
-    Comments,
-    /// Shares.
-    Shares,
-    /// Saves.
-    Saves,
-    /// Profile visits.
-    ProfileVisits,
-    /// Follows.
-    Follows,
-}
+pub use super::Metric;
 
 /// What each metric is called in the export, by language (en, es, pt, de, fr, it), as exports and
 /// Instagram's own app translations show them; compared after [`fold`]. A new wording is one line
@@ -374,16 +355,7 @@ fn insight_entry(
         };
         let n = parse_count(&value)
             .ok_or_else(|| format!("“{}” is “{value}”, not a count", repair(label)))?;
-        let slot = match m {
-            Metric::Views => &mut metrics.views,
-            Metric::Reach => &mut metrics.reach,
-            Metric::Likes => &mut metrics.likes,
-            Metric::Comments => &mut metrics.comments,
-            Metric::Shares => &mut metrics.shares,
-            Metric::Saves => &mut metrics.saves,
-            Metric::ProfileVisits => &mut metrics.profile_visits,
-            Metric::Follows => &mut metrics.follows,
-        };
+        let slot = m.slot(&mut metrics);
         // Two labels for one metric ("Instagram Plays" and "Instagram and Facebook Plays"): the
         // larger, which counts more surfaces.
         *slot = Some(slot.map_or(n, |old| old.max(n)));

@@ -28,6 +28,43 @@ pub use reelsmith_core::performance::{ImportedPost, Metrics};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+/// A metric an export reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Plays or views.
+    Views,
+    /// Accounts reached.
+    Reach,
+    /// Likes.
+    Likes,
+    /// Comments.
+    Comments,
+    /// Shares.
+    Shares,
+    /// Saves.
+    Saves,
+    /// Profile visits.
+    ProfileVisits,
+    /// Follows.
+    Follows,
+}
+
+impl Metric {
+    /// Its place in `m`.
+    pub fn slot(self, m: &mut Metrics) -> &mut Option<u64> {
+        match self {
+            Metric::Views => &mut m.views,
+            Metric::Reach => &mut m.reach,
+            Metric::Likes => &mut m.likes,
+            Metric::Comments => &mut m.comments,
+            Metric::Shares => &mut m.shares,
+            Metric::Saves => &mut m.saves,
+            Metric::ProfileVisits => &mut m.profile_visits,
+            Metric::Follows => &mut m.follows,
+        }
+    }
+}
+
 /// The time zone an export's times without an offset were written in (TikTok's `Date`, most CSVs):
 /// an IANA name resolved with jiff's time-zone database (the system's, else the one jiff bundles).
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::instagram::fold;
 use super::numbers::parse_count;
-use super::{ImportError, ImportedPost, Metrics, Zone, naive_to_utc};
+use super::{ImportError, ImportedPost, Metric, Metrics, Zone, naive_to_utc};
 
 /// A field a CSV column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,18 +22,8 @@ pub enum Field {
     Caption,
     /// The post's link.
     Url,
-    /// Views or plays.
-    Views,
-    /// Accounts reached.
-    Reach,
-    /// Likes.
-    Likes,
-    /// Comments.
-    Comments,
-    /// Shares.
-    Shares,
-    /// Saves.
-    Saves,
+    /// A count.
+    Metric(Metric),
     /// Video length, seconds.
     Duration,
 }
@@ -83,7 +73,7 @@ pub const ALIASES: &[(Field, &str, &[&str])] = &[
         ],
     ),
     (
-        Field::Views,
+        Field::Metric(Metric::Views),
         "views",
         &[
             "views",
@@ -94,9 +84,13 @@ pub const ALIASES: &[(Field, &str, &[&str])] = &[
             "total play",
         ],
     ),
-    (Field::Reach, "reach", &["reach", "accounts reached"]),
     (
-        Field::Likes,
+        Field::Metric(Metric::Reach),
+        "reach",
+        &["reach", "accounts reached"],
+    ),
+    (
+        Field::Metric(Metric::Likes),
         "likes",
         &[
             "likes",
@@ -108,7 +102,7 @@ pub const ALIASES: &[(Field, &str, &[&str])] = &[
         ],
     ),
     (
-        Field::Comments,
+        Field::Metric(Metric::Comments),
         "comments",
         &[
             "comments",
@@ -118,12 +112,12 @@ pub const ALIASES: &[(Field, &str, &[&str])] = &[
         ],
     ),
     (
-        Field::Shares,
+        Field::Metric(Metric::Shares),
         "shares",
         &["shares", "sharecount", "share count", "total shares"],
     ),
     (
-        Field::Saves,
+        Field::Metric(Metric::Saves),
         "saves",
         &[
             "saves",
@@ -242,15 +236,7 @@ pub fn read(
             columns.push((*field, i));
         }
     }
-    let metric_fields = [
-        Field::Views,
-        Field::Reach,
-        Field::Likes,
-        Field::Comments,
-        Field::Shares,
-        Field::Saves,
-    ];
-    if !columns.iter().any(|(f, _)| metric_fields.contains(f)) {
+    if !columns.iter().any(|(f, _)| matches!(f, Field::Metric(_))) {
         return Err(ImportError::new(
             file,
             format!(
@@ -303,12 +289,7 @@ pub fn read(
                             .ok_or_else(|| bad("a length in seconds"))?,
                     )
                 }
-                Field::Views => post.metrics.views = Some(n()?),
-                Field::Reach => post.metrics.reach = Some(n()?),
-                Field::Likes => post.metrics.likes = Some(n()?),
-                Field::Comments => post.metrics.comments = Some(n()?),
-                Field::Shares => post.metrics.shares = Some(n()?),
-                Field::Saves => post.metrics.saves = Some(n()?),
+                Field::Metric(m) => *m.slot(&mut post.metrics) = Some(n()?),
             }
         }
         posts.push(post);
