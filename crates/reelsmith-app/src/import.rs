@@ -145,10 +145,11 @@ pub async fn import_path<S: PerformanceStore + ?Sized>(
         match f.posts {
             Ok(list) => {
                 let n = list.len();
-                let missing_platform = list
-                    .iter()
-                    .find(|p| platform_for(f.format, p, options.platform).is_none());
-                if let Some(p) = missing_platform {
+                let placed: Vec<(Option<Platform>, ImportedPost)> = list
+                    .into_iter()
+                    .map(|p| (platform_for(f.format, &p, options.platform), p))
+                    .collect();
+                if let Some((_, p)) = placed.iter().find(|(platform, _)| platform.is_none()) {
                     files.push(FileReport {
                         file: f.file,
                         format: f.format,
@@ -160,12 +161,10 @@ pub async fn import_path<S: PerformanceStore + ?Sized>(
                     });
                     continue;
                 }
-                for p in list {
-                    let platform =
-                        platform_for(f.format, &p, options.platform).unwrap_or(Platform::Reels);
-                    match post_key(&p) {
-                        Some(key) => posts.push((platform, key, p)),
-                        None => skipped_posts.push(SkippedPost {
+                for (platform, p) in placed {
+                    match (platform, post_key(&p)) {
+                        (Some(platform), Some(key)) => posts.push((platform, key, p)),
+                        _ => skipped_posts.push(SkippedPost {
                             source: p.source.clone(),
                             reason:
                                 "no link, posting time, media file or caption to know the post by"

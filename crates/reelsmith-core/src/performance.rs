@@ -142,39 +142,29 @@ impl Metrics {
 /// the first lacks come from the later ones, counts are the larger ([`Metrics::merged`]). Returns
 /// the merged list and how many entries were folded in. (One export can list a post twice — a
 /// captions file and an insights file, or a scraper's repeated rows.)
-pub fn merge_duplicates<P: Clone + PartialEq>(
+pub fn merge_duplicates<P: Clone + Eq + std::hash::Hash>(
     posts: &[(P, String, ImportedPost)],
 ) -> (Vec<(P, String, ImportedPost)>, usize) {
     let mut out: Vec<(P, String, ImportedPost)> = Vec::with_capacity(posts.len());
-    let mut index: std::collections::HashMap<(usize, String), usize> =
-        std::collections::HashMap::new();
-    let mut platforms: Vec<P> = Vec::new();
-    let mut folded = 0;
+    let mut index: std::collections::HashMap<(P, &str), usize> = std::collections::HashMap::new();
     for (platform, key, post) in posts {
-        let pi = platforms
-            .iter()
-            .position(|p| p == platform)
-            .unwrap_or_else(|| {
-                platforms.push(platform.clone());
-                platforms.len() - 1
-            });
-        match index.get(&(pi, key.clone())) {
+        match index.get(&(platform.clone(), key.as_str())) {
             Some(&i) => {
                 let first = &mut out[i].2;
                 first.posted_at = first.posted_at.or(post.posted_at);
-                first.caption = first.caption.clone().or_else(|| post.caption.clone());
-                first.media_uri = first.media_uri.clone().or_else(|| post.media_uri.clone());
-                first.url = first.url.clone().or_else(|| post.url.clone());
+                first.caption = first.caption.take().or_else(|| post.caption.clone());
+                first.media_uri = first.media_uri.take().or_else(|| post.media_uri.clone());
+                first.url = first.url.take().or_else(|| post.url.clone());
                 first.duration_s = first.duration_s.or(post.duration_s);
                 first.metrics = first.metrics.merged(&post.metrics);
-                folded += 1;
             }
             None => {
-                index.insert((pi, key.clone()), out.len());
+                index.insert((platform.clone(), key.as_str()), out.len());
                 out.push((platform.clone(), key.clone(), post.clone()));
             }
         }
     }
+    let folded = posts.len() - out.len();
     (out, folded)
 }
 

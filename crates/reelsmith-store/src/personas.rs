@@ -20,13 +20,13 @@ fn json_err(what: &str, e: serde_json::Error) -> Error {
     Error::Storage(format!("stored {what} is not valid JSON: {e}"))
 }
 
-fn time(s: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn time(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| Error::Storage(format!("stored timestamp '{s}' is invalid: {e}")))
 }
 
-fn not_found(name: &str) -> Error {
+pub(crate) fn not_found(name: &str) -> Error {
     Error::NotFound {
         kind: "persona",
         key: name.to_string(),

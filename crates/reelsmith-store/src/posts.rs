@@ -1,7 +1,7 @@
 //! Imported post performance: posts and their metrics snapshots.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, StoredPost};
 use reelsmith_core::persona::normalize_name;
 use reelsmith_core::platform::{Named, Platform};
@@ -10,17 +10,8 @@ use reelsmith_core::{Error, Result};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::personas::{not_found, time};
 use crate::{Store, storage};
-
-fn not_found(name: &str) -> Error {
-    Error::NotFound {
-        kind: "persona",
-        key: name.to_string(),
-        hint:
-            " — learn it first (`reelsmith persona learn`), or list the personas to see their names"
-                .into(),
-    }
-}
 
 fn as_i64(v: Option<u64>) -> Option<i64> {
     v.map(|x| i64::try_from(x).unwrap_or(i64::MAX))
@@ -42,15 +33,6 @@ fn metrics_row(r: &AnyRow) -> Result<Metrics> {
         profile_visits: get("profile_visits")?,
         follows: get("follows")?,
     })
-}
-
-fn time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
-    s.map(|s| {
-        DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| Error::Storage(format!("stored timestamp '{s}' is invalid: {e}")))
-    })
-    .transpose()
 }
 
 #[async_trait]
@@ -239,7 +221,11 @@ impl PerformanceStore for Store {
                     key: r.try_get("post_key").map_err(storage)?,
                     url: r.try_get("url").map_err(storage)?,
                     caption: r.try_get("caption").map_err(storage)?,
-                    posted_at: time(r.try_get("posted_at").map_err(storage)?)?,
+                    posted_at: r
+                        .try_get::<Option<String>, _>("posted_at")
+                        .map_err(storage)?
+                        .map(|s| time(&s))
+                        .transpose()?,
                     duration_s: r.try_get("duration_s").map_err(storage)?,
                     metrics: if has_metrics {
                         Some(metrics_row(r)?)

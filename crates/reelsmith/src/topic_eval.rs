@@ -115,8 +115,10 @@ pub fn judge(items: &[Titled], model: Option<&dyn Embedder>) -> Vec<Judged> {
         .enumerate()
         .map(|(k, item)| {
             let (own, own_off_topic) = check(&item.text, &item.title);
-            let (other, other_off_topic) =
-                check(&item.text, &items[(k + n / 2).max(k + 1) % n].title);
+            let (other, other_off_topic) = check(
+                &item.text,
+                &items[reelsmith_core::score::perturb::unrelated(k, n)].title,
+            );
             Judged {
                 own,
                 other,

@@ -79,6 +79,12 @@ pub fn excerpt(text: &str, max_words: usize) -> String {
     out.join(" ")
 }
 
+/// The text paired with the `k`-th of `n` as unrelated: the one half the list away (never itself
+/// when `n` ≥ 2), so neighbours — often from one source — are not paired.
+pub fn unrelated(k: usize, n: usize) -> usize {
+    (k + n / 2).max(k + 1) % n.max(1)
+}
+
 /// `scripts[k]` broken by `how`, or `None` when it is too short for it (fewer than four sentences,
 /// or no word to cut after). `lang` picks the words that cannot end a sentence.
 pub fn perturb(scripts: &[String], k: usize, how: Perturbation, lang: &str) -> Option<String> {
@@ -102,7 +108,7 @@ pub fn perturb(scripts: &[String], k: usize, how: Perturbation, lang: &str) -> O
             if scripts.len() < 2 {
                 return None;
             }
-            let other = (k + scripts.len() / 2).max(k + 1) % scripts.len();
+            let other = unrelated(k, scripts.len());
             let o = sentences(&scripts[other]);
             let mut out: Vec<&str> = s[..n / 2].to_vec();
             out.extend(&o[o.len() / 2..]);

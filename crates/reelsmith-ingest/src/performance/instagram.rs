@@ -213,6 +213,26 @@ fn seconds(s: &str) -> Option<f64> {
     })
 }
 
+/// The entries of an Instagram post file and whether they are insights: a bare array
+/// (`posts_1.json`), `ig_reels_media` (`reels.json`) or `organic_insights_reels` / `_posts`
+/// (`past_instagram_insights`); `None` for any other JSON.
+pub(crate) fn shape(v: &Value) -> Option<(&[Value], bool)> {
+    match v {
+        Value::Array(a) => Some((a.as_slice(), false)),
+        Value::Object(o) => o
+            .get("ig_reels_media")
+            .and_then(Value::as_array)
+            .map(|a| (a.as_slice(), false))
+            .or_else(|| {
+                o.get("organic_insights_reels")
+                    .or_else(|| o.get("organic_insights_posts"))
+                    .and_then(Value::as_array)
+                    .map(|a| (a.as_slice(), true))
+            }),
+        _ => None,
+    }
+}
+
 /// Every post in one export file, whichever of the four it is (told apart by its shape). `file`
 /// names it in errors and in each post's `source`.
 ///
@@ -226,34 +246,20 @@ pub fn read(file: &str, json: &str) -> Result<Vec<ImportedPost>, ImportError> {
             format!("is not JSON ({e}) — choose the JSON format, not HTML, when downloading your information"),
         )
     })?;
-    let (entries, insights) = match &v {
-        Value::Array(a) => (a.as_slice(), false),
-        Value::Object(o) => {
-            if let Some(a) = o.get("ig_reels_media").and_then(Value::as_array) {
-                (a.as_slice(), false)
-            } else if let Some(a) = o
-                .get("organic_insights_reels")
-                .or_else(|| o.get("organic_insights_posts"))
-                .and_then(Value::as_array)
-            {
-                (a.as_slice(), true)
-            } else {
-                let keys: Vec<&str> = o.keys().map(String::as_str).take(5).collect();
-                return Err(ImportError::new(
-                    file,
+    let Some((entries, insights)) = shape(&v) else {
+        return Err(ImportError::new(
+            file,
+            match v.as_object() {
+                Some(o) => {
+                    let keys: Vec<&str> = o.keys().map(String::as_str).take(5).collect();
                     format!(
                         "is not an Instagram posts, reels or insights file (its keys: {}) — give posts_1.json, reels.json or past_instagram_insights/*.json",
                         keys.join(", ")
-                    ),
-                ));
-            }
-        }
-        _ => {
-            return Err(ImportError::new(
-                file,
-                "is not an Instagram export file (expected a JSON array or object)",
-            ));
-        }
+                    )
+                }
+                None => "is not an Instagram export file (expected a JSON array or object)".into(),
+            },
+        ));
     };
     let mut posts = Vec::with_capacity(entries.len());
     let mut unknown: Vec<String> = Vec::new();

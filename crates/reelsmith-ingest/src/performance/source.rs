@@ -73,10 +73,7 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<ExportFormat, String> {
     if lower.ends_with(".csv") {
         return Ok(ExportFormat::Csv);
     }
-    if lower.ends_with("_utc.json.xz") || lower.ends_with("_utc.json") {
-        return Ok(ExportFormat::Instaloader);
-    }
-    if lower.ends_with(".json.xz") {
+    if lower.ends_with(".json.xz") || lower.ends_with("_utc.json") {
         return Ok(ExportFormat::Instaloader);
     }
     if !lower.ends_with(".json") {
@@ -84,13 +81,14 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<ExportFormat, String> {
     }
     let v: Value = serde_json::from_slice(bytes).map_err(|_| "not valid JSON".to_string())?;
     let has = |k: &str| v.get(k).is_some();
-    if has("ig_reels_media") || has("organic_insights_reels") || has("organic_insights_posts") {
-        return Ok(ExportFormat::InstagramExport);
-    }
-    if v.as_array()
-        .and_then(|a| a.first())
-        .is_some_and(|e| e.get("media").is_some_and(Value::is_array))
-    {
+    // A bare array is Instagram's only when its entries carry a media list (`posts_1.json`); other
+    // files of the export are bare arrays too (followers, likes).
+    if instagram::shape(&v).is_some_and(|(entries, _)| {
+        !v.is_array()
+            || entries
+                .first()
+                .is_some_and(|e| e.get("media").is_some_and(Value::is_array))
+    }) {
         return Ok(ExportFormat::InstagramExport);
     }
     if v.pointer("/Post/Posts").is_some() || v.pointer("/Video/Videos").is_some() {
