@@ -3,6 +3,8 @@
 
 pub mod analysis;
 pub mod attribution;
+pub mod best_time;
+pub mod calibration;
 pub mod cta;
 pub mod embed;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod language;
 pub mod lexicon;
 pub mod llm;
 pub mod logistic;
+pub mod outcome;
 pub mod performance;
 pub mod persona;
 pub mod persona_analysis;
@@ -26,6 +29,7 @@ pub mod request;
 pub mod score;
 pub mod script;
 pub mod secret;
+pub mod stats;
 pub mod store;
 pub mod structured;
 pub mod style;
