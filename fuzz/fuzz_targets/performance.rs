@@ -1,14 +1,15 @@
 //! Post-performance exports: Instagram's JSON files, TikTok's user_data.json, instaloader's
-//! `.json` / `.json.xz` and CSV. The first byte picks the reader; the rest is the file.
+//! `.json` / `.json.xz`, CSV and `.srt` subtitles. The first byte picks the reader; the rest is the
+//! file.
 #![no_main]
 
-use reelsmith_ingest::performance::{instagram, instaloader, table, tiktok};
+use reelsmith_ingest::performance::{instagram, instaloader, subtitles, table, tiktok};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Some((pick, rest)) = data.split_first() else {
         return;
     };
-    match pick % 4 {
+    match pick % 5 {
         0 => {
             if let Ok(text) = std::str::from_utf8(rest) {
                 let _ = instagram::read("f.json", text);
@@ -25,6 +26,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                     let _ = instaloader::read(name, &text);
                 }
             }
+        }
+        3 => {
+            let _ = subtitles::text(rest);
         }
         _ => {
             if let Ok(text) = std::str::from_utf8(rest) {

@@ -184,6 +184,8 @@ mod tests {
             caption: None,
             posted_at: Utc.with_ymd_and_hms(2026, 1, day, 12, 0, 0).single(),
             duration_s: None,
+            transcript: None,
+            link: None,
             metrics: Some(Metrics {
                 views,
                 likes: Some(likes),

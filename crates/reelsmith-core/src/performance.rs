@@ -48,6 +48,8 @@ pub struct ImportedPost {
     pub url: Option<String>,
     /// Video length, seconds.
     pub duration_s: Option<f64>,
+    /// The spoken script, from the export's subtitles (`.srt`) for the post's video.
+    pub transcript: Option<String>,
     /// Its metrics.
     pub metrics: Metrics,
     /// Where it was read: the file and the entry's position in it.
@@ -156,6 +158,7 @@ pub fn merge_duplicates<P: Clone + Eq + std::hash::Hash>(
                 first.media_uri = first.media_uri.take().or_else(|| post.media_uri.clone());
                 first.url = first.url.take().or_else(|| post.url.clone());
                 first.duration_s = first.duration_s.or(post.duration_s);
+                first.transcript = first.transcript.take().or_else(|| post.transcript.clone());
                 first.metrics = first.metrics.merged(&post.metrics);
             }
             None => {
@@ -185,10 +188,44 @@ pub struct StoredPost {
     pub posted_at: Option<DateTime<Utc>>,
     /// Video length, seconds.
     pub duration_s: Option<f64>,
+    /// The spoken script from the export's subtitles, when it had them.
+    pub transcript: Option<String>,
+    /// What the post was made from, when known.
+    pub link: Option<PostLink>,
     /// The latest metrics snapshot, if any.
     pub metrics: Option<Metrics>,
     /// How old the post was at that snapshot, seconds.
     pub age_s: Option<f64>,
     /// Snapshots kept.
     pub snapshots: usize,
+}
+
+impl StoredPost {
+    /// The post's words as spoken or written: its subtitles, else its caption.
+    pub fn text(&self) -> Option<&str> {
+        self.transcript
+            .as_deref()
+            .or(self.caption.as_deref())
+            .filter(|t| !t.trim().is_empty())
+    }
+}
+
+/// What a post was made from: a stored generation or one of the persona's example scripts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLink {
+    /// The generation, when it came from one.
+    pub generation_id: Option<i64>,
+    /// The example script's source ([`crate::persona::ExampleScript::source`]), when it is one.
+    pub example: Option<String>,
+    /// Similarity of the post's text to it, 0–1, when found by matching.
+    pub similarity: Option<f64>,
+    /// Whether the user gave or confirmed it (`false`: suggested by matching).
+    pub confirmed: bool,
+    /// Why it was linked: the matching words or sentence.
+    pub evidence: Option<String>,
+}
+
+/// The example source given to a post added to the persona's examples: `post:PLATFORM:KEY`.
+pub fn example_source(platform: Platform, key: &str) -> String {
+    format!("post:{}:{key}", crate::platform::Named::as_str(platform))
 }

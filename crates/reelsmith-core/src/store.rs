@@ -108,6 +108,37 @@ pub trait PerformanceStore: Send + Sync {
         ws: Workspace,
         persona: &str,
     ) -> Result<Vec<crate::performance::StoredPost>>;
+    /// Sets (or with `None` clears) what post `post_id` of `persona` was made from, and returns
+    /// the post.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona, post or generation; storage failures.
+    async fn link_post(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        post_id: i64,
+        link: Option<&crate::performance::PostLink>,
+    ) -> Result<crate::performance::StoredPost>;
+    /// Keeps a calibration report of `persona` (the latest is in force).
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona; storage failures.
+    async fn save_calibration(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        calibration: &crate::calibration::Calibration,
+    ) -> Result<()>;
+    /// The calibration in force for `persona` and when it was made; `None` before the first.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona; storage failures.
+    async fn calibration(
+        &self,
+        ws: Workspace,
+        persona: &str,
+    ) -> Result<Option<(DateTime<Utc>, crate::calibration::Calibration)>>;
 }
 
 /// Persistence of the trend list.

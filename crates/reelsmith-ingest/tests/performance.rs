@@ -379,6 +379,21 @@ fn export_folder(root: &Path) {
         br#"[{"string_list_data": []}]"#,
     );
     put("media/reels/202411/4512.mp4", b"\x00\x00\x00\x18ftypmp42");
+    // The reel's subtitles next to its video: its spoken script.
+    put(
+        "media/reels/202411/4512.srt",
+        fixture("4512.srt").as_bytes(),
+    );
+}
+
+/// The transcript each file's posts got from subtitles, in order.
+fn transcripts(found: &reelsmith_ingest::performance::source::Found) -> Vec<Option<String>> {
+    found
+        .files
+        .iter()
+        .flat_map(|f| f.posts.as_ref().map(|p| p.clone()).unwrap_or_default())
+        .map(|p| p.transcript)
+        .collect()
 }
 
 #[test]
@@ -417,6 +432,14 @@ fn an_export_folder_its_zip_and_one_file() {
         ]
     );
     assert!(found.skipped[0].reason.contains("holds no posts"));
+    // The reel (reels.json's video) gets its subtitles; the photo posts and the insights entries
+    // (a thumbnail, not the video) do not.
+    let spoken = Some("Stop drinking coffee the second your shift starts.".to_string());
+    assert_eq!(found.transcripts, 1);
+    assert_eq!(
+        transcripts(&found),
+        vec![None, None, None, None, spoken.clone()]
+    );
 
     // The same export as the .zip Instagram sends.
     let zip_path = tmp.path().join("export.zip");
@@ -442,6 +465,7 @@ fn an_export_folder_its_zip_and_one_file() {
     }
     let zipped = read_path(&zip_path, &Default::default()).unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(zipped.files.len(), 3);
+    assert_eq!(transcripts(&zipped)[4], spoken);
     assert_eq!(
         zipped.files[0]
             .posts

@@ -2,7 +2,8 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, StoredPost};
+use reelsmith_core::calibration::Calibration;
+use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, PostLink, StoredPost};
 use reelsmith_core::persona::normalize_name;
 use reelsmith_core::platform::{Named, Platform};
 use reelsmith_core::store::{PerformanceStore, Workspace};
@@ -35,6 +36,28 @@ fn metrics_row(r: &AnyRow) -> Result<Metrics> {
     })
 }
 
+fn post_not_found(id: i64, persona: &str) -> Error {
+    Error::NotFound {
+        kind: "post",
+        key: id.to_string(),
+        hint: format!(" of persona '{persona}' — `reelsmith posts --persona {persona}` lists them"),
+    }
+}
+
+fn link_row(r: &AnyRow) -> Result<Option<PostLink>> {
+    let status: Option<String> = r.try_get("link_status").map_err(storage)?;
+    Ok(match status {
+        None => None,
+        Some(status) => Some(PostLink {
+            generation_id: r.try_get("generation_id").map_err(storage)?,
+            example: r.try_get("example_source").map_err(storage)?,
+            similarity: r.try_get("link_similarity").map_err(storage)?,
+            confirmed: status == "confirmed",
+            evidence: r.try_get("link_evidence").map_err(storage)?,
+        }),
+    })
+}
+
 #[async_trait]
 impl PerformanceStore for Store {
     async fn import_posts(
@@ -62,7 +85,7 @@ impl PerformanceStore for Store {
         let mut tx = self.write_tx().await?;
         for (platform, key, post) in &posts {
             let existing = sqlx::query(
-                "SELECT id, url, media_uri, caption, posted_at, duration_s FROM posts \
+                "SELECT id, url, media_uri, caption, posted_at, duration_s, transcript FROM posts \
                  WHERE persona_id = $1 AND platform = $2 AND post_key = $3",
             )
             .bind(persona_id)
@@ -76,8 +99,8 @@ impl PerformanceStore for Store {
                 None => {
                     let id: i64 = sqlx::query(
                         "INSERT INTO posts (workspace_id, persona_id, platform, post_key, url, media_uri, \
-                         caption, posted_at, duration_s, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                         caption, posted_at, duration_s, created_at, updated_at, transcript) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
                     )
                     .bind(ws.id())
                     .bind(persona_id)
@@ -89,6 +112,7 @@ impl PerformanceStore for Store {
                     .bind(posted.as_deref())
                     .bind(post.duration_s)
                     .bind(&stamp)
+                    .bind(post.transcript.as_deref())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(storage)?
@@ -108,12 +132,14 @@ impl PerformanceStore for Store {
                         || differs(post.media_uri.as_deref(), old("media_uri"))
                         || differs(post.caption.as_deref(), old("caption"))
                         || differs(posted.as_deref(), old("posted_at"))
+                        || differs(post.transcript.as_deref(), old("transcript"))
                         || post.duration_s.is_some_and(|d| old_duration != Some(d));
                     if changed {
                         sqlx::query(
                             "UPDATE posts SET url = COALESCE($1, url), media_uri = COALESCE($2, media_uri), \
                              caption = COALESCE($3, caption), posted_at = COALESCE($4, posted_at), \
-                             duration_s = COALESCE($5, duration_s), updated_at = $6 WHERE id = $7",
+                             duration_s = COALESCE($5, duration_s), updated_at = $6, \
+                             transcript = COALESCE($8, transcript) WHERE id = $7",
                         )
                         .bind(post.url.as_deref())
                         .bind(post.media_uri.as_deref())
@@ -122,6 +148,7 @@ impl PerformanceStore for Store {
                         .bind(post.duration_s)
                         .bind(&stamp)
                         .bind(id)
+                        .bind(post.transcript.as_deref())
                         .execute(&mut *tx)
                         .await
                         .map_err(storage)?;
@@ -195,6 +222,8 @@ impl PerformanceStore for Store {
             .ok_or_else(|| not_found(&name))?;
         let rows = sqlx::query(
             "SELECT p.id, p.platform, p.post_key, p.url, p.caption, p.posted_at, p.duration_s, \
+             p.transcript, p.generation_id, p.example_source, p.link_similarity, p.link_status, \
+             p.link_evidence, \
              (SELECT COUNT(*) FROM post_metrics c WHERE c.post_id = p.id) AS snapshots, \
              m.age_s, m.id AS metrics_id, m.views, m.reach, m.likes, m.comments, m.shares, m.saves, \
              m.profile_visits, m.follows \
@@ -227,6 +256,8 @@ impl PerformanceStore for Store {
                         .map(|s| time(&s))
                         .transpose()?,
                     duration_s: r.try_get("duration_s").map_err(storage)?,
+                    transcript: r.try_get("transcript").map_err(storage)?,
+                    link: link_row(r)?,
                     metrics: if has_metrics {
                         Some(metrics_row(r)?)
                     } else {
@@ -238,5 +269,108 @@ impl PerformanceStore for Store {
                 })
             })
             .collect()
+    }
+
+    async fn link_post(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        post_id: i64,
+        link: Option<&PostLink>,
+    ) -> Result<StoredPost> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let status = link.map(|l| if l.confirmed { "confirmed" } else { "suggested" });
+        let done = sqlx::query(
+            "UPDATE posts SET generation_id = $1, example_source = $2, link_similarity = $3, \
+             link_status = $4, link_evidence = $5, updated_at = $6 WHERE id = $7 AND persona_id = $8",
+        )
+        .bind(link.and_then(|l| l.generation_id))
+        .bind(link.and_then(|l| l.example.as_deref()))
+        .bind(link.and_then(|l| l.similarity))
+        .bind(status)
+        .bind(link.and_then(|l| l.evidence.as_deref()))
+        .bind(Utc::now().to_rfc3339())
+        .bind(post_id)
+        .bind(persona_id)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => Error::NotFound {
+                kind: "generation",
+                key: link
+                    .and_then(|l| l.generation_id)
+                    .unwrap_or_default()
+                    .to_string(),
+                hint: " — `reelsmith history` lists them".into(),
+            },
+            e => storage(e),
+        })?;
+        if done.rows_affected() == 0 {
+            return Err(post_not_found(post_id, &name));
+        }
+        self.posts(ws, &name)
+            .await?
+            .into_iter()
+            .find(|p| p.id == post_id)
+            .ok_or_else(|| post_not_found(post_id, &name))
+    }
+
+    async fn save_calibration(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        calibration: &Calibration,
+    ) -> Result<()> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let report = serde_json::to_string(calibration)
+            .map_err(|e| Error::Storage(format!("calibration: {e}")))?;
+        sqlx::query(
+            "INSERT INTO persona_calibrations (workspace_id, persona_id, created_at, posts, fitted, report) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(ws.id())
+        .bind(persona_id)
+        .bind(Utc::now().to_rfc3339())
+        .bind(i64::try_from(calibration.n).unwrap_or(i64::MAX))
+        .bind(i64::from(calibration.weights.fitted))
+        .bind(report)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn calibration(
+        &self,
+        ws: Workspace,
+        persona: &str,
+    ) -> Result<Option<(chrono::DateTime<Utc>, Calibration)>> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let row = sqlx::query(
+            "SELECT created_at, report FROM persona_calibrations WHERE persona_id = $1 \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(persona_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        let Some(row) = row else { return Ok(None) };
+        let at: String = row.try_get("created_at").map_err(storage)?;
+        let report: String = row.try_get("report").map_err(storage)?;
+        let calibration = serde_json::from_str(&report)
+            .map_err(|e| Error::Storage(format!("stored calibration: {e}")))?;
+        Ok(Some((time(&at)?, calibration)))
     }
 }

@@ -20,6 +20,7 @@ fn post((t, likes, caption, link): (u8, Option<u16>, Option<u8>, Option<u8>)) ->
         media_uri: None,
         url: link.map(|l| format!("https://www.tiktok.com/@maya/video/{l}")),
         duration_s: None,
+        transcript: None,
         metrics: Metrics {
             likes: likes.map(u64::from),
             ..Metrics::default()

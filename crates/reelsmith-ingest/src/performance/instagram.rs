@@ -306,6 +306,7 @@ fn content_entry(e: &Value, source: &str) -> Result<ImportedPost, String> {
         media_uri: uri,
         url: None,
         duration_s: None,
+        transcript: None,
         metrics: Metrics::default(),
         source: source.to_string(),
     })
@@ -372,6 +373,7 @@ fn insight_entry(
         media_uri: uri,
         url: None,
         duration_s,
+        transcript: None,
         metrics,
         source: source.to_string(),
     })

@@ -89,6 +89,7 @@ pub fn read(file: &str, json: &str) -> Result<ImportedPost, ImportError> {
             .and_then(Value::as_str)
             .map(|s| format!("https://www.instagram.com/p/{s}/")),
         duration_s: node.get("video_duration").and_then(Value::as_f64),
+        transcript: None,
         metrics: Metrics {
             views: count(node, &["/video_view_count", "/video_play_count"]),
             likes: count(

@@ -15,12 +15,14 @@
 //! - [`source`]: a folder, a `.zip` or one file, each file recognised by its name and content.
 //! - [`numbers`]: locale-formatted counts ("40.210", "1,234", "12.5K").
 //! - [`mojibake`]: UTF-8 text that was escaped byte by byte as `\u00XX` (Instagram's exports).
+//! - [`subtitles`]: a video's `.srt` as its post's spoken script.
 
 pub mod instagram;
 pub mod instaloader;
 pub mod mojibake;
 pub mod numbers;
 pub mod source;
+pub mod subtitles;
 pub mod table;
 pub mod tiktok;
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::table::Field;
-use super::{ImportError, ImportedPost, Zone, instagram, instaloader, table, tiktok};
+use super::{ImportError, ImportedPost, Zone, instagram, instaloader, subtitles, table, tiktok};
 
 /// Largest single file read from a folder or a `.zip`, bytes (64 MiB: a years-long insights file is
 /// a few MiB).
@@ -131,6 +131,26 @@ pub struct Found {
     pub files: Vec<FileRead>,
     /// The files passed over.
     pub skipped: Vec<Skipped>,
+    /// Posts given their video's subtitles as transcript.
+    pub transcripts: usize,
+    /// Subtitles files read (path, spoken text), until they are attached.
+    #[serde(skip)]
+    subtitles: Vec<(String, String)>,
+}
+
+impl Found {
+    /// Gives the posts read the subtitles found next to their videos.
+    fn attach_subtitles(mut self) -> Found {
+        let subtitles = std::mem::take(&mut self.subtitles);
+        if !subtitles.is_empty() {
+            for file in &mut self.files {
+                if let Ok(posts) = &mut file.posts {
+                    self.transcripts += subtitles::attach(posts, &subtitles);
+                }
+            }
+        }
+        self
+    }
 }
 
 /// How to read the files: a forced format, CSV columns, the zone of times without an offset.
@@ -145,6 +165,16 @@ pub struct ReadOptions {
 }
 
 fn read_one(name: &str, bytes: &[u8], opts: &ReadOptions, found: &mut Found) {
+    if subtitles::is_subtitles(name) {
+        match subtitles::text(bytes) {
+            Ok(t) => found.subtitles.push((name.to_string(), t)),
+            Err(reason) => found.skipped.push(Skipped {
+                file: name.to_string(),
+                reason,
+            }),
+        }
+        return;
+    }
     let forced = opts.format;
     let format = match forced.map_or_else(|| sniff(name, bytes), Ok) {
         Ok(f) => f,
@@ -227,7 +257,7 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Found, ImportError> 
                 .map_err(|err| ImportError::new(&rel, format!("cannot be read ({err})")))?;
             read_one(&rel, &bytes, opts, &mut found);
         }
-        return Ok(found);
+        return Ok(found.attach_subtitles());
     }
     let meta = std::fs::metadata(path)
         .map_err(|e| ImportError::new(&shown, format!("cannot be read ({e})")))?;
@@ -273,7 +303,7 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Found, ImportError> 
             }
             read_one(&name, &bytes, opts, &mut found);
         }
-        return Ok(found);
+        return Ok(found.attach_subtitles());
     }
     let bytes = std::fs::read(path)
         .map_err(|e| ImportError::new(&shown, format!("cannot be read ({e})")))?;

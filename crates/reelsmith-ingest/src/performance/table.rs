@@ -255,6 +255,7 @@ pub fn read(
             media_uri: None,
             url: None,
             duration_s: None,
+            transcript: None,
             metrics: Metrics::default(),
             source: format!("{file} row {row}"),
         };

@@ -74,6 +74,7 @@ pub fn read(file: &str, json: &str, zone: Option<&Zone>) -> Result<Vec<ImportedP
                 media_uri: None,
                 url: text("Link"),
                 duration_s: None,
+                transcript: None,
                 metrics: Metrics {
                     likes,
                     ..Metrics::default()

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use reelsmith_core::Error;
-use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, post_key};
+use reelsmith_core::calibration::{calibrate, simulate};
+use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, PostLink, post_key};
 use reelsmith_core::platform::Platform;
 use reelsmith_core::store::{PerformanceStore, PersonaStore};
 use reelsmith_store::Store;
@@ -17,6 +18,7 @@ fn post(t: i64, likes: Option<u64>, caption: Option<&str>) -> ImportedPost {
         media_uri: None,
         url: None,
         duration_s: None,
+        transcript: None,
         metrics: Metrics {
             likes,
             views: likes.map(|l| l * 10),
@@ -133,6 +135,74 @@ pub async fn posts(store: &Store) {
             .await),
         counts(2, 0, 0, 2)
     );
+    // Subtitles arriving in a later export update the post and are kept as its spoken script.
+    let spoken = [ImportedPost {
+        transcript: Some("Stop drinking coffee the second your shift starts.".into()),
+        ..post(1_733_011_200, Some(6), None)
+    }];
+    assert_eq!(
+        ok(store
+            .import_posts(WS, "poster", &keyed(&spoken), false)
+            .await),
+        counts(1, 0, 1, 0)
+    );
+    let blackout = ok(store.posts(WS, "poster").await).remove(0);
+    assert_eq!(
+        blackout.text(),
+        Some("Stop drinking coffee the second your shift starts.")
+    );
+    assert_eq!(blackout.link, None);
+    // Linking: to an example (suggested by matching), to a generation that does not exist
+    // (refused, nothing changed), then cleared.
+    let link = PostLink {
+        generation_id: None,
+        example: Some("scripts/01.md".into()),
+        similarity: Some(0.82),
+        confirmed: false,
+        evidence: Some("coffee, shift".into()),
+    };
+    let linked = ok(store
+        .link_post(WS, "poster", blackout.id, Some(&link))
+        .await);
+    assert_eq!(linked.link.as_ref(), Some(&link));
+    let ghost = PostLink {
+        generation_id: Some(999_999),
+        example: None,
+        similarity: None,
+        confirmed: true,
+        evidence: None,
+    };
+    assert!(matches!(
+        store.link_post(WS, "poster", blackout.id, Some(&ghost)).await,
+        Err(Error::NotFound {
+            kind: "generation",
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.link_post(WS, "poster", 999_999, None).await,
+        Err(Error::NotFound { kind: "post", .. })
+    ));
+    assert_eq!(
+        ok(store.posts(WS, "poster").await)[0].link.as_ref(),
+        Some(&link)
+    );
+    assert_eq!(
+        ok(store.link_post(WS, "poster", blackout.id, None).await).link,
+        None
+    );
+    // Calibrations: none, then the latest kept is the one in force.
+    assert_eq!(ok(store.calibration(WS, "poster").await), None);
+    let few = calibrate(&[]);
+    ok(store.save_calibration(WS, "poster", &few).await);
+    let many = calibrate(&simulate(1, 12, &[0.1; 9], 1.0));
+    ok(store.save_calibration(WS, "poster", &many).await);
+    let (_, kept) = ok(store.calibration(WS, "poster").await).unwrap_or_else(|| unreachable!());
+    assert_eq!(
+        (kept.n, &kept.message, &kept.weights),
+        (many.n, &many.message, &many.weights)
+    );
+    assert_eq!(kept.correlations.len(), 11);
     // Another workspace's persona of the same name sees none of it.
     let agency = ok(reelsmith_core::store::WorkspaceStore::workspace(store, "agency").await);
     ok(store
