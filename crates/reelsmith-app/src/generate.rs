@@ -126,6 +126,7 @@ impl Job<'_> {
             topic: Some(self.brief.topic),
             requirements: self.brief.requirements,
             requested_language: self.language,
+            viral_weights: self.viral_weights,
         }
     }
 }
@@ -145,6 +146,8 @@ pub struct Job<'a> {
     pub brief: Brief<'a>,
     /// The user's trend phrases (for the score card).
     pub trends: &'a [String],
+    /// The persona's calibrated viral weights, when fitted ones are in force (for the score card).
+    pub viral_weights: Option<&'a [f64]>,
     /// Attempts (choices) in the first request, 1–8.
     pub attempts: u32,
     /// The embedding model for voice-match evidence; without it voice match uses the writing

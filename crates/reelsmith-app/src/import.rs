@@ -4,20 +4,23 @@
 //! Each file is all or nothing: a file with a bad entry contributes no post, and the report names
 //! the entry and the reason; the good files are stored in one transaction. A post's platform comes
 //! from its format (Instagram's export and instaloader: Reels; TikTok's export: TikTok), else its
-//! link, else `platform`.
+//! link, else `platform`. Then the persona's new posts are linked to what they were made from or
+//! added as examples ([`crate::feedback`]).
 
 use std::path::{Path, PathBuf};
 
+use reelsmith_core::embed::Embedder;
 use reelsmith_core::generation::FieldError;
 use reelsmith_core::performance::{ImportCounts, ImportedPost, platform_of, post_key};
 use reelsmith_core::platform::Platform;
-use reelsmith_core::store::{PerformanceStore, Workspace};
+use reelsmith_core::store::Workspace;
 use reelsmith_ingest::performance::Zone;
 use reelsmith_ingest::performance::source::{ExportFormat, ReadOptions, Skipped, read_path};
 use reelsmith_ingest::performance::table::Field;
 use serde::Serialize;
 
 use crate::ServiceError;
+use crate::feedback::{Feedback, FeedbackStore, link_and_learn};
 
 /// What to import and how.
 #[derive(Debug, Clone)]
@@ -73,6 +76,10 @@ pub struct ImportReport {
     pub skipped_posts: Vec<SkippedPost>,
     /// What happened to the stored posts.
     pub counts: ImportCounts,
+    /// Posts given their video's subtitles as spoken script.
+    pub transcripts: usize,
+    /// Posts linked to generations or examples, and posts added as examples (nothing on a dry run).
+    pub feedback: Feedback,
 }
 
 impl ImportReport {
@@ -100,9 +107,10 @@ fn platform_for(
 /// [`ServiceError::Invalid`] when `path` cannot be read as an export (a missing path, a broken
 /// `.zip`, one file that is not post data) or holds no export file; [`ServiceError::Store`] for an
 /// unknown persona or a storage failure (nothing stored).
-pub async fn import_path<S: PerformanceStore + ?Sized>(
+pub async fn import_path<S: FeedbackStore>(
     store: &S,
     ws: Workspace,
+    embedder: Option<&dyn Embedder>,
     path: &Path,
     options: ImportOptions,
 ) -> Result<ImportReport, ServiceError> {
@@ -190,6 +198,11 @@ pub async fn import_path<S: PerformanceStore + ?Sized>(
     let counts = store
         .import_posts(ws, &options.persona, &posts, options.dry_run)
         .await?;
+    let feedback = if options.dry_run {
+        Feedback::default()
+    } else {
+        link_and_learn(store, ws, &options.persona, embedder).await?
+    };
     Ok(ImportReport {
         persona: options.persona.trim().to_string(),
         dry_run: options.dry_run,
@@ -197,5 +210,7 @@ pub async fn import_path<S: PerformanceStore + ?Sized>(
         skipped_files: found.skipped,
         skipped_posts,
         counts,
+        transcripts: found.transcripts,
+        feedback,
     })
 }

@@ -15,9 +15,11 @@
 
 pub mod analysis;
 pub mod error;
+pub mod feedback;
 pub mod fit;
 pub mod generate;
 pub mod import;
+pub mod insights;
 pub mod learn;
 pub mod persona;
 pub mod recovery;

@@ -29,15 +29,102 @@ pub fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
-/// Indices of the persona's examples to show the model for `topic`, nearest first: by embedding
-/// when a model is given and the examples were embedded by it, else the first stored ones.
-pub fn few_shot(p: &PersonaVersion, topic: &str, embedder: Option<&dyn Embedder>) -> Vec<usize> {
-    let first = || (0..p.examples.len().min(FEW_SHOT_EXAMPLES)).collect();
-    let hits = embedder.map(|m| off_runtime(|| nearest_examples(p, m, topic, FEW_SHOT_EXAMPLES)));
-    match hits {
-        Some(Ok(hits)) if !hits.is_empty() => hits.into_iter().map(|(i, _)| i).collect(),
-        _ => first(),
+/// How much a perfect performance record adds to an example's similarity to the topic when picking
+/// few-shot examples: `PERFORMANCE_WEIGHT × (percentile/100 − 0.5) × decay`, so a fresh top post
+/// gains up to +0.1 and a fresh flop loses up to 0.1 of cosine similarity (MiniLM puts examples on
+/// the topic about 0.2–0.4 above those off it, so nearness still leads).
+pub const PERFORMANCE_WEIGHT: f64 = 0.2;
+
+/// Days after which a post's performance counts half as much in retrieval (audiences and the
+/// platforms' ranking change; a hit from two years ago says less about now).
+pub const RECENCY_HALF_LIFE_DAYS: f64 = 180.0;
+
+/// How an example script did when it was posted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExamplePerformance {
+    /// Its post's percentile among the creator's posts on that platform, 0–100.
+    pub percentile: f64,
+    /// Its post's lift over the creator's median ([`reelsmith_core::outcome`]).
+    pub lift: f64,
+    /// The weight its performance gets now, 0–1 (halving every [`RECENCY_HALF_LIFE_DAYS`]).
+    pub decay: f64,
+}
+
+/// The performance of each example script that was posted (linked to a post with settled
+/// metrics), by example source.
+pub fn example_performance(
+    posts: &[reelsmith_core::performance::StoredPost],
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::collections::HashMap<String, ExamplePerformance> {
+    let outcomes = reelsmith_core::outcome::outcomes(posts);
+    let mut out = std::collections::HashMap::new();
+    for o in outcomes.iter().filter(|o| o.settled) {
+        let Some(post) = posts.iter().find(|p| p.id == o.post_id) else {
+            continue;
+        };
+        let Some(source) = post.link.as_ref().and_then(|l| l.example.clone()) else {
+            continue;
+        };
+        let days = o
+            .posted_at
+            .map_or(0.0, |t| (now - t).num_seconds().max(0) as f64 / 86_400.0);
+        out.insert(
+            source,
+            ExamplePerformance {
+                percentile: o.percentile,
+                lift: o.lift,
+                decay: 0.5f64.powf(days / RECENCY_HALF_LIFE_DAYS),
+            },
+        );
     }
+    out
+}
+
+fn performance_bonus(p: Option<&ExamplePerformance>) -> f64 {
+    p.map_or(0.0, |e| {
+        PERFORMANCE_WEIGHT * (e.percentile / 100.0 - 0.5) * e.decay
+    })
+}
+
+/// Indices of the persona's examples to show the model for `topic`, best first: by embedding
+/// similarity to the topic plus each example's performance bonus ([`PERFORMANCE_WEIGHT`]) when a
+/// model is given and the examples were embedded by it; else by performance alone, then stored
+/// order (examples never posted count as the creator's median).
+pub fn few_shot(
+    p: &PersonaVersion,
+    topic: &str,
+    embedder: Option<&dyn Embedder>,
+    performance: &std::collections::HashMap<String, ExamplePerformance>,
+) -> Vec<usize> {
+    let bonus = |i: usize| performance_bonus(performance.get(&p.examples[i].example.source));
+    let similarity: Option<Vec<f64>> = embedder.and_then(|m| {
+        off_runtime(|| {
+            let vectors = example_vectors(p, m).ok()?;
+            let q = m.embed(&[topic]).ok()?.into_iter().next()?;
+            Some(
+                vectors
+                    .iter()
+                    .map(|v| f64::from(reelsmith_core::embed::cosine(&q, v)))
+                    .collect(),
+            )
+        })
+    });
+    let mut ranked: Vec<(usize, f64)> = (0..p.examples.len())
+        .map(|i| {
+            let sim = similarity
+                .as_ref()
+                .and_then(|s| s.get(i))
+                .copied()
+                .unwrap_or(0.0);
+            (i, sim + bonus(i))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked
+        .into_iter()
+        .take(FEW_SHOT_EXAMPLES)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The embedding evidence for voice match of `text`: its nearest examples and their similarity.

@@ -10,7 +10,7 @@ use reelsmith_core::request::{
     check_duration, check_requirements, check_topic_length, language_code,
 };
 use reelsmith_core::score::{EmbeddingEvidence, ScoreCard, ScoreRequest, score};
-use reelsmith_core::store::{PersonaStore, TrendStore, Workspace};
+use reelsmith_core::store::{PerformanceStore, PersonaStore, TrendStore, Workspace};
 
 use crate::ServiceError;
 use crate::retrieve::voice_evidence;
@@ -38,6 +38,8 @@ pub struct Against<'a> {
     pub requirements: &'a [String],
     /// The language the draft was asked to be in (ISO 639-1).
     pub requested_language: Option<&'a str>,
+    /// The persona's calibrated viral weights, when fitted ones are in force.
+    pub viral_weights: Option<&'a [f64]>,
 }
 
 /// The score card of `text` against `against`, at `target_s` seconds (default: the persona's
@@ -77,6 +79,7 @@ pub fn card_with_evidence(
         topic: against.topic,
         requirements: against.requirements,
         requested_language: against.requested_language,
+        viral_weights: against.viral_weights,
     })
 }
 
@@ -94,6 +97,23 @@ pub async fn trend_phrases<S: TrendStore + ?Sized>(
         .into_iter()
         .map(|t| t.phrase)
         .collect())
+}
+
+/// The viral weights fitted to the persona's own posts, when the latest calibration adopted them
+/// ([`reelsmith_core::calibration`]); `None`: the defaults.
+///
+/// # Errors
+/// Storage failures, an unknown persona.
+pub async fn viral_weights<S: PerformanceStore + ?Sized>(
+    store: &S,
+    ws: Workspace,
+    persona: &str,
+) -> Result<Option<Vec<f64>>, reelsmith_core::Error> {
+    Ok(store
+        .calibration(ws, persona)
+        .await?
+        .filter(|(_, c)| c.weights.fitted)
+        .map(|(_, c)| c.weights.weights.iter().map(|(_, w)| *w).collect()))
 }
 
 /// What to score.
@@ -128,7 +148,7 @@ pub struct Scored {
 /// [`ServiceError::Invalid`] for no draft, an empty or over-long one ([`MAX_DRAFT_BYTES`]), a
 /// target outside the script lengths or an unknown language code; [`ServiceError::Store`] for an
 /// unknown persona or a storage failure.
-pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
+pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Sized>(
     store: &S,
     ws: Workspace,
     embedder: Option<&dyn Embedder>,
@@ -177,6 +197,10 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
         None => None,
     };
     let trends = trend_phrases(store, ws).await?;
+    let weights = match &persona {
+        Some(p) => viral_weights(store, ws, &p.name).await?,
+        None => None,
+    };
     let judge = match &persona {
         Some(p) => Some(voice_judge(store, ws, p).await?),
         None => None,
@@ -189,6 +213,7 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + ?Sized>(
         topic: input.topic.as_deref().filter(|t| !t.trim().is_empty()),
         requirements: &requirements,
         requested_language: language.as_deref(),
+        viral_weights: weights.as_deref(),
     };
     let cards = input
         .drafts

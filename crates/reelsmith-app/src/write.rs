@@ -15,7 +15,9 @@ use reelsmith_core::progress::ProgressSink;
 use reelsmith_core::prompts::Brief;
 use reelsmith_core::score::ScoreCard;
 use reelsmith_core::script::{Draft, Section};
-use reelsmith_core::store::{GenerationStore, PersonaStore, TrendStore, Workspace};
+use reelsmith_core::store::{
+    GenerationStore, PerformanceStore, PersonaStore, TrendStore, Workspace,
+};
 
 use crate::ServiceError;
 use crate::generate::{Job, generate, regenerate_section};
@@ -23,8 +25,8 @@ use crate::retrieve::few_shot;
 use crate::score::trend_phrases;
 
 /// Everything the service needs from storage.
-pub trait ScriptStore: PersonaStore + GenerationStore + TrendStore {}
-impl<T: PersonaStore + GenerationStore + TrendStore + ?Sized> ScriptStore for T {}
+pub trait ScriptStore: PersonaStore + GenerationStore + TrendStore + PerformanceStore {}
+impl<T: PersonaStore + GenerationStore + TrendStore + PerformanceStore + ?Sized> ScriptStore for T {}
 
 /// The models a generation uses.
 #[derive(Clone, Copy)]
@@ -95,6 +97,7 @@ fn brief<'a>(
     request: &'a ScriptRequest,
     language_name: &'a str,
     trends: &'a [String],
+    proven: &'a [(usize, f64)],
 ) -> Brief<'a> {
     Brief {
         topic: &request.topic,
@@ -109,6 +112,7 @@ fn brief<'a>(
             &[]
         },
         language: language_name,
+        proven,
     }
 }
 
@@ -116,9 +120,12 @@ fn brief<'a>(
 /// the name of the script's language.
 struct Evidence {
     examples: Vec<usize>,
+    /// How the chosen examples did when posted (index, performance), for the prompt.
+    performance: Vec<(usize, f64)>,
     trends: Vec<String>,
     language: String,
     voice: crate::voice::VoiceJudge,
+    viral_weights: Option<Vec<f64>>,
 }
 
 impl Evidence {
@@ -129,11 +136,22 @@ impl Evidence {
         request: &ScriptRequest,
         embedder: Option<&dyn Embedder>,
     ) -> Result<Self, ServiceError> {
+        let posts = store.posts(ws, &persona.name).await?;
+        let performance = crate::retrieve::example_performance(&posts, chrono::Utc::now());
+        let examples = few_shot(persona, &request.topic, embedder, &performance);
         Ok(Evidence {
-            examples: few_shot(persona, &request.topic, embedder),
+            performance: examples
+                .iter()
+                .filter_map(|&i| {
+                    let source = &persona.examples.get(i)?.example.source;
+                    performance.get(source).map(|p| (i, p.lift))
+                })
+                .collect(),
+            examples,
             trends: trend_phrases(store, ws).await?,
             language: language_name(request.language.as_deref().unwrap_or("en")),
             voice: crate::voice::voice_judge(store, ws, persona).await?,
+            viral_weights: crate::score::viral_weights(store, ws, &persona.name).await?,
         })
     }
 
@@ -151,8 +169,9 @@ impl Evidence {
             voice: &self.voice,
             language: request.language.as_deref(),
             examples: &self.examples,
-            brief: brief(request, &self.language, &self.trends),
+            brief: brief(request, &self.language, &self.trends, &self.performance),
             trends: &self.trends,
+            viral_weights: self.viral_weights.as_deref(),
             attempts,
             embedder: models.embedder,
             checkpoint,

@@ -15,6 +15,7 @@ pub mod hashtags;
 pub mod hooks;
 pub mod language;
 pub mod lexicon;
+pub mod linking;
 pub mod llm;
 pub mod logistic;
 pub mod outcome;

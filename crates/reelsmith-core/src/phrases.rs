@@ -92,7 +92,7 @@ pub fn signature_phrases(scripts: &[&str], language: &str, limit: usize) -> Vec<
 
 /// [`stop_words_for`], built once per language for the life of the process (the score card asks
 /// for them on every draft).
-pub(crate) fn stop_words_cached(language: &str) -> &'static HashSet<String> {
+pub fn stop_words_cached(language: &str) -> &'static HashSet<String> {
     type Cache = std::sync::Mutex<rustc_hash::FxHashMap<String, &'static HashSet<String>>>;
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
     let mut map = CACHE

@@ -36,6 +36,9 @@ pub struct Brief<'a> {
     pub trending: &'a [String],
     /// Language to write in (English name, e.g. `Spanish`).
     pub language: &'a str,
+    /// How few-shot examples did when posted: (example index, views or interactions relative to
+    /// the creator's median). The instruct prompt tells the model which ones worked.
+    pub proven: &'a [(usize, f64)],
 }
 
 impl<'a> Brief<'a> {
@@ -50,6 +53,7 @@ impl<'a> Brief<'a> {
             requirements: &[],
             context: None,
             trending: &[],
+            proven: &[],
             language,
         }
     }
@@ -230,7 +234,32 @@ pub fn draft_request(
                     brief.trending.join("; ")
                 ));
             }
-            let user = format!("Examples of my scripts:\n\n{}\n{asks}", shots.join("\n"));
+            let worked: Vec<String> = brief
+                .proven
+                .iter()
+                .filter(|(_, lift)| *lift >= 1.0)
+                .filter_map(|(i, lift)| {
+                    let e = persona.examples.get(*i)?;
+                    let name = e
+                        .example
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| crate::text::truncate_chars(&e.example.text, 40));
+                    Some(format!("\"{name}\" ({lift:.1}× my usual views)"))
+                })
+                .collect();
+            let proven = if worked.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "These did best when I posted them: {}. Lean on what they do.\n",
+                    worked.join(", ")
+                )
+            };
+            let user = format!(
+                "Examples of my scripts:\n\n{}\n{proven}{asks}",
+                shots.join("\n")
+            );
             LlmRequest::new(
                 Prompt::Chat(vec![
                     Message::new(Role::System, system),

@@ -123,6 +123,17 @@ pub fn truncate_chars(s: &str, max_chars: usize) -> String {
     }
 }
 
+/// Content words of `text` (3 characters or more, not in `stops`), folded and cut to their first
+/// five characters (a crude stem: "nights" and "night", "sleeping" and "sleep" meet).
+pub fn content_stems(text: &str, stops: &std::collections::HashSet<String>) -> Vec<String> {
+    words(text)
+        .iter()
+        .map(|w| fold(w))
+        .filter(|w| w.chars().count() >= 3 && !stops.contains(w))
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
 /// Median of `values` (mean of the two middle values for an even count); `None` when empty.
 pub fn median(values: &[f64]) -> Option<f64> {
     if values.is_empty() {

@@ -81,6 +81,7 @@ pub async fn run(args: GenerateBenchArgs, loaded: &Loaded) -> Result<()> {
         examples: &[0, 1],
         brief: brief.clone(),
         trends: &[],
+        viral_weights: None,
         attempts: 3,
         embedder: None,
         checkpoint: None,

@@ -391,7 +391,7 @@ fn transcripts(found: &reelsmith_ingest::performance::source::Found) -> Vec<Opti
     found
         .files
         .iter()
-        .flat_map(|f| f.posts.as_ref().map(|p| p.clone()).unwrap_or_default())
+        .flat_map(|f| f.posts.clone().unwrap_or_default())
         .map(|p| p.transcript)
         .collect()
 }

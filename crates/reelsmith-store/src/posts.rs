@@ -283,7 +283,13 @@ impl PerformanceStore for Store {
             .persona_id(ws, &name)
             .await?
             .ok_or_else(|| not_found(&name))?;
-        let status = link.map(|l| if l.confirmed { "confirmed" } else { "suggested" });
+        let status = link.map(|l| {
+            if l.confirmed {
+                "confirmed"
+            } else {
+                "suggested"
+            }
+        });
         let done = sqlx::query(
             "UPDATE posts SET generation_id = $1, example_source = $2, link_similarity = $3, \
              link_status = $4, link_evidence = $5, updated_at = $6 WHERE id = $7 AND persona_id = $8",

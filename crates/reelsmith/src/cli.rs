@@ -12,6 +12,7 @@ use crate::commands::{
     generate::{GenerateArgs, RegenerateArgs, RetryArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
     import::ImportArgs,
+    insights::{InsightsCmd, PostsCmd},
     llm::LlmCmd,
     persona::PersonaCmd,
     score::ScoreArgs,
@@ -73,6 +74,13 @@ pub enum Command {
     /// Import how posted scripts performed: an Instagram or TikTok export (folder or .zip),
     /// instaloader's .json/.json.xz files or a CSV. Re-importing the same data changes nothing.
     Import(ImportArgs),
+    /// Imported posts: their metrics, outcome against your median, score and what each was made
+    /// from; link a post to its generation.
+    #[command(subcommand)]
+    Posts(PostsCmd),
+    /// What your posts say: how well the scores rank them (calibration) and the best time to post.
+    #[command(subcommand)]
+    Insights(InsightsCmd),
     /// Keep the list of trends the score card looks for.
     #[command(subcommand)]
     Trends(TrendsCmd),

@@ -64,6 +64,7 @@ fn job<'a>(
         examples,
         brief: Brief::plain(topic, duration_s, "English"),
         trends: &[],
+        viral_weights: None,
         attempts,
         embedder: None,
         checkpoint: None,

@@ -277,6 +277,7 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
         examples: &[0, 1],
         brief: Brief::plain("caffeine before a night shift", 20.0, "English"),
         trends: &[],
+        viral_weights: None,
         attempts: 3,
         embedder: Some(&WordHash),
         checkpoint: None,

@@ -98,17 +98,6 @@ impl BriefCheck {
     }
 }
 
-/// Content words, cut to their first five characters (a crude stem: "nights" and "night",
-/// "sleeping" and "sleep" meet).
-fn content_words(text: &str, stops: &std::collections::HashSet<String>) -> Vec<String> {
-    crate::text::words(text)
-        .iter()
-        .map(|w| crate::text::fold(w))
-        .filter(|w| w.chars().count() >= 3 && !stops.contains(w))
-        .map(|w| w.chars().take(5).collect())
-        .collect()
-}
-
 /// Checks `p` against the brief: `topic`, `requirements`, and `requested` language (ISO 639-1).
 /// `sentence_vectors` are the embeddings of `p`'s sentences by `embedder`, when there is one.
 pub fn brief(
@@ -144,11 +133,11 @@ pub fn brief(
                 .map(|si| f64::from(cosine(&v[qi], &v[queries.len() + si])))
                 .collect(),
             None => {
-                let qw = content_words(q, stops);
+                let qw = crate::text::content_stems(q, stops);
                 sentences
                     .iter()
                     .map(|s| {
-                        let sw = content_words(s, stops);
+                        let sw = crate::text::content_stems(s, stops);
                         let hit = qw.iter().filter(|w| sw.contains(w)).count();
                         hit as f64 / qw.len().max(1) as f64
                     })
@@ -208,8 +197,8 @@ pub fn brief(
         .map(|(k, r)| {
             let (sim, evidence) = best(offset + k, r);
             let words = {
-                let rw = content_words(r, stops);
-                let all = content_words(p.text, stops);
+                let rw = crate::text::content_stems(r, stops);
+                let all = crate::text::content_stems(p.text, stops);
                 rw.iter().filter(|w| all.contains(w)).count() as f64 / rw.len().max(1) as f64
             };
             let met =

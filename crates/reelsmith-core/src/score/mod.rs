@@ -182,6 +182,9 @@ pub struct ScoreRequest<'a> {
     pub requirements: &'a [String],
     /// The language the script was asked to be in (ISO 639-1), checked against the detected one.
     pub requested_language: Option<&'a str>,
+    /// The creator's calibrated viral weights ([`crate::calibration`]), in [`VIRAL_WEIGHTS`] order;
+    /// default: [`VIRAL_WEIGHTS`].
+    pub viral_weights: Option<&'a [f64]>,
 }
 
 /// A borrowed embedding model in a [`ScoreRequest`].

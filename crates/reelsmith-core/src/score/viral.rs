@@ -25,16 +25,21 @@ pub fn viral(p: &Prepared<'_>, req: &ScoreRequest<'_>, hook_vector: Option<&[f32
         cta_strength(p),
         trend_alignment(p, req.trends),
     ];
+    let weights: Vec<f64> = match req.viral_weights {
+        Some(w) if w.len() == VIRAL_WEIGHTS.len() => w.to_vec(),
+        _ => VIRAL_WEIGHTS.iter().map(|(_, w)| *w).collect(),
+    };
     let overall = dimensions
         .iter()
-        .zip(VIRAL_WEIGHTS)
-        .map(|(d, (_, w))| d.score * w)
+        .zip(&weights)
+        .map(|(d, w)| d.score * w)
         .sum::<f64>();
     Viral {
         dimensions,
         weights: VIRAL_WEIGHTS
             .iter()
-            .map(|(n, w)| ((*n).to_string(), *w))
+            .zip(&weights)
+            .map(|((n, _), w)| ((*n).to_string(), *w))
             .collect(),
         overall: (overall * 10.0).round() / 10.0,
     }

@@ -103,6 +103,20 @@ impl Zone {
         let ts = civil.to_zoned(self.0.clone()).ok()?.timestamp();
         DateTime::from_timestamp(ts.as_second(), 0)
     }
+
+    /// The weekday (0 = Monday) and hour (0–23) of instant `t` on this zone's clocks.
+    pub fn weekday_hour(&self, t: DateTime<Utc>) -> Option<(usize, u32)> {
+        let local = jiff::Timestamp::from_second(t.timestamp())
+            .ok()?
+            .to_zoned(self.0.clone());
+        let weekday = usize::try_from(local.weekday().to_monday_zero_offset()).ok()?;
+        Some((weekday, u32::try_from(local.hour()).ok()?))
+    }
+
+    /// UTC.
+    pub fn utc() -> Zone {
+        Zone(jiff::tz::TimeZone::UTC)
+    }
 }
 
 /// `local` in UTC: in `zone` when one is given, else read as UTC.

@@ -24,7 +24,8 @@ fn stem(path: &str) -> String {
 /// SubRip text or holds no words.
 pub fn text(bytes: &[u8]) -> Result<String, String> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let items = srtparse::from_str(body).map_err(|e| format!("is not a SubRip (.srt) file ({e})"))?;
+    let items =
+        srtparse::from_str(body).map_err(|e| format!("is not a SubRip (.srt) file ({e})"))?;
     let mut out = String::new();
     for item in items {
         let mut line = String::with_capacity(item.text.len());
@@ -106,7 +107,10 @@ mod tests {
         }];
         let n = attach(
             &mut posts,
-            &[("export/media/reels/202311/17999_n.srt".into(), "Hello there.".into())],
+            &[(
+                "export/media/reels/202311/17999_n.srt".into(),
+                "Hello there.".into(),
+            )],
         );
         assert_eq!(n, 1);
         assert_eq!(posts[0].transcript.as_deref(), Some("Hello there."));

@@ -173,7 +173,9 @@ pub async fn posts(store: &Store) {
         evidence: None,
     };
     assert!(matches!(
-        store.link_post(WS, "poster", blackout.id, Some(&ghost)).await,
+        store
+            .link_post(WS, "poster", blackout.id, Some(&ghost))
+            .await,
         Err(Error::NotFound {
             kind: "generation",
             ..

@@ -7,7 +7,9 @@ use anyhow::Result;
 use clap::Args;
 use reelsmith_app::import::{ImportOptions, ImportReport, import_path};
 use reelsmith_core::platform::Platform;
-use reelsmith_core::store::PerformanceStore;
+use reelsmith_store::Store;
+
+use crate::config::Loaded;
 use reelsmith_ingest::performance::source::ExportFormat;
 use reelsmith_ingest::performance::table::parse_map;
 
@@ -44,7 +46,7 @@ pub struct ImportArgs {
 }
 
 /// Runs `import`.
-pub async fn run(args: ImportArgs, store: &dyn PerformanceStore) -> Result<()> {
+pub async fn run(args: ImportArgs, store: &Store, loaded: &Loaded) -> Result<()> {
     let format = ExportFormat::parse(&args.format).map_err(UserError)?;
     let map = parse_map(&args.map).map_err(UserError)?;
     let platform = args
@@ -60,9 +62,19 @@ pub async fn run(args: ImportArgs, store: &dyn PerformanceStore) -> Result<()> {
         .map(reelsmith_ingest::performance::Zone::parse)
         .transpose()
         .map_err(UserError)?;
+    // Linking posts by meaning and embedding new examples use the embedding model when it is
+    // there; without it posts are matched by words.
+    let embedder = if args.dry_run {
+        None
+    } else {
+        super::embedder(loaded).ok()
+    };
     let report = import_path(
         store,
         super::WS,
+        embedder
+            .as_ref()
+            .map(|e| e as &dyn reelsmith_core::embed::Embedder),
         &args.path,
         ImportOptions {
             persona: args.persona.clone(),
@@ -132,6 +144,39 @@ fn print_report(r: &ImportReport, path: &std::path::Path) {
     );
     for s in &r.skipped_posts {
         println!("  skipped {}: {}", s.source, s.reason);
+    }
+    if r.transcripts > 0 {
+        println!(
+            "{} post(s) got their video's subtitles as spoken script",
+            r.transcripts
+        );
+    }
+    let fb = &r.feedback;
+    if !fb.linked.is_empty() {
+        println!(
+            "Linked {} post(s) to what they were made from (suggested — confirm or change with `reelsmith posts link`):",
+            fb.linked.len()
+        );
+        for l in &fb.linked {
+            println!(
+                "  post {} \"{}\" -> {} ({:.0} % similar: {})",
+                l.post_id,
+                l.post,
+                l.target,
+                l.similarity * 100.0,
+                l.evidence
+            );
+        }
+    }
+    if fb.examples_added > 0 {
+        println!(
+            "Added {} post(s) as example scripts (persona version {})",
+            fb.examples_added,
+            fb.persona_version.unwrap_or_default()
+        );
+    }
+    for n in &fb.notes {
+        println!("  {n}");
     }
     if !r.skipped_files.is_empty() {
         println!(

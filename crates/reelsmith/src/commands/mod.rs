@@ -6,6 +6,7 @@ pub mod eval;
 pub mod generate;
 pub mod history;
 pub mod import;
+pub mod insights;
 pub mod llm;
 pub mod persona;
 pub mod score;
@@ -41,7 +42,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             with_store(&loaded, async |s| score::run(*args, s, &loaded).await).await
         }
         Command::Trends(cmd) => with_store(&loaded, async |s| trends::run(cmd, s).await).await,
-        Command::Import(args) => with_store(&loaded, async |s| import::run(args, s).await).await,
+        Command::Import(args) => {
+            with_store(&loaded, async |s| import::run(args, s, &loaded).await).await
+        }
+        Command::Posts(cmd) => {
+            with_store(&loaded, async |s| insights::posts(cmd, s, &loaded).await).await
+        }
+        Command::Insights(cmd) => {
+            with_store(&loaded, async |s| insights::run(cmd, s, &loaded).await).await
+        }
         Command::Llm(cmd) => with_store(&loaded, async |s| llm::run(cmd, s, &loaded).await).await,
         Command::Usage(args) => with_store(&loaded, async |s| usage::run(args, s).await).await,
         Command::Generate(args) => {

@@ -8,5 +8,6 @@ mod fuzz_api;
 mod generate;
 mod hostile;
 mod import;
+mod insights;
 mod llm;
 mod scoring;
