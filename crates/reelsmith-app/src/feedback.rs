@@ -218,3 +218,73 @@ pub async fn link_and_learn<S: FeedbackStore>(
     }
     Ok(out)
 }
+
+/// What a user says about a post's link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkChange {
+    /// The suggested link is right.
+    Confirm,
+    /// It was made from this generation.
+    Generation(i64),
+    /// It is this example script (its source).
+    Example(String),
+    /// It is linked to nothing.
+    Clear,
+}
+
+/// Applies `change` to post `post_id` of `persona` and returns the post.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] when there is no suggested link to confirm or the example is not one
+/// of the persona's; [`ServiceError::Store`] for an unknown persona, post or generation.
+pub async fn change_link<S: ScriptStore + ?Sized>(
+    store: &S,
+    ws: Workspace,
+    persona: &str,
+    post_id: i64,
+    change: LinkChange,
+) -> Result<reelsmith_core::performance::StoredPost, ServiceError> {
+    let given = |generation_id, example| PostLink {
+        generation_id,
+        example,
+        similarity: None,
+        confirmed: true,
+        evidence: Some("given by the user".into()),
+    };
+    let link = match change {
+        LinkChange::Clear => None,
+        LinkChange::Generation(id) => Some(given(Some(id), None)),
+        LinkChange::Example(source) => {
+            let version = store.persona(ws, persona, None).await?;
+            if !version.examples.iter().any(|e| e.example.source == source) {
+                return Err(reelsmith_core::generation::FieldError::new(
+                    "example",
+                    format!(
+                        "“{source}” is not one of {}'s example scripts — `persona show {}` lists their sources",
+                        version.name, version.name
+                    ),
+                )
+                .into());
+            }
+            Some(given(None, Some(source)))
+        }
+        LinkChange::Confirm => {
+            let current = store
+                .posts(ws, persona)
+                .await?
+                .into_iter()
+                .find(|p| p.id == post_id)
+                .and_then(|p| p.link);
+            let Some(mut l) = current else {
+                return Err(reelsmith_core::generation::FieldError::new(
+                    "confirm",
+                    format!("post {post_id} has no suggested link to confirm — give a generation or an example"),
+                )
+                .into());
+            };
+            l.confirmed = true;
+            Some(l)
+        }
+    };
+    Ok(store.link_post(ws, persona, post_id, link.as_ref()).await?)
+}

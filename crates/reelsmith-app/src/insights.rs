@@ -137,12 +137,12 @@ pub struct ScoresReport {
     pub calibration: Calibration,
     /// Posts left out and why (no metrics, still growing, nothing to score).
     pub left_out: Vec<String>,
-    /// Whether this report was kept as the one in force (it changed since the last).
+    /// Whether this report was kept as the one in force (asked to, and it changed since the last).
     pub saved: bool,
 }
 
-/// Calibrates the persona's scores on its posts and keeps the report when it differs from the one
-/// in force (so fitted weights, once adopted, score the next generations).
+/// Calibrates the persona's scores on its posts; with `keep`, keeps the report when it differs from
+/// the one in force (so fitted weights, once adopted, score the next generations).
 ///
 /// # Errors
 /// [`ServiceError::Store`] for an unknown persona or a storage failure.
@@ -151,11 +151,26 @@ pub async fn scores<S: FeedbackStore>(
     ws: Workspace,
     persona: &str,
     embedder: Option<&dyn Embedder>,
+    keep: bool,
 ) -> Result<ScoresReport, ServiceError> {
     let posts = post_insights(store, ws, persona, embedder).await?;
+    scores_of(store, ws, persona, &posts, keep).await
+}
+
+/// [`scores`] of posts already scored by [`post_insights`] (a page that shows both scores once).
+///
+/// # Errors
+/// [`ServiceError::Store`] for an unknown persona or a storage failure.
+pub async fn scores_of<S: FeedbackStore>(
+    store: &S,
+    ws: Workspace,
+    persona: &str,
+    posts: &[PostInsight],
+    keep: bool,
+) -> Result<ScoresReport, ServiceError> {
     let mut obs = Vec::new();
     let mut left_out = Vec::new();
-    for p in &posts {
+    for p in posts {
         match (&p.outcome, p.overall, p.viral) {
             (None, _, _) => left_out.push(format!("post {}: no metrics", p.post.id)),
             (Some(o), _, _) if !o.settled => {
@@ -181,14 +196,14 @@ pub async fn scores<S: FeedbackStore>(
     let changed = previous.as_ref().is_none_or(|(_, c)| {
         c.n != calibration.n || c.weights.weights != calibration.weights.weights
     });
-    if changed {
+    if keep && changed {
         store.save_calibration(ws, persona, &calibration).await?;
     }
     Ok(ScoresReport {
         persona: persona.trim().to_string(),
         calibration,
         left_out,
-        saved: changed,
+        saved: keep && changed,
     })
 }
 

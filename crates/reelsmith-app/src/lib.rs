@@ -14,6 +14,7 @@
 //! - [`generate`], [`fit`], [`analysis`]: the model-facing steps those use cases run.
 
 pub mod analysis;
+pub mod dataset;
 pub mod error;
 pub mod feedback;
 pub mod fit;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::commands::{
     bench::BenchCmd,
     config::ConfigCmd,
+    dataset::DatasetArgs,
     eval::EvalCmd,
     generate::{GenerateArgs, RegenerateArgs, RetryArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
@@ -81,6 +82,9 @@ pub enum Command {
     /// What your posts say: how well the scores rank them (calibration) and the best time to post.
     #[command(subcommand)]
     Insights(InsightsCmd),
+    /// Write a fine-tuning dataset (OpenAI chat JSONL) of the approved and top-performing scripts,
+    /// split into training and validation files.
+    ExportDataset(DatasetArgs),
     /// Keep the list of trends the score card looks for.
     #[command(subcommand)]
     Trends(TrendsCmd),

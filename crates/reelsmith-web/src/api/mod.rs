@@ -3,6 +3,7 @@
 //! `/api/openapi.json` and as a readable page at `/api/docs`.
 
 pub mod misc;
+pub mod performance;
 pub mod personas;
 pub mod scripts;
 
@@ -32,6 +33,7 @@ use crate::AppState;
         (name = "personas", description = "Creator personas learned from a story and example scripts"),
         (name = "scripts", description = "Generated scripts: generate, history, versions, approval, exports"),
         (name = "scoring", description = "Score cards for any text"),
+        (name = "performance", description = "How posted scripts performed: imports, posts and their links, calibration of the scores, best time to post"),
         (name = "usage", description = "LLM calls, tokens and cost"),
         (name = "health", description = "Liveness and readiness")
     )
@@ -81,6 +83,12 @@ pub fn router() -> (Router<AppState>, Document) {
         .routes(routes!(scripts::regenerate_section))
         .routes(routes!(scripts::approval))
         .routes(routes!(scripts::retry))
+        .routes(routes!(performance::import))
+        .routes(routes!(performance::posts))
+        .routes(routes!(performance::link))
+        .routes(routes!(performance::insight_scores))
+        .routes(routes!(performance::calibrate))
+        .routes(routes!(performance::best_time))
         .routes(routes!(misc::score_text))
         .routes(routes!(misc::usage))
         .routes(routes!(misc::health))

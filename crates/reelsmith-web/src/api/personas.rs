@@ -162,7 +162,7 @@ fn safe_name(name: &str, i: usize) -> String {
 
 /// A temporary folder only the server's user can read (mode 0700 on Unix): uploads wait there to
 /// be read. `tempfile::tempdir()` alone leaves it at the umask's default, readable by everyone.
-fn private_dir() -> std::io::Result<tempfile::TempDir> {
+pub(crate) fn private_dir() -> std::io::Result<tempfile::TempDir> {
     let mut b = tempfile::Builder::new();
     b.prefix("reelsmith-upload-");
     #[cfg(unix)]

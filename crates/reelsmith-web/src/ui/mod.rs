@@ -3,6 +3,7 @@
 //! through the same services as the API.
 
 pub mod analytics;
+pub mod performance;
 pub mod personas;
 pub mod scripts;
 
@@ -43,6 +44,15 @@ pub fn router() -> Router<AppState> {
         .route("/personas/{name}", get(personas::show))
         .route("/personas/{name}/profile", post(personas::edit))
         .route("/personas/{name}/delete", post(personas::delete))
+        .route(
+            "/personas/{name}/performance",
+            get(performance::show).post(performance::import),
+        )
+        .route("/personas/{name}/calibration", post(performance::calibrate))
+        .route(
+            "/personas/{name}/posts/{id}/confirm",
+            post(performance::confirm),
+        )
         .route("/generate", get(scripts::form).post(scripts::generate))
         .route("/scripts/{id}", get(scripts::show))
         .route("/scripts/{id}/sections", post(scripts::regenerate))

@@ -322,7 +322,8 @@ fn persona_page(p: &PersonaVersion, problem: Option<&FieldErrors>) -> Markup {
         html! {
             h1 { (prof.display_name.as_deref().unwrap_or(&p.name)) " " span.muted { "v" (p.version) " of " (p.versions) } }
             @if problem.is_some() { p.card.error role="alert" { "Something needs fixing: see below." } }
-            p { a.button href={ "/generate?persona=" (p.name) } { "Write a script as " (p.name) } }
+            p { a.button href={ "/generate?persona=" (p.name) } { "Write a script as " (p.name) } " "
+                a #performance-link href={ "/personas/" (p.name) "/performance" } { "How the posts did" } }
             @if p.versions > 1 {
                 nav.versions aria-label="versions" { "Versions: "
                     @for v in 1..=p.versions {

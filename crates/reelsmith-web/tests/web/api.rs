@@ -15,7 +15,7 @@ fn writer() -> Arc<WriterLlm> {
 
 /// Every route the server has, as (method, path under /api/v1). The document must list exactly
 /// these, and each must be served.
-const ROUTES: [(&str, &str); 19] = [
+const ROUTES: [(&str, &str); 25] = [
     ("get", "/personas"),
     ("post", "/personas"),
     ("post", "/personas/upload"),
@@ -23,6 +23,12 @@ const ROUTES: [(&str, &str); 19] = [
     ("patch", "/personas/{name}"),
     ("delete", "/personas/{name}"),
     ("get", "/personas/{name}/similar"),
+    ("post", "/personas/{name}/imports"),
+    ("get", "/personas/{name}/posts"),
+    ("put", "/personas/{name}/posts/{id}/link"),
+    ("get", "/personas/{name}/insights/scores"),
+    ("post", "/personas/{name}/calibration"),
+    ("get", "/personas/{name}/insights/best-time"),
     ("post", "/scripts/generate"),
     ("get", "/scripts"),
     ("get", "/scripts/{id}"),

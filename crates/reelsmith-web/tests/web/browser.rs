@@ -227,6 +227,50 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
     assert!(source(&c).await.contains("<strong>2</strong> generations"));
     shot(&c, "7-analytics").await;
 
+    // How the posts did: the persona page links to its performance page; the bundled example
+    // performance file is uploaded there, and the page shows the calibration, the scatter, the
+    // best-time heatmap and every post.
+    must(c.goto(&s.url("/personas/nurse")).await);
+    must(
+        must(c.find(Locator::Id("performance-link")).await)
+            .click()
+            .await,
+    );
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/maya/performance.csv");
+    must(
+        must(c.find(Locator::Css("input[name=file]")).await)
+            .send_keys(&must(csv.canonicalize()).display().to_string())
+            .await,
+    );
+    must(
+        must(
+            c.find(Locator::Css("form[enctype] button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("the import report", async || {
+        source(&c).await.contains("id=\"import-report\"")
+    })
+    .await;
+    let page = source(&c).await;
+    assert!(
+        page.contains("Imported 14 posts: 14 new")
+            && page.contains("id=\"scatter\"")
+            && page.contains("id=\"heatmap\"")
+            && page.contains("id=\"calibration\"")
+            && page.contains("14 posts: the overall score"),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("class=\"dot\"").count(),
+        14,
+        "one dot per post"
+    );
+    shot(&c, "7c-performance").await;
+
     // A brief the writer cannot meet: the script page says first that it is not fit to post.
     submit_generate(
         &c,
@@ -259,6 +303,7 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
         &first,
         "/history",
         "/analytics",
+        "/personas/nurse/performance",
     ] {
         must(c.goto(&s.url(path)).await);
         let widths = must(

@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod common;
+mod performance;
 mod scripts;
 mod timeouts;
 mod ui;

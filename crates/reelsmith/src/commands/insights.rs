@@ -3,10 +3,11 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use reelsmith_app::feedback::{LinkChange, change_link};
 use reelsmith_app::insights::{best_time_to_post, post_insights, scores};
 use reelsmith_core::best_time::{Evidence, label};
+use reelsmith_core::embed::Embedder;
 use reelsmith_core::performance::PostLink;
-use reelsmith_core::store::PerformanceStore;
 use reelsmith_ingest::performance::Zone;
 use reelsmith_store::Store;
 
@@ -78,26 +79,22 @@ pub struct LinkArgs {
     pub clear: bool,
 }
 
-fn embedder(loaded: &Loaded) -> Option<reelsmith_llm::embed::BertEmbedder> {
-    super::embedder(loaded).ok()
+/// Prints `value` as JSON and says so, or leaves the printing to the caller.
+fn printed_json<T: serde::Serialize>(json: bool, value: &T) -> Result<bool> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    }
+    Ok(json)
 }
 
 /// Runs an `insights` subcommand.
 pub async fn run(cmd: InsightsCmd, store: &Store, loaded: &Loaded) -> Result<()> {
     match cmd {
         InsightsCmd::Scores { persona, json } => {
-            let model = embedder(loaded);
-            let r = scores(
-                store,
-                super::WS,
-                &persona,
-                model
-                    .as_ref()
-                    .map(|m| m as &dyn reelsmith_core::embed::Embedder),
-            )
-            .await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+            let model = super::embedder(loaded).ok();
+            let model = model.as_ref().map(|m| m as &dyn Embedder);
+            let r = scores(store, super::WS, &persona, model, true).await?;
+            if printed_json(json, &r)? {
                 return Ok(());
             }
             let c = &r.calibration;
@@ -142,8 +139,7 @@ pub async fn run(cmd: InsightsCmd, store: &Store, loaded: &Loaded) -> Result<()>
                 None => Zone::utc(),
             };
             let b = best_time_to_post(store, super::WS, &persona, &zone).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&b)?);
+            if printed_json(json, &b)? {
                 return Ok(());
             }
             println!(
@@ -194,18 +190,10 @@ pub async fn run(cmd: InsightsCmd, store: &Store, loaded: &Loaded) -> Result<()>
 pub async fn posts(cmd: PostsCmd, store: &Store, loaded: &Loaded) -> Result<()> {
     match cmd {
         PostsCmd::List { persona, json } => {
-            let model = embedder(loaded);
-            let list = post_insights(
-                store,
-                super::WS,
-                &persona,
-                model
-                    .as_ref()
-                    .map(|m| m as &dyn reelsmith_core::embed::Embedder),
-            )
-            .await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+            let model = super::embedder(loaded).ok();
+            let model = model.as_ref().map(|m| m as &dyn Embedder);
+            let list = post_insights(store, super::WS, &persona, model).await?;
+            if printed_json(json, &list)? {
                 return Ok(());
             }
             if list.is_empty() {
@@ -249,31 +237,14 @@ pub async fn posts(cmd: PostsCmd, store: &Store, loaded: &Loaded) -> Result<()> 
             }
         }
         PostsCmd::Link(a) => {
-            let current = store
-                .posts(super::WS, &a.persona)
-                .await?
-                .into_iter()
-                .find(|p| p.id == a.post);
-            let link = if a.clear {
-                None
+            let change = if a.clear {
+                LinkChange::Clear
             } else if a.confirm {
-                let Some(mut l) = current.and_then(|p| p.link) else {
-                    return Err(UserError(format!(
-                        "post {} has no suggested link to confirm — give --generation ID or --example SOURCE",
-                        a.post
-                    ))
-                    .into());
-                };
-                l.confirmed = true;
-                Some(l)
-            } else if a.generation.is_some() || a.example.is_some() {
-                Some(PostLink {
-                    generation_id: a.generation,
-                    example: a.example.clone(),
-                    similarity: None,
-                    confirmed: true,
-                    evidence: Some("given by the user".into()),
-                })
+                LinkChange::Confirm
+            } else if let Some(id) = a.generation {
+                LinkChange::Generation(id)
+            } else if let Some(src) = a.example {
+                LinkChange::Example(src)
             } else {
                 return Err(UserError(
                     "say what to do: --generation ID, --example SOURCE, --confirm or --clear"
@@ -281,9 +252,7 @@ pub async fn posts(cmd: PostsCmd, store: &Store, loaded: &Loaded) -> Result<()> 
                 )
                 .into());
             };
-            let post = store
-                .link_post(super::WS, &a.persona, a.post, link.as_ref())
-                .await?;
+            let post = change_link(store, super::WS, &a.persona, a.post, change).await?;
             println!(
                 "Post {}: {}",
                 post.id,

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod dataset;
 pub mod eval;
 pub mod generate;
 pub mod history;
@@ -50,6 +51,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Insights(cmd) => {
             with_store(&loaded, async |s| insights::run(cmd, s, &loaded).await).await
+        }
+        Command::ExportDataset(args) => {
+            with_store(&loaded, async |s| dataset::run(args, s).await).await
         }
         Command::Llm(cmd) => with_store(&loaded, async |s| llm::run(cmd, s, &loaded).await).await,
         Command::Usage(args) => with_store(&loaded, async |s| usage::run(args, s).await).await,

@@ -208,6 +208,64 @@ fn generate_in_english_and_spanish_then_manage_the_history() {
     let only = u.json(&["history", "--status", "needs_revision", "--json"]);
     assert_eq!(only["total"], 1);
 
+    // An approved script becomes a fine-tuning line: the prompt reelsmith would send for its
+    // request, the script as the answer.
+    let dir = u.home.path().join("dataset");
+    let dir_arg = dir.display().to_string();
+    let none = u.json(&[
+        "export-dataset",
+        "--persona",
+        "maya",
+        "--out",
+        &dir_arg,
+        "--json",
+    ]);
+    assert_eq!(
+        none["approved"], 0,
+        "needs_revision is not approved: {none}"
+    );
+    assert!(
+        none["warning"]
+            .as_str()
+            .is_some_and(|w| w.contains("at least 10")),
+        "{none}"
+    );
+    u.ok(&["approve", &id, "--status", "approved"]);
+    let counts = u.json(&[
+        "export-dataset",
+        "--persona",
+        "maya",
+        "--out",
+        &dir_arg,
+        "--json",
+    ]);
+    assert_eq!(counts["approved"], 1, "{counts}");
+    let lines: String = ["train.jsonl", "validation.jsonl"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap_or_default())
+        .collect();
+    let line: serde_json::Value = serde_json::from_str(lines.trim()).unwrap_or_default();
+    let m = &line["messages"];
+    assert_eq!(
+        [&m[0]["role"], &m[1]["role"], &m[2]["role"]],
+        ["system", "user", "assistant"],
+        "{line}"
+    );
+    let topic = en["request"]["topic"].as_str().unwrap_or("?");
+    assert!(
+        m[1]["content"].as_str().is_some_and(|c| c.contains(topic)),
+        "{line}"
+    );
+    let hook = en["script"]["sections"][0]["voiceover"]
+        .as_str()
+        .unwrap_or("?");
+    assert!(
+        m[2]["content"]
+            .as_str()
+            .is_some_and(|a| a.starts_with(&format!("HOOK: {}", hook.trim()))),
+        "{line}"
+    );
+
     u.ok(&["delete", &id]);
     assert_eq!(u.json(&["history", "--json"])["total"], 1);
     assert_eq!(u.json(&["history", "--deleted", "--json"])["total"], 2);

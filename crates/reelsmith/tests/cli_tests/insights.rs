@@ -110,6 +110,50 @@ fn import_link_calibrate_and_best_time() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a time zone name"), "{err}");
 
+    // The scripts of posts at or above the median are fine-tuning lines; an example's own text is
+    // never among its prompt's few-shot examples.
+    let dir = u.home.path().join("dataset");
+    let dir_arg = dir.display().to_string();
+    let counts = u.json(&[
+        "export-dataset",
+        "--out",
+        &dir_arg,
+        "--min-percentile",
+        "50",
+        "--json",
+    ]);
+    let (train, validation) = (
+        counts["train"]["lines"].as_u64().unwrap_or(0),
+        counts["validation"]["lines"].as_u64().unwrap_or(0),
+    );
+    assert!(train + validation >= 4, "{counts}");
+    assert_eq!(counts["top_performing"].as_u64(), Some(train + validation));
+    assert!(
+        counts["left_out"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|r| r[0] == "post below the percentile")),
+        "{counts}"
+    );
+    let text = std::fs::read_to_string(dir.join("train.jsonl")).unwrap_or_default()
+        + &std::fs::read_to_string(dir.join("validation.jsonl")).unwrap_or_default();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+        let answer = v["messages"][2]["content"].as_str().unwrap_or_default();
+        let hook = answer
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("HOOK: "))
+            .unwrap_or_else(|| unreachable!("{line}"));
+        let prompt = v["messages"][1]["content"].as_str().unwrap_or_default();
+        assert!(
+            !prompt.contains(hook),
+            "the answer leaks into its prompt: {line}"
+        );
+    }
+    let (code, err) = u.fails(&["export-dataset", "--min-percentile", "120"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("between 0 and 100"), "{err}");
+
     // The posts list, a link confirmed, one changed by hand, one to a generation that is not there.
     let posts = u.json(&["posts", "list", "--persona", "maya", "--json"]);
     let rows = posts.as_array().cloned().unwrap_or_default();
