@@ -2,5 +2,6 @@
 //! models (`DirectRouter`, `ScriptedLlm`, `WriterLlm`) and, where storage matters, a real SQLite file.
 
 mod analysis;
+mod feedback;
 mod generate;
 mod usecases;

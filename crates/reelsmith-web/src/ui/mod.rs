@@ -49,10 +49,7 @@ pub fn router() -> Router<AppState> {
             get(performance::show).post(performance::import),
         )
         .route("/personas/{name}/calibration", post(performance::calibrate))
-        .route(
-            "/personas/{name}/posts/{id}/confirm",
-            post(performance::confirm),
-        )
+        .route("/personas/{name}/posts/{id}/link", post(performance::link))
         .route("/generate", get(scripts::form).post(scripts::generate))
         .route("/scripts/{id}", get(scripts::show))
         .route("/scripts/{id}/sections", post(scripts::regenerate))

@@ -153,13 +153,19 @@ fn posts_table(name: &str, posts: &[PostInsight], tz: &str) -> Markup {
                             @if let Some(e) = &l.example { (e) }
                             @if l.confirmed { " ✓" } @else {
                                 " " span.muted title=(l.evidence.clone().unwrap_or_default()) { "(suggested, " (format!("{:.0}", l.similarity.unwrap_or(0.0) * 100.0)) " %)" }
-                                form.inline method="post" action={ "/personas/" (name) "/posts/" (post.id) "/confirm?tz=" (tz) } {
+                                form.inline method="post" action={ "/personas/" (name) "/posts/" (post.id) "/link?tz=" (tz) } {
+                                    input type="hidden" name="action" value="confirm";
                                     button.secondary type="submit" { "Confirm" }
                                 }
                             }
                         }
                     }
                     @if let Some(t) = post.text() { br; span.muted { (reelsmith_core::text::truncate_chars(t, 60)) } }
+                    br;
+                    form.inline.link-form method="post" action={ "/personas/" (name) "/posts/" (post.id) "/link?tz=" (tz) } {
+                        input type="text" name="generation" size="4" placeholder="script #" aria-label="made from script number";
+                        button.secondary type="submit" { "Link" }
+                    }
                 }
             }
         } } }
@@ -316,20 +322,40 @@ fn back(name: &str, tz: Option<&str>) -> String {
     }
 }
 
-/// `POST /personas/{name}/posts/{id}/confirm`: confirms a suggested link.
-pub async fn confirm(
+/// The link form of one post.
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    /// "confirm", "clear", or empty with `generation` set.
+    #[serde(default)]
+    action: String,
+    /// The generation (script) id the post was made from.
+    #[serde(default)]
+    generation: String,
+}
+
+/// `POST /personas/{name}/posts/{id}/link`: confirms a suggested link, links the post to the
+/// script id typed in, or clears the link; a wrong id comes back as an error page.
+pub async fn link(
     State(state): State<AppState>,
     Path((name, id)): Path<(String, i64)>,
     Query(q): Query<ZoneQuery>,
+    axum::Form(f): axum::Form<LinkForm>,
 ) -> UiResult<Response> {
-    change_link(
-        &state.store,
-        state.workspace,
-        &name,
-        id,
-        LinkChange::Confirm,
-    )
-    .await
-    .map_err(ui)?;
+    let change = match f.action.as_str() {
+        "confirm" => LinkChange::Confirm,
+        "clear" => LinkChange::Clear,
+        _ => match f.generation.trim().trim_start_matches('#').parse::<i64>() {
+            Ok(g) => LinkChange::Generation(g),
+            Err(_) => {
+                return Err(ui(crate::ApiError::invalid(
+                    "generation",
+                    "give the number of the script the post was made from (see History)",
+                )));
+            }
+        },
+    };
+    change_link(&state.store, state.workspace, &name, id, change)
+        .await
+        .map_err(ui)?;
     Ok(Redirect::to(&back(&name, q.tz.as_deref())).into_response())
 }

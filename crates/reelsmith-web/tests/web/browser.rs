@@ -270,6 +270,27 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
         "one dot per post"
     );
     shot(&c, "7c-performance").await;
+    // A post is linked by hand to the script it was made from.
+    let script_id = first.trim_start_matches("/scripts/").to_string();
+    must(
+        must(
+            c.find(Locator::Css(".link-form input[name=generation]"))
+                .await,
+        )
+        .send_keys(&script_id)
+        .await,
+    );
+    must(
+        must(c.find(Locator::Css(".link-form button")).await)
+            .click()
+            .await,
+    );
+    wait_for("the linked post", async || {
+        source(&c)
+            .await
+            .contains(&format!("<a href=\"{first}\">script {script_id}</a> ✓"))
+    })
+    .await;
 
     // A brief the writer cannot meet: the script page says first that it is not fit to post.
     submit_generate(
