@@ -8,6 +8,11 @@
 //! | 3 | not found: no persona (or version) by that name |
 //! | 4 | storage: the database could not be opened, migrated or written |
 //! | 5 | model: a model (embedding, LLM) is missing or failed |
+//! | 141 | the reader of the output went away (`reelsmith posts list \| head`): 128 + SIGPIPE, as a shell reports a program the signal ended; nothing is printed |
+
+/// The exit code when stdout's reader has gone (a closed pipe): 128 + SIGPIPE (13), the status a
+/// shell gives a program ended by that signal.
+pub const BROKEN_PIPE: i32 = 141;
 
 use std::process::ExitCode;
 

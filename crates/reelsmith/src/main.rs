@@ -27,6 +27,10 @@ fn main() -> std::process::ExitCode {
             .map(String::as_str)
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("a panic");
+        // `reelsmith … | head`: the reader closed the pipe; stop quietly, as the signal would.
+        if what.contains("failed printing to stdout") && what.contains("Broken pipe") {
+            std::process::exit(exit::BROKEN_PIPE);
+        }
         let at = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

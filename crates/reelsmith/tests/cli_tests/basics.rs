@@ -412,3 +412,18 @@ fn unicode_names_work_and_bad_request_fields_are_refused_together() {
     let history = u.json(&["history", "--json"]);
     assert_eq!(history["total"], 0, "nothing is stored");
 }
+
+/// `reelsmith … | head`: when the reader of stdout has gone, the command stops quietly with 141
+/// (128 + SIGPIPE), never with a "hit a bug" message.
+#[test]
+fn a_closed_output_pipe_is_not_a_bug() {
+    let u = User::new();
+    let (reader, writer) = std::io::pipe().unwrap_or_else(|e| unreachable!("{e}"));
+    drop(reader);
+    let mut c = u.cmd();
+    c.args(["config", "default"]).stdout(writer);
+    let out = c.output().unwrap_or_else(|e| unreachable!("{e}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{err}");
+    assert!(!err.contains("bug"), "{err}");
+}
