@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::score::VIRAL_WEIGHTS;
-use crate::stats::{Estimate, ridge, spearman, spearman_ci};
+use crate::stats::{Estimate, ridge, spearman, spearman_ci, spearman_gain_ci};
 
 /// Posts below which no correlation is reported ("not enough data yet").
 pub const MIN_CORRELATION_POSTS: usize = 10;
@@ -235,7 +235,10 @@ pub fn decide(obs: &[Observation]) -> WeightsDecision {
     let ci = spearman_ci(&scores, &outcome);
     let base = default_rho.unwrap_or(0.0);
     let gain = rho - base;
-    let significant = ci.is_some_and(|c| c.low > 0.0);
+    // The gain's own interval, paired over the same posts: a fitted score that only looks better
+    // by chance has an interval reaching 0.
+    let gain_ci = spearman_gain_ci(&scores, &default_scores, &outcome);
+    let significant = gain_ci.is_some_and(|g| g.low > 0.0) && ci.is_some_and(|c| c.low > 0.0);
     let adopt = gain >= MIN_GAIN && significant;
     let reason = if adopt {
         format!(
@@ -250,7 +253,7 @@ pub fn decide(obs: &[Observation]) -> WeightsDecision {
         )
     } else {
         format!(
-            "default weights: fitted weights' held-out rho {rho:.2} has a 95 % interval reaching 0 or below"
+            "default weights: the fitted weights' held-out rho ({rho:.2}) or its gain over the defaults ({gain:.2}) has a 95 % interval reaching 0 or below"
         )
     };
     WeightsDecision {

@@ -92,6 +92,36 @@ pub fn spearman_ci(x: &[f64], y: &[f64]) -> Option<Estimate> {
             draws.push(r);
         }
     }
+    percentile_interval(value, draws)
+}
+
+/// The difference of two scores' Spearman's rho with the same outcome, `rho(a, y) − rho(b, y)`, with
+/// a paired percentile-bootstrap 95 % interval (each resample draws the same posts for both scores,
+/// so what the two share cancels). `None` when either rho is undefined.
+pub fn spearman_gain_ci(a: &[f64], b: &[f64], y: &[f64]) -> Option<Estimate> {
+    let value = spearman(a, y)? - spearman(b, y)?;
+    let n = y.len();
+    if a.len() != n || b.len() != n {
+        return None;
+    }
+    let mut rng = StdRng::seed_from_u64(BOOTSTRAP_SEED);
+    let mut draws = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    let (mut ba, mut bb, mut by) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for _ in 0..BOOTSTRAP_RESAMPLES {
+        for k in 0..n {
+            let i = rng.random_range(0..n);
+            ba[k] = a[i];
+            bb[k] = b[i];
+            by[k] = y[i];
+        }
+        if let (Some(ra), Some(rb)) = (spearman(&ba, &by), spearman(&bb, &by)) {
+            draws.push(ra - rb);
+        }
+    }
+    percentile_interval(value, draws)
+}
+
+fn percentile_interval(value: f64, mut draws: Vec<f64>) -> Option<Estimate> {
     if draws.is_empty() {
         return None;
     }

@@ -2,6 +2,7 @@
 //! configuration loading, exit codes, the wiring of the configured backends, and the `eval` commands' readers and
 //! evaluations (Upworthy-format A/B tests, voices, topic relevance).
 
+pub mod calibration_eval;
 pub mod config;
 pub mod exit;
 pub mod hook_eval;
