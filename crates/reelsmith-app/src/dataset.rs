@@ -92,12 +92,6 @@ fn answer(d: &Draft) -> String {
     )
 }
 
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 fn count(left: &mut Vec<(String, usize)>, reason: &str) {
     match left.iter_mut().find(|(r, _)| r == reason) {
         Some((_, n)) => *n += 1,
@@ -274,7 +268,7 @@ pub async fn build<S: ScriptStore + ?Sized>(
         } else {
             out.top_performing += 1;
         }
-        if fnv(&key) % 100 < VALIDATION_PERCENT {
+        if reelsmith_core::text::fingerprint(&key) % 100 < VALIDATION_PERCENT {
             out.validation.push(line);
         } else {
             out.train.push(line);

@@ -11,7 +11,7 @@ use reelsmith_core::best_time::{BestTime, best_time};
 use reelsmith_core::calibration::{Calibration, DIMENSIONS, Observation, calibrate};
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::outcome::{Outcome, outcomes};
-use reelsmith_core::performance::StoredPost;
+use reelsmith_core::performance::{CachedScore, StoredPost};
 use reelsmith_core::score::ScoreCard;
 use reelsmith_core::store::Workspace;
 use serde::Serialize;
@@ -82,6 +82,21 @@ pub async fn post_insights<S: FeedbackStore>(
         embedder,
         ..Against::default()
     };
+    // Scores computed before from the same persona version, text, length, trends and model are
+    // reused: scoring with the embedding model costs tens of milliseconds a post.
+    let cached: std::collections::HashMap<i64, CachedScore> = store
+        .post_scores(ws, persona)
+        .await?
+        .into_iter()
+        .map(|c| (c.post_id, c))
+        .collect();
+    let context = format!(
+        "v{}|{}|{:016x}",
+        version.version,
+        embedder.map_or("none", |e| e.model()),
+        reelsmith_core::text::fingerprint(&trends.join("\n"))
+    );
+    let mut fresh = Vec::new();
     let mut out = Vec::with_capacity(posts.len());
     for post in posts {
         let link = post.link.clone();
@@ -99,15 +114,12 @@ pub async fn post_insights<S: FeedbackStore>(
                     .find(|e| &e.example.source == src)
                     .map(|e| e.example.text.clone())
             });
-        let (card, scored_on) = match (stored_card, example_text) {
-            (Some(c), _) => (Some(c), Some(ScoredOn::Generation)),
-            (None, Some(t)) => (
-                Some(card(against, &t, post.duration_s, None)),
-                Some(ScoredOn::Example),
-            ),
+        let (text, scored_on) = match (&stored_card, example_text) {
+            (Some(_), _) => (None, Some(ScoredOn::Generation)),
+            (None, Some(t)) => (Some(t), Some(ScoredOn::Example)),
             (None, None) => match post.text() {
                 Some(t) => (
-                    Some(card(against, t, post.duration_s, None)),
+                    Some(t.to_string()),
                     Some(if post.transcript.is_some() {
                         ScoredOn::Subtitles
                     } else {
@@ -117,13 +129,44 @@ pub async fn post_insights<S: FeedbackStore>(
                 None => (None, None),
             },
         };
+        let (overall, viral) = match (&stored_card, text) {
+            (Some(c), _) => (Some(c.overall), viral_dimensions(c)),
+            (None, Some(t)) => {
+                let key = format!(
+                    "{context}|{:?}|{:?}|{:016x}",
+                    scored_on,
+                    post.duration_s,
+                    reelsmith_core::text::fingerprint(&t)
+                );
+                match cached.get(&post.id).filter(|c| c.key == key) {
+                    Some(c) => (Some(c.overall), c.viral.as_slice().try_into().ok()),
+                    None => {
+                        let c = card(against, &t, post.duration_s, None);
+                        let dims = viral_dimensions(&c);
+                        if let Some(d) = dims {
+                            fresh.push(CachedScore {
+                                post_id: post.id,
+                                key,
+                                overall: c.overall,
+                                viral: d.to_vec(),
+                            });
+                        }
+                        (Some(c.overall), dims)
+                    }
+                }
+            }
+            (None, None) => (None, None),
+        };
         out.push(PostInsight {
             outcome: outcome_of.iter().find(|o| o.post_id == post.id).cloned(),
-            overall: card.as_ref().map(|c| c.overall),
-            viral: card.as_ref().and_then(viral_dimensions),
+            overall,
+            viral,
             scored_on,
             post,
         });
+    }
+    if !fresh.is_empty() {
+        store.save_post_scores(ws, persona, &fresh).await?;
     }
     Ok(out)
 }

@@ -229,3 +229,17 @@ pub struct PostLink {
 pub fn example_source(platform: Platform, key: &str) -> String {
     format!("post:{}:{key}", crate::platform::Named::as_str(platform))
 }
+
+/// A post's score as last computed, and what it was computed from (see
+/// `reelsmith_app::insights`): reused while the key is the same.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedScore {
+    /// The post.
+    pub post_id: i64,
+    /// What the score was computed from (persona version, text, model), opaque.
+    pub key: String,
+    /// The overall score, 0–100.
+    pub overall: f64,
+    /// The nine viral dimensions, 0–100.
+    pub viral: Vec<f64>,
+}

@@ -120,6 +120,25 @@ pub trait PerformanceStore: Send + Sync {
         post_id: i64,
         link: Option<&crate::performance::PostLink>,
     ) -> Result<crate::performance::StoredPost>;
+    /// The persona's posts' cached scores.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona; storage failures.
+    async fn post_scores(
+        &self,
+        ws: Workspace,
+        persona: &str,
+    ) -> Result<Vec<crate::performance::CachedScore>>;
+    /// Keeps `scores` (replacing each post's earlier one); posts not of `persona` are ignored.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona; storage failures.
+    async fn save_post_scores(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        scores: &[crate::performance::CachedScore],
+    ) -> Result<()>;
     /// Keeps a calibration report of `persona` (the latest is in force).
     ///
     /// # Errors

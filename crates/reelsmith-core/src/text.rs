@@ -134,6 +134,14 @@ pub fn content_stems(text: &str, stops: &std::collections::HashSet<String>) -> V
         .collect()
 }
 
+/// A stable 64-bit fingerprint of `text` (FNV-1a): the same text gives the same number in every
+/// run and build, unlike `std`'s hasher (for cache keys and stable splits, not for security).
+pub fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Median of `values` (mean of the two middle values for an even count); `None` when empty.
 pub fn median(values: &[f64]) -> Option<f64> {
     if values.is_empty() {

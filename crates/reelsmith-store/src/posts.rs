@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use reelsmith_core::calibration::Calibration;
-use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, PostLink, StoredPost};
+use reelsmith_core::performance::{
+    CachedScore, ImportCounts, ImportedPost, Metrics, PostLink, StoredPost,
+};
 use reelsmith_core::persona::normalize_name;
 use reelsmith_core::platform::{Named, Platform};
 use reelsmith_core::store::{PerformanceStore, Workspace};
@@ -378,5 +380,67 @@ impl PerformanceStore for Store {
         let calibration = serde_json::from_str(&report)
             .map_err(|e| Error::Storage(format!("stored calibration: {e}")))?;
         Ok(Some((time(&at)?, calibration)))
+    }
+
+    async fn post_scores(&self, ws: Workspace, persona: &str) -> Result<Vec<CachedScore>> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let rows = sqlx::query(
+            "SELECT s.post_id, s.score_key, s.overall, s.viral FROM post_scores s \
+             JOIN posts p ON p.id = s.post_id WHERE p.persona_id = $1",
+        )
+        .bind(persona_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.iter()
+            .map(|r| {
+                let viral: String = r.try_get("viral").map_err(storage)?;
+                Ok(CachedScore {
+                    post_id: r.try_get("post_id").map_err(storage)?,
+                    key: r.try_get("score_key").map_err(storage)?,
+                    overall: r.try_get("overall").map_err(storage)?,
+                    viral: serde_json::from_str(&viral)
+                        .map_err(|e| Error::Storage(format!("stored post score: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_post_scores(
+        &self,
+        ws: Workspace,
+        persona: &str,
+        scores: &[CachedScore],
+    ) -> Result<()> {
+        let name = normalize_name(persona);
+        let (persona_id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        let mut tx = self.write_tx().await?;
+        for s in scores {
+            let viral = serde_json::to_string(&s.viral)
+                .map_err(|e| Error::Storage(format!("post score: {e}")))?;
+            sqlx::query(
+                "INSERT INTO post_scores (post_id, score_key, overall, viral) \
+                 SELECT id, $2, $3, $4 FROM posts WHERE id = $1 AND persona_id = $5 \
+                 ON CONFLICT (post_id) DO UPDATE SET score_key = excluded.score_key, \
+                 overall = excluded.overall, viral = excluded.viral",
+            )
+            .bind(s.post_id)
+            .bind(&s.key)
+            .bind(s.overall)
+            .bind(viral)
+            .bind(persona_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(storage)?;
+        }
+        tx.commit().await.map_err(storage)?;
+        Ok(())
     }
 }

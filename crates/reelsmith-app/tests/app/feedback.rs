@@ -272,4 +272,22 @@ async fn a_post_of_a_generated_script_links_to_it_and_is_scored_on_its_card() {
         Some(reelsmith_app::insights::ScoredOn::Generation)
     );
     assert_eq!(linked.overall, g.card.as_ref().map(|c| c.overall));
+    // The other posts were scored on their captions and their scores kept; asking again reuses
+    // them and gives the same answer.
+    let kept = must(store.post_scores(ws, "maya").await);
+    assert_eq!(kept.len(), 6, "{kept:?}");
+    let again = must(reelsmith_app::insights::post_insights(&store, ws, "maya", None).await);
+    assert_eq!(again, posts);
+    // A stale key is not trusted: the score is computed again and replaces it.
+    let mut stale = kept[0].clone();
+    stale.key = "v0|old".into();
+    stale.overall = -1.0;
+    must(store.save_post_scores(ws, "maya", &[stale.clone()]).await);
+    let fresh = must(reelsmith_app::insights::post_insights(&store, ws, "maya", None).await);
+    assert_eq!(fresh, posts);
+    assert!(
+        must(store.post_scores(ws, "maya").await)
+            .iter()
+            .all(|c| c.overall >= 0.0)
+    );
 }

@@ -20,3 +20,12 @@ CREATE TABLE persona_calibrations (
 );
 CREATE INDEX persona_calibrations_persona ON persona_calibrations (persona_id, id);
 CREATE INDEX persona_calibrations_workspace ON persona_calibrations (workspace_id);
+
+-- Each post's score as last computed, with what it was computed from (persona version, the text
+-- scored, the embedding model): the performance page and the calibration reuse it until one changes.
+CREATE TABLE post_scores (
+    post_id    INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+    score_key  TEXT NOT NULL,
+    overall    REAL NOT NULL,
+    viral      TEXT NOT NULL
+);

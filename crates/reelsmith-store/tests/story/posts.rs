@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use reelsmith_core::Error;
 use reelsmith_core::calibration::{calibrate, simulate};
-use reelsmith_core::performance::{ImportCounts, ImportedPost, Metrics, PostLink, post_key};
+use reelsmith_core::performance::{
+    CachedScore, ImportCounts, ImportedPost, Metrics, PostLink, post_key,
+};
 use reelsmith_core::platform::Platform;
 use reelsmith_core::store::{PerformanceStore, PersonaStore};
 use reelsmith_store::Store;
@@ -193,6 +195,16 @@ pub async fn posts(store: &Store) {
         ok(store.link_post(WS, "poster", blackout.id, None).await).link,
         None
     );
+    // Cached scores: kept, replaced, read back.
+    let score = |overall: f64| CachedScore {
+        post_id: blackout.id,
+        key: format!("k{overall}"),
+        overall,
+        viral: vec![50.0; 9],
+    };
+    ok(store.save_post_scores(WS, "poster", &[score(40.0)]).await);
+    ok(store.save_post_scores(WS, "poster", &[score(60.0)]).await);
+    assert_eq!(ok(store.post_scores(WS, "poster").await), vec![score(60.0)]);
     // Calibrations: none, then the latest kept is the one in force.
     assert_eq!(ok(store.calibration(WS, "poster").await), None);
     let few = calibrate(&[]);
