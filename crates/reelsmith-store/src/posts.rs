@@ -60,6 +60,18 @@ fn link_row(r: &AnyRow) -> Result<Option<PostLink>> {
     })
 }
 
+impl Store {
+    /// The id and normalised name of `persona` in `ws`.
+    async fn persona_row(&self, ws: Workspace, persona: &str) -> Result<(i64, String)> {
+        let name = normalize_name(persona);
+        let (id, _) = self
+            .persona_id(ws, &name)
+            .await?
+            .ok_or_else(|| not_found(&name))?;
+        Ok((id, name))
+    }
+}
+
 #[async_trait]
 impl PerformanceStore for Store {
     async fn import_posts(
@@ -69,11 +81,7 @@ impl PerformanceStore for Store {
         posts: &[(Platform, String, ImportedPost)],
         dry_run: bool,
     ) -> Result<ImportCounts> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, _) = self.persona_row(ws, persona).await?;
         let now = Utc::now();
         let stamp = now.to_rfc3339();
         let (posts, merged) = reelsmith_core::performance::merge_duplicates(posts);
@@ -217,11 +225,7 @@ impl PerformanceStore for Store {
     }
 
     async fn posts(&self, ws: Workspace, persona: &str) -> Result<Vec<StoredPost>> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, _) = self.persona_row(ws, persona).await?;
         let rows = sqlx::query(
             "SELECT p.id, p.platform, p.post_key, p.url, p.caption, p.posted_at, p.duration_s, \
              p.transcript, p.generation_id, p.example_source, p.link_similarity, p.link_status, \
@@ -280,11 +284,7 @@ impl PerformanceStore for Store {
         post_id: i64,
         link: Option<&PostLink>,
     ) -> Result<StoredPost> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, name) = self.persona_row(ws, persona).await?;
         let status = link.map(|l| {
             if l.confirmed {
                 "confirmed"
@@ -333,11 +333,7 @@ impl PerformanceStore for Store {
         persona: &str,
         calibration: &Calibration,
     ) -> Result<()> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, _) = self.persona_row(ws, persona).await?;
         let report = serde_json::to_string(calibration)
             .map_err(|e| Error::Storage(format!("calibration: {e}")))?;
         sqlx::query(
@@ -361,11 +357,7 @@ impl PerformanceStore for Store {
         ws: Workspace,
         persona: &str,
     ) -> Result<Option<(chrono::DateTime<Utc>, Calibration)>> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, _) = self.persona_row(ws, persona).await?;
         let row = sqlx::query(
             "SELECT created_at, report FROM persona_calibrations WHERE persona_id = $1 \
              ORDER BY id DESC LIMIT 1",
@@ -383,11 +375,7 @@ impl PerformanceStore for Store {
     }
 
     async fn post_scores(&self, ws: Workspace, persona: &str) -> Result<Vec<CachedScore>> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, _) = self.persona_row(ws, persona).await?;
         let rows = sqlx::query(
             "SELECT s.post_id, s.score_key, s.overall, s.viral FROM post_scores s \
              JOIN posts p ON p.id = s.post_id WHERE p.persona_id = $1",
@@ -416,11 +404,7 @@ impl PerformanceStore for Store {
         persona: &str,
         scores: &[CachedScore],
     ) -> Result<()> {
-        let name = normalize_name(persona);
-        let (persona_id, _) = self
-            .persona_id(ws, &name)
-            .await?
-            .ok_or_else(|| not_found(&name))?;
+        let (persona_id, _) = self.persona_row(ws, persona).await?;
         let mut tx = self.write_tx().await?;
         for s in scores {
             let viral = serde_json::to_string(&s.viral)

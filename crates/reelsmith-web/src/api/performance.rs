@@ -243,16 +243,7 @@ pub async fn insight_scores(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<ScoresReport>> {
-    Ok(Json(
-        scores(
-            &state.store,
-            state.workspace,
-            &name,
-            state.embedder.as_deref(),
-            false,
-        )
-        .await?,
-    ))
+    report(&state, &name, false).await
 }
 
 /// Calibrate the persona's scores on its posts and keep the report: re-fitted viral weights that
@@ -264,15 +255,14 @@ pub async fn calibrate(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<ScoresReport>> {
+    report(&state, &name, true).await
+}
+
+/// The persona's calibration report, kept when `keep`.
+async fn report(state: &AppState, name: &str, keep: bool) -> ApiResult<Json<ScoresReport>> {
+    let embedder = state.embedder.as_deref();
     Ok(Json(
-        scores(
-            &state.store,
-            state.workspace,
-            &name,
-            state.embedder.as_deref(),
-            true,
-        )
-        .await?,
+        scores(&state.store, state.workspace, name, embedder, keep).await?,
     ))
 }
 

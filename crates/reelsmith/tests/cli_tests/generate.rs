@@ -212,14 +212,15 @@ fn generate_in_english_and_spanish_then_manage_the_history() {
     // request, the script as the answer.
     let dir = u.home.path().join("dataset");
     let dir_arg = dir.display().to_string();
-    let none = u.json(&[
+    let export = [
         "export-dataset",
         "--persona",
         "maya",
         "--out",
         &dir_arg,
         "--json",
-    ]);
+    ];
+    let none = u.json(&export);
     assert_eq!(
         none["approved"], 0,
         "needs_revision is not approved: {none}"
@@ -231,14 +232,7 @@ fn generate_in_english_and_spanish_then_manage_the_history() {
         "{none}"
     );
     u.ok(&["approve", &id, "--status", "approved"]);
-    let counts = u.json(&[
-        "export-dataset",
-        "--persona",
-        "maya",
-        "--out",
-        &dir_arg,
-        "--json",
-    ]);
+    let counts = u.json(&export);
     assert_eq!(counts["approved"], 1, "{counts}");
     let lines: String = ["train.jsonl", "validation.jsonl"]
         .iter()
