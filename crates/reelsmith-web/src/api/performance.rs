@@ -172,7 +172,7 @@ pub async fn import_upload(
 /// creator's median, its score and what it was made from.
 #[utoipa::path(get, path = "/personas/{name}/posts", tag = "performance",
     params(("name" = String, Path, description = "Persona name")),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn posts(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
