@@ -9,6 +9,7 @@ pub mod cta;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod experiment;
 pub mod export;
 pub mod generation;
 pub mod hashtags;

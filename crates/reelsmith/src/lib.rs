@@ -5,6 +5,7 @@
 pub mod calibration_eval;
 pub mod config;
 pub mod exit;
+pub mod experiment_eval;
 pub mod hook_eval;
 pub mod topic_eval;
 pub mod voice_eval;
