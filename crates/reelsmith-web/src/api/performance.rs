@@ -39,17 +39,7 @@ async fn read_import(
         dry_run: false,
     };
     let mut files = Vec::new();
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::invalid("body", format!("not a valid multipart form: {e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| ApiError::invalid(name.clone(), e.to_string()))?;
+    while let Some((name, file_name, bytes)) = super::personas::next_field(&mut form).await? {
         let text = String::from_utf8_lossy(&bytes).trim().to_string();
         match name.as_str() {
             "file" => {

@@ -180,6 +180,29 @@ fn as_user_named(text: &str, names: &[(String, String)]) -> String {
         .fold(text.to_string(), |t, (path, name)| t.replace(path, name))
 }
 
+/// The next field of a multipart upload: its name, its file name when it is a file, and its bytes.
+///
+/// # Errors
+/// 422 when the body is not a valid multipart form or a field cannot be read.
+pub(crate) async fn next_field(
+    form: &mut Multipart,
+) -> ApiResult<Option<(String, Option<String>, axum::body::Bytes)>> {
+    let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::invalid("body", format!("not a valid multipart form: {e}")))?
+    else {
+        return Ok(None);
+    };
+    let name = field.name().unwrap_or("").to_string();
+    let file_name = field.file_name().map(str::to_string);
+    let bytes = field
+        .bytes()
+        .await
+        .map_err(|e| ApiError::invalid(name.clone(), e.to_string()))?;
+    Ok(Some((name, file_name, bytes)))
+}
+
 /// Reads a persona upload: fields `name`, `story` (a file) or `story_text`, `examples` (files) or
 /// `examples_text` (pasted scripts separated by `---` lines), `append` and `analyze`. Files are
 /// read by the same loaders as the CLI (txt, md, pdf, docx, with front matter).
@@ -197,17 +220,7 @@ pub async fn read_upload(
     // user's file, never the server's temporary folder.
     let mut names: Vec<(String, String)> = Vec::new();
     let mut i = 0;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::invalid("body", format!("not a valid multipart form: {e}")))?
-    {
-        let field_name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| ApiError::invalid(field_name.clone(), e.to_string()))?;
+    while let Some((field_name, file_name, bytes)) = next_field(&mut form).await? {
         let text = || String::from_utf8_lossy(&bytes).trim().to_string();
         let (kind, file) = match field_name.as_str() {
             "name" => {
