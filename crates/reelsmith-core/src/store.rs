@@ -160,6 +160,48 @@ pub trait PerformanceStore: Send + Sync {
     ) -> Result<Option<(DateTime<Utc>, crate::calibration::Calibration)>>;
 }
 
+/// A/B experiments (see [`crate::experiment`]).
+#[async_trait]
+pub trait ExperimentStore: Send + Sync {
+    /// Stores a new experiment with its variants.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown persona or generation;
+    /// [`crate::Error::InvalidInput`] for fewer than two variants or a label used twice; storage
+    /// failures (nothing stored).
+    async fn create_experiment(
+        &self,
+        ws: Workspace,
+        new: &crate::experiment::NewExperiment,
+    ) -> Result<crate::experiment::StoredExperiment>;
+    /// One experiment.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown id; storage failures.
+    async fn experiment(
+        &self,
+        ws: Workspace,
+        id: i64,
+    ) -> Result<crate::experiment::StoredExperiment>;
+    /// Every experiment of the workspace, newest first.
+    ///
+    /// # Errors
+    /// Storage failures.
+    async fn experiments(&self, ws: Workspace) -> Result<Vec<crate::experiment::StoredExperiment>>;
+    /// Says post `post_id` (one of the experiment's persona's posts) shows variant `label`; a post
+    /// shows one variant at most, so this moves it from any other.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown experiment, label or post; storage failures.
+    async fn assign_post(
+        &self,
+        ws: Workspace,
+        experiment_id: i64,
+        label: &str,
+        post_id: i64,
+    ) -> Result<crate::experiment::StoredExperiment>;
+}
+
 /// Persistence of the trend list.
 #[async_trait]
 pub trait TrendStore: Send + Sync {

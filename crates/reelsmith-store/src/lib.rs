@@ -2,6 +2,7 @@
 //! behind one SQL code path (sqlx's `Any` driver; `$N` placeholders work on both). Each backend has its
 //! own migrations, applied on open.
 
+mod experiments;
 mod generations;
 mod ledger;
 mod personas;

@@ -16,6 +16,8 @@ use reelsmith_core::style::learn_style;
 use reelsmith_store::{Backend, Store};
 use sqlx::Connection;
 
+#[path = "story/experiments.rs"]
+mod experiments;
 #[path = "story/posts.rs"]
 mod posts;
 #[path = "story/schema.rs"]
@@ -204,6 +206,7 @@ async fn story(store: &Store) {
     ledger(store).await;
     workspaces::workspaces(store).await;
     posts::posts(store).await;
+    experiments::experiments(store).await;
 }
 
 /// The LLM call ledger: rows, usage totals per day/step/provider/model, spend since, links.

@@ -24,9 +24,11 @@
 
 mod posts;
 mod simulate;
+mod stored;
 
 pub use posts::{AGE_RATIO, SAME_HOUR_WINDOW, VariantPost, arms_of, confounders};
 pub use simulate::{ImpressionArm, Simulation, analyze_impressions, simulate};
+pub use stored::{NewExperiment, StoredExperiment, StoredVariant, Vary};
 
 use rand_distr::{ChiSquared, Distribution, Normal};
 use serde::Serialize;
