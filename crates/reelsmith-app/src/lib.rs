@@ -16,6 +16,7 @@
 pub mod analysis;
 pub mod dataset;
 pub mod error;
+pub mod experiments;
 pub mod feedback;
 pub mod fit;
 pub mod generate;

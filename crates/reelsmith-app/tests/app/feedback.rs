@@ -30,7 +30,7 @@ const SCRIPTS: [&str; 3] = [
     "Day off after nights? Nap ninety minutes, then get outside. Comment DAY OFF for the plan.",
 ];
 
-async fn store_with_posts() -> (tempfile::TempDir, Store) {
+pub async fn store_with_posts() -> (tempfile::TempDir, Store) {
     let dir = must(tempfile::tempdir());
     let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
     let examples = SCRIPTS

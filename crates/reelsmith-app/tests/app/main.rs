@@ -2,6 +2,7 @@
 //! models (`DirectRouter`, `ScriptedLlm`, `WriterLlm`) and, where storage matters, a real SQLite file.
 
 mod analysis;
+mod experiments;
 mod feedback;
 mod generate;
 mod usecases;

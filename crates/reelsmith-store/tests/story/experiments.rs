@@ -54,15 +54,24 @@ pub async fn experiments(store: &Store) {
     ok(store
         .save_persona_version(WS, &new_version("other", &["Two. Follow."], None))
         .await);
-    for bad in [new("tester", &["A"]), new("tester", &["A", "A"]), new("tester", &["A", " "])] {
+    for bad in [
+        new("tester", &["A"]),
+        new("tester", &["A", "A"]),
+        new("tester", &["A", " "]),
+    ] {
         assert!(matches!(
             store.create_experiment(WS, &bad).await,
             Err(Error::InvalidInput(_))
         ));
     }
     assert!(matches!(
-        store.create_experiment(WS, &new("ghost", &["A", "B"])).await,
-        Err(Error::NotFound { kind: "persona", .. })
+        store
+            .create_experiment(WS, &new("ghost", &["A", "B"]))
+            .await,
+        Err(Error::NotFound {
+            kind: "persona",
+            ..
+        })
     ));
     let mut with_ghost = new("tester", &["A", "B"]);
     with_ghost.variants[1].1 = Some(999_999);
@@ -75,13 +84,23 @@ pub async fn experiments(store: &Store) {
     ));
     assert!(ok(store.experiments(WS).await).is_empty(), "nothing stored");
 
-    let e = ok(store.create_experiment(WS, &new("tester", &["B", "A"])).await);
-    assert_eq!((e.persona.as_str(), e.topic.as_str()), ("tester", "caffeine on nights"));
+    let e = ok(store
+        .create_experiment(WS, &new("tester", &["B", "A"]))
+        .await);
+    assert_eq!(
+        (e.persona.as_str(), e.topic.as_str()),
+        ("tester", "caffeine on nights")
+    );
     assert_eq!(e.vary, Vary::Hook);
     let labels: Vec<&str> = e.variants.iter().map(|v| v.label.as_str()).collect();
     assert_eq!(labels, ["A", "B"]);
 
-    let mine = post_ids(store, "tester", &[1_731_974_400, 1_732_579_200, 1_733_011_200]).await;
+    let mine = post_ids(
+        store,
+        "tester",
+        &[1_731_974_400, 1_732_579_200, 1_733_011_200],
+    )
+    .await;
     let theirs = post_ids(store, "other", &[1_731_974_400]).await;
     ok(store.assign_post(WS, e.id, "A", mine[0]).await);
     ok(store.assign_post(WS, e.id, "B", mine[1]).await);
@@ -94,7 +113,10 @@ pub async fn experiments(store: &Store) {
     assert_eq!(e.variants[1].post_ids, vec![mine[1]]);
     assert!(matches!(
         store.assign_post(WS, e.id, "C", mine[0]).await,
-        Err(Error::NotFound { kind: "variant", .. })
+        Err(Error::NotFound {
+            kind: "variant",
+            ..
+        })
     ));
     assert!(matches!(
         store.assign_post(WS, 999_999, "A", mine[0]).await,
