@@ -68,3 +68,122 @@ async fn an_experiment_is_analysed_from_its_posts() {
         ))
     ));
 }
+
+#[tokio::test]
+async fn variants_are_written_to_differ_and_posts_find_their_metrics_later() {
+    use reelsmith_app::experiments::{CreateInput, HOOK_INSTRUCTIONS, create, post_variant};
+    let (_dir, store) = store_with_posts().await;
+    let ws = Workspace::LOCAL;
+    let router = reelsmith_testkit::DirectRouter::new(std::sync::Arc::new(
+        reelsmith_testkit::WriterLlm::new(std::time::Duration::ZERO),
+    ));
+    let models = reelsmith_app::Models {
+        router: &router,
+        embedder: None,
+    };
+    let input = |variants: usize, from: Vec<i64>| CreateInput {
+        persona: "maya".into(),
+        topic: "coffee on nights".into(),
+        vary: Vary::Hook,
+        variants,
+        from,
+        duration_s: Some(20.0),
+    };
+    let refused = create(&store, ws, models, input(1, vec![])).await;
+    assert!(
+        refused
+            .err()
+            .is_some_and(|e| e.to_string().contains("compares 2 to 5")),
+    );
+    let e = must(create(&store, ws, models, input(3, vec![])).await);
+    assert_eq!(e.variants.len(), 3);
+    for (v, instruction) in e.variants.iter().zip(HOOK_INSTRUCTIONS) {
+        let g = must(
+            reelsmith_core::store::GenerationStore::generation(
+                &store,
+                ws,
+                v.generation_id.unwrap_or_default(),
+            )
+            .await,
+        );
+        assert_eq!(
+            g.request.requirements,
+            vec![instruction.to_string()],
+            "{}",
+            v.label
+        );
+    }
+    // The same generations again, as an experiment of existing scripts.
+    let again = must(
+        create(
+            &store,
+            ws,
+            models,
+            input(
+                0,
+                e.variants.iter().filter_map(|v| v.generation_id).collect(),
+            ),
+        )
+        .await,
+    );
+    assert_eq!(again.variants.len(), 3);
+
+    // B is posted with its link; the platform's export later brings its views to that post.
+    let url = "https://www.tiktok.com/@maya/video/7999000000000000001";
+    let e = must(
+        post_variant(
+            &store,
+            ws,
+            (e.id, "B"),
+            reelsmith_core::platform::Platform::Tiktok,
+            None,
+            Some(url.into()),
+        )
+        .await,
+    );
+    assert_eq!(e.variants[1].post_ids.len(), 1);
+    let post = reelsmith_core::performance::ImportedPost {
+        posted_at: None,
+        caption: Some("exported".into()),
+        media_uri: None,
+        url: Some(url.into()),
+        duration_s: None,
+        transcript: None,
+        metrics: reelsmith_core::performance::Metrics {
+            views: Some(12_345),
+            ..Default::default()
+        },
+        source: "export".into(),
+    };
+    let key = reelsmith_core::performance::post_key(&post).unwrap_or_default();
+    must(
+        store
+            .import_posts(
+                ws,
+                "maya",
+                &[(reelsmith_core::platform::Platform::Tiktok, key, post)],
+                false,
+            )
+            .await,
+    );
+    let stored = must(store.posts(ws, "maya").await)
+        .into_iter()
+        .find(|p| p.id == e.variants[1].post_ids[0])
+        .and_then(|p| p.metrics)
+        .and_then(|m| m.views);
+    assert_eq!(stored, Some(12_345));
+    let no_key = post_variant(
+        &store,
+        ws,
+        (e.id, "A"),
+        reelsmith_core::platform::Platform::Tiktok,
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        no_key
+            .err()
+            .is_some_and(|e| e.to_string().contains("link or its posting time"))
+    );
+}
