@@ -10,6 +10,7 @@ use crate::commands::{
     config::ConfigCmd,
     dataset::DatasetArgs,
     eval::EvalCmd,
+    experiment::ExperimentCmd,
     generate::{GenerateArgs, RegenerateArgs, RetryArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
     import::ImportArgs,
@@ -85,6 +86,9 @@ pub enum Command {
     /// Write a fine-tuning dataset (OpenAI chat JSONL) of the approved and top-performing scripts,
     /// split into training and validation files.
     ExportDataset(DatasetArgs),
+    /// A/B tests: write variants of one idea, record their posts, get an honest verdict.
+    #[command(subcommand)]
+    Experiment(ExperimentCmd),
     /// Keep the list of trends the score card looks for.
     #[command(subcommand)]
     Trends(TrendsCmd),

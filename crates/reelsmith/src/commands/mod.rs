@@ -4,6 +4,7 @@ pub mod bench;
 pub mod config;
 pub mod dataset;
 pub mod eval;
+pub mod experiment;
 pub mod generate;
 pub mod history;
 pub mod import;
@@ -51,6 +52,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Insights(cmd) => {
             with_store(&loaded, async |s| insights::run(cmd, s, &loaded).await).await
+        }
+        Command::Experiment(cmd) => {
+            with_store(&loaded, async |s| experiment::run(cmd, s, &loaded).await).await
         }
         Command::ExportDataset(args) => {
             with_store(&loaded, async |s| dataset::run(args, s).await).await

@@ -4,6 +4,7 @@
 mod basics;
 mod common;
 mod crash;
+mod experiment;
 mod fuzz_api;
 mod generate;
 mod hostile;
