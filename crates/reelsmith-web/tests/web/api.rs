@@ -7,41 +7,11 @@ use std::time::Duration;
 use reelsmith_testkit::WriterLlm;
 use serde_json::{Value, json};
 
-use crate::common::{Server, must};
+use crate::common::{ROUTES, Server, must};
 
 fn writer() -> Arc<WriterLlm> {
     Arc::new(WriterLlm::new(Duration::ZERO))
 }
-
-/// Every route the server has, as (method, path under /api/v1). The document must list exactly
-/// these, and each must be served.
-const ROUTES: [(&str, &str); 25] = [
-    ("get", "/personas"),
-    ("post", "/personas"),
-    ("post", "/personas/upload"),
-    ("get", "/personas/{name}"),
-    ("patch", "/personas/{name}"),
-    ("delete", "/personas/{name}"),
-    ("get", "/personas/{name}/similar"),
-    ("post", "/personas/{name}/imports"),
-    ("get", "/personas/{name}/posts"),
-    ("put", "/personas/{name}/posts/{id}/link"),
-    ("get", "/personas/{name}/insights/scores"),
-    ("post", "/personas/{name}/calibration"),
-    ("get", "/personas/{name}/insights/best-time"),
-    ("post", "/scripts/generate"),
-    ("get", "/scripts"),
-    ("get", "/scripts/{id}"),
-    ("delete", "/scripts/{id}"),
-    ("get", "/scripts/{id}/export"),
-    ("put", "/scripts/{id}/sections/{index}"),
-    ("put", "/scripts/{id}/approval"),
-    ("post", "/scripts/{id}/retry"),
-    ("post", "/score"),
-    ("get", "/usage"),
-    ("get", "/health"),
-    ("get", "/ready"),
-];
 
 #[tokio::test]
 async fn the_openapi_document_lists_every_served_route() {

@@ -145,3 +145,33 @@ impl Drop for Server {
         self.shutdown();
     }
 }
+
+/// Every route the server has, as (method, path under /api/v1). The document must list exactly
+/// these, and each must be served.
+pub const ROUTES: [(&str, &str); 25] = [
+    ("get", "/personas"),
+    ("post", "/personas"),
+    ("post", "/personas/upload"),
+    ("get", "/personas/{name}"),
+    ("patch", "/personas/{name}"),
+    ("delete", "/personas/{name}"),
+    ("get", "/personas/{name}/similar"),
+    ("post", "/personas/{name}/imports"),
+    ("get", "/personas/{name}/posts"),
+    ("put", "/personas/{name}/posts/{id}/link"),
+    ("get", "/personas/{name}/insights/scores"),
+    ("post", "/personas/{name}/calibration"),
+    ("get", "/personas/{name}/insights/best-time"),
+    ("post", "/scripts/generate"),
+    ("get", "/scripts"),
+    ("get", "/scripts/{id}"),
+    ("delete", "/scripts/{id}"),
+    ("get", "/scripts/{id}/export"),
+    ("put", "/scripts/{id}/sections/{index}"),
+    ("put", "/scripts/{id}/approval"),
+    ("post", "/scripts/{id}/retry"),
+    ("post", "/score"),
+    ("get", "/usage"),
+    ("get", "/health"),
+    ("get", "/ready"),
+];

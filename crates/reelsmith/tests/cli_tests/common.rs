@@ -139,6 +139,27 @@ pub fn fake_model_config(u: &User, model_base_url: &str, extra: &str) -> String 
     path.to_string_lossy().into_owned()
 }
 
+/// A user whose config file points at a fake OpenAI-compatible server, with the example persona
+/// learned: the runtime and the server must outlive the commands; the config path goes with
+/// `--config`.
+pub fn fake_model_user() -> (
+    tokio::runtime::Runtime,
+    reelsmith_testkit::fake_server::FakeLlm,
+    User,
+    String,
+) {
+    let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| unreachable!("{e}"));
+    let model = rt
+        .block_on(reelsmith_testkit::fake_server::start(
+            std::time::Duration::ZERO,
+        ))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let u = User::new();
+    let config = fake_model_config(&u, &model.base_url, "");
+    learn_maya_with(&u, &["--config", &config]);
+    (rt, model, u, config)
+}
+
 /// A `reelsmith serve` child on a free loopback port, killed when dropped. Its stderr is read as it
 /// comes (a full pipe would block the server's logging, and with it the server).
 pub struct Served {

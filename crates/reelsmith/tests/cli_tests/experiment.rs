@@ -2,21 +2,11 @@
 //! differ in their call to action, each posted, the platform's numbers imported, the verdict; and
 //! the mistakes a user can make.
 
-use std::time::Duration;
-
-use reelsmith_testkit::fake_server::start;
-
-use crate::common::{User, fake_model_config, learn_maya_with};
+use crate::common::fake_model_user;
 
 #[test]
 fn create_post_import_and_analyze() {
-    let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| unreachable!("{e}"));
-    let model = rt
-        .block_on(start(Duration::ZERO))
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let u = User::new();
-    let config = fake_model_config(&u, &model.base_url, "");
-    learn_maya_with(&u, &["--config", &config]);
+    let (_rt, _model, u, config) = fake_model_user();
     let run = |args: &[&str]| {
         let mut all = args.to_vec();
         all.extend(["--config", &config]);

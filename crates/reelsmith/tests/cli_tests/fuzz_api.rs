@@ -3,24 +3,14 @@
 //! `reelsmith serve` for a bounded time; no answer may be a server error or break the documented
 //! response schema.
 
-use std::time::Duration;
-
-use reelsmith_testkit::fake_server::start;
-
-use crate::common::{Served, User, fake_model_config, learn_maya_with};
+use crate::common::{Served, fake_model_user};
 
 /// The fuzzer's time budget, seconds.
 const BUDGET_S: u64 = 60;
 
 #[test]
 fn schemathesis_finds_no_server_error_and_no_schema_violation() {
-    let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| unreachable!("{e}"));
-    let model = rt
-        .block_on(start(Duration::ZERO))
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let u = User::new();
-    let config = fake_model_config(&u, &model.base_url, "");
-    learn_maya_with(&u, &["--config", &config]);
+    let (_rt, _model, u, config) = fake_model_user();
     let served = Served::start(&u, &["--config", &config, "--log-format", "json"]);
     let report = u.home.path().join("schemathesis");
     let out = std::process::Command::new("schemathesis")
