@@ -16,13 +16,15 @@ use reelsmith_core::generation::{HistoryFilter, ScriptRequest};
 use reelsmith_core::llm::{Message, Prompt, PromptStyle, Role};
 use reelsmith_core::outcome::outcomes;
 use reelsmith_core::persona::PersonaVersion;
-use reelsmith_core::platform::{ContentType, GenerationStatus, Platform, Style, Urgency};
-use reelsmith_core::prompts::{Brief, draft_request, example_as_draft};
+use reelsmith_core::platform::GenerationStatus;
+use reelsmith_core::prompts::{Brief, draft_lines, draft_request, example_as_draft};
 use reelsmith_core::script::{Draft, SectionKind};
 use reelsmith_core::store::Workspace;
 use serde::Serialize;
 
 use crate::ServiceError;
+use crate::history::generations_up_to;
+use crate::request::ScriptInput;
 use crate::write::{ScriptStore, language_name};
 
 /// Default percentile of the creator's posts a post must reach for its script to be kept.
@@ -80,16 +82,6 @@ pub fn prompt_messages(persona: &PersonaVersion, request: &ScriptRequest) -> Vec
         Prompt::Chat(m) => m,
         Prompt::Completion(t) => vec![Message::new(Role::User, t)],
     }
-}
-
-/// The answer the instruct prompt asks for.
-fn answer(d: &Draft) -> String {
-    format!(
-        "HOOK: {}\nBODY: {}\nCTA: {}",
-        d.hook,
-        d.body.join(" "),
-        d.cta
-    )
 }
 
 fn count(left: &mut Vec<(String, usize)>, reason: &str) {
@@ -160,57 +152,47 @@ pub async fn build<S: ScriptStore + ?Sized>(
                 _ => count(&mut out.left_out, "post not linked to a script"),
             }
         }
-        let mut offset = 0;
-        loop {
-            let filter = HistoryFilter {
-                persona: Some(persona.name.clone()),
-                limit: 100,
-                offset,
-                ..HistoryFilter::default()
+        let filter = HistoryFilter {
+            persona: Some(persona.name.clone()),
+            ..HistoryFilter::default()
+        };
+        for g in &generations_up_to(store, ws, &filter, MAX_GENERATIONS).await? {
+            let approved = g.approval == Approval::Approved;
+            let top = top_generations.contains(&g.id);
+            if g.status != GenerationStatus::Completed {
+                count(&mut out.left_out, "generation without a finished script");
+                continue;
+            }
+            if !approved && !top {
+                count(
+                    &mut out.left_out,
+                    "generation neither approved nor top-performing",
+                );
+                continue;
+            }
+            let full = store.generation(ws, g.id).await?;
+            let Some(script) = &full.script else { continue };
+            let sections = script.sections();
+            if sections.is_empty() {
+                count(&mut out.left_out, "text post (not a video script)");
+                continue;
+            }
+            let part = |k: SectionKind| {
+                sections
+                    .iter()
+                    .filter(|s| s.kind == k)
+                    .map(|s| s.voiceover.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
-            let (page, total) = store.generations(ws, &filter).await?;
-            for g in &page {
-                let approved = g.approval == Approval::Approved;
-                let top = top_generations.contains(&g.id);
-                if g.status != GenerationStatus::Completed {
-                    count(&mut out.left_out, "generation without a finished script");
-                    continue;
-                }
-                if !approved && !top {
-                    count(
-                        &mut out.left_out,
-                        "generation neither approved nor top-performing",
-                    );
-                    continue;
-                }
-                let full = store.generation(ws, g.id).await?;
-                let Some(script) = &full.script else { continue };
-                let sections = script.sections();
-                if sections.is_empty() {
-                    count(&mut out.left_out, "text post (not a video script)");
-                    continue;
-                }
-                let part = |k: SectionKind| {
-                    sections
-                        .iter()
-                        .filter(|s| s.kind == k)
-                        .map(|s| s.voiceover.trim())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                let draft = Draft {
-                    hook: part(SectionKind::Hook),
-                    body: vec![part(SectionKind::Body)],
-                    cta: part(SectionKind::Cta),
-                };
-                let mut messages = prompt_messages(&persona, &full.request);
-                messages.push(Message::new(Role::Assistant, answer(&draft)));
-                lines.push((Line { messages }, if approved { "approved" } else { "top" }));
-            }
-            offset += page.len() as u32;
-            if page.is_empty() || u64::from(offset) >= total || offset >= MAX_GENERATIONS {
-                break;
-            }
+            let draft = Draft {
+                hook: part(SectionKind::Hook),
+                body: vec![part(SectionKind::Body)],
+                cta: part(SectionKind::Cta),
+            };
+            let mut messages = prompt_messages(&persona, &full.request);
+            messages.push(Message::new(Role::Assistant, draft_lines(&draft)));
+            lines.push((Line { messages }, if approved { "approved" } else { "top" }));
         }
         for (i, e) in persona.examples.iter().enumerate() {
             if !top_examples.contains(&e.example.source) {
@@ -232,23 +214,24 @@ pub async fn build<S: ScriptStore + ?Sized>(
                     f64::from(reelsmith_core::persona::MIN_DURATION_S),
                     f64::from(reelsmith_core::persona::MAX_DURATION_S),
                 );
-            let request = ScriptRequest {
+            let request = match (ScriptInput {
                 persona: persona.name.clone(),
                 topic,
-                duration_s: duration,
-                content_type: ContentType::Educational,
-                style: Style::Casual,
-                language: None,
-                platform: Platform::Reels,
-                attempts: 1,
-                requirements: Vec::new(),
-                context: None,
-                urgency: Urgency::Normal,
+                duration_s: Some(duration),
+                ..ScriptInput::default()
+            })
+            .resolve()
+            {
+                Ok(r) => r,
+                Err(_) => {
+                    count(&mut out.left_out, "example without a usable topic");
+                    continue;
+                }
             };
             let mut messages = prompt_messages(&others, &request);
             messages.push(Message::new(
                 Role::Assistant,
-                answer(&example_as_draft(&e.example.text)),
+                draft_lines(&example_as_draft(&e.example.text)),
             ));
             lines.push((Line { messages }, "top"));
         }

@@ -17,6 +17,7 @@ use reelsmith_core::store::Workspace;
 use serde::Serialize;
 
 use crate::ServiceError;
+use crate::history::generations_up_to;
 use crate::learn::{LearnInput, LearnStore, learn_persona};
 use crate::retrieve::off_runtime;
 use crate::write::ScriptStore;
@@ -91,37 +92,20 @@ pub async fn link_and_learn<S: FeedbackStore>(
         .collect();
     let filter = HistoryFilter {
         persona: Some(version.name.clone()),
-        limit: MAX_LINK_GENERATIONS.min(100),
         ..HistoryFilter::default()
     };
-    let mut offset = 0;
-    loop {
-        let (page, total) = store
-            .generations(
-                ws,
-                &HistoryFilter {
-                    offset,
-                    ..filter.clone()
-                },
-            )
-            .await?;
-        for g in &page {
-            if g.status != GenerationStatus::Completed {
-                continue;
-            }
-            match store.generation(ws, g.id).await {
-                Ok(full) => {
-                    if let Some(s) = &full.script {
-                        targets.push((Some(g.id), None, format!("{}\n{}", s.text(), s.caption)));
-                    }
-                }
-                Err(Error::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
+    for g in generations_up_to(store, ws, &filter, MAX_LINK_GENERATIONS).await? {
+        if g.status != GenerationStatus::Completed {
+            continue;
         }
-        offset += page.len() as u32;
-        if page.is_empty() || u64::from(offset) >= total || offset >= MAX_LINK_GENERATIONS {
-            break;
+        match store.generation(ws, g.id).await {
+            Ok(full) => {
+                if let Some(s) = &full.script {
+                    targets.push((Some(g.id), None, format!("{}\n{}", s.text(), s.caption)));
+                }
+            }
+            Err(Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     let lang = version.style.language.code.clone();
@@ -159,11 +143,7 @@ pub async fn link_and_learn<S: FeedbackStore>(
             out.linked.push(LinkReport {
                 post_id: post.id,
                 post: reelsmith_core::text::truncate_chars(text, 60),
-                target: match (generation_id, example) {
-                    (Some(id), _) => format!("generation {id}"),
-                    (None, Some(src)) => format!("example {src}"),
-                    (None, None) => String::new(),
-                },
+                target: link.target(),
                 similarity: m.similarity,
                 evidence: m.evidence,
             });

@@ -20,6 +20,7 @@ pub mod experiments;
 pub mod feedback;
 pub mod fit;
 pub mod generate;
+pub mod history;
 pub mod import;
 pub mod insights;
 pub mod learn;

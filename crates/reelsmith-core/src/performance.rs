@@ -225,6 +225,17 @@ pub struct PostLink {
     pub evidence: Option<String>,
 }
 
+impl PostLink {
+    /// What the post is linked to, in words: "generation 12" or "example scripts/01.md".
+    pub fn target(&self) -> String {
+        match (self.generation_id, &self.example) {
+            (Some(id), _) => format!("generation {id}"),
+            (None, Some(src)) => format!("example {src}"),
+            (None, None) => "nothing".into(),
+        }
+    }
+}
+
 /// The example source given to a post added to the persona's examples: `post:PLATFORM:KEY`.
 pub fn example_source(platform: Platform, key: &str) -> String {
     format!("post:{}:{key}", crate::platform::Named::as_str(platform))

@@ -115,13 +115,18 @@ pub fn example_as_draft(text: &str) -> Draft {
     }
 }
 
-fn format_draft(topic: &str, d: &Draft) -> String {
+/// A draft in the labelled lines the prompts show and ask for: `HOOK:`, `BODY:`, `CTA:`.
+pub fn draft_lines(d: &Draft) -> String {
     format!(
-        "TOPIC: {topic}\nHOOK: {}\nBODY: {}\nCTA: {}\n",
+        "HOOK: {}\nBODY: {}\nCTA: {}",
         d.hook,
         d.body.join(" "),
         d.cta
     )
+}
+
+fn format_draft(topic: &str, d: &Draft) -> String {
+    format!("TOPIC: {topic}\n{}\n", draft_lines(d))
 }
 
 /// Words to aim for: target seconds at the persona's WPM.

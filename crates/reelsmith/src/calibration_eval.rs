@@ -5,7 +5,7 @@
 //! pure-noise creators, how often weights are adopted that should not be.
 
 use reelsmith_core::calibration::{DIMENSIONS, decide, fit, simulate};
-use reelsmith_core::stats::quantile;
+use reelsmith_core::text::median;
 use serde::Serialize;
 
 /// The simulated creators' true weights: three of the nine dimensions matter (hook strength 0.4,
@@ -33,10 +33,6 @@ pub struct Row {
     pub held_out_fitted: Option<f64>,
     /// Median held-out Spearman's rho of the default weights (the baseline).
     pub held_out_default: Option<f64>,
-}
-
-fn median(v: &[f64]) -> Option<f64> {
-    quantile(v, 0.5)
 }
 
 /// Simulates `creators` creators for each size, with and without signal.

@@ -46,24 +46,18 @@ async fn read_import(
                 if bytes.is_empty() {
                     continue;
                 }
-                let given = file_name.unwrap_or_else(|| "upload.csv".into());
                 // The file's own name (without folders) keeps what the readers recognise.
-                let base = given.rsplit(['/', '\\']).next().unwrap_or("upload");
-                let clean: String = base
-                    .chars()
-                    .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-                    .collect();
-                let clean = clean.trim_start_matches('.');
+                let clean = super::personas::clean_file_name(file_name.as_deref().unwrap_or(""));
                 let saved = if clean.is_empty() {
                     format!("upload-{}.csv", files.len() + 1)
-                } else if files.iter().any(|(f, _): &(String, String)| f == clean) {
+                } else if files.contains(&clean) {
                     format!("{}-{clean}", files.len() + 1)
                 } else {
-                    clean.to_string()
+                    clean
                 };
                 std::fs::write(dir.path().join(&saved), &bytes)
                     .map_err(|e| ApiError::invalid("file", e.to_string()))?;
-                files.push((saved, given));
+                files.push(saved);
             }
             "format" if !text.is_empty() => {
                 options.format =
@@ -99,7 +93,7 @@ async fn read_import(
                 "no file: upload an export .zip, its JSON files, instaloader's .json or a CSV",
             ));
         }
-        [(saved, _)] => Some(saved.clone()),
+        [saved] => Some(saved.clone()),
         _ => None,
     };
     Ok((dir, single, options))

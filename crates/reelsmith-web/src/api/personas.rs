@@ -147,17 +147,23 @@ pub async fn create(
 
 /// Keeps a file name's last component and safe characters only.
 fn safe_name(name: &str, i: usize) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
-        .collect();
-    let clean = clean.trim().trim_start_matches('.');
+    let clean = clean_file_name(name);
     if clean.is_empty() {
         format!("upload-{i}.txt")
     } else {
         format!("{i:03}-{clean}")
     }
+}
+
+/// An uploaded file's name made safe to save: its last component only, letters, digits, '.', '-',
+/// '_' and spaces, no leading dot; empty when nothing is left.
+pub(crate) fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .collect();
+    clean.trim().trim_start_matches('.').to_string()
 }
 
 /// A temporary folder only the server's user can read (mode 0700 on Unix): uploads wait there to

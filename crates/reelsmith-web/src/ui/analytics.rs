@@ -39,26 +39,14 @@ fn bars(id: &str, rows: &[(String, f64)], unit: &str, decimals: usize) -> Markup
 
 /// The page for `state`.
 async fn render(state: &AppState) -> UiResult<Markup> {
-    let mut rows = Vec::new();
-    let mut offset = 0;
-    loop {
-        let f = HistoryFilter {
-            limit: 100,
-            offset,
-            ..HistoryFilter::default()
-        };
-        let (page_rows, total) = state
-            .store
-            .generations(state.workspace, &f)
-            .await
-            .map_err(ui)?;
-        let n = page_rows.len() as u32;
-        rows.extend(page_rows);
-        offset += n;
-        if n == 0 || u64::from(offset) >= total || offset >= MAX_GENERATIONS {
-            break;
-        }
-    }
+    let rows = reelsmith_app::history::generations_up_to(
+        &state.store,
+        state.workspace,
+        &HistoryFilter::default(),
+        MAX_GENERATIONS,
+    )
+    .await
+    .map_err(ui)?;
     let usage = state
         .store
         .llm_usage(state.workspace, None)

@@ -270,11 +270,7 @@ fn describe_link(link: Option<&PostLink>, text: Option<&str>) -> String {
     match link {
         None => format!("not linked{caption}"),
         Some(l) => {
-            let target = match (&l.generation_id, &l.example) {
-                (Some(id), _) => format!("generation {id}"),
-                (None, Some(src)) => format!("example {src}"),
-                (None, None) => "—".into(),
-            };
+            let target = l.target();
             let how = if l.confirmed {
                 "confirmed".to_string()
             } else {
