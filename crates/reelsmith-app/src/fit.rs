@@ -8,7 +8,7 @@ use reelsmith_core::llm::{
 };
 use reelsmith_core::persona::PersonaVersion;
 use reelsmith_core::progress::{FitStep, Progress, ProgressSink, emit};
-use reelsmith_core::prompts::{Brief, draft_request, target_words, tone_guidance};
+use reelsmith_core::prompts::{Brief, draft_lines, draft_request, target_words, tone_guidance};
 use reelsmith_core::score::{ScoreCard, WINDOW};
 use reelsmith_core::script::{Draft, parse_draft, trim_to_words};
 
@@ -67,11 +67,7 @@ pub(crate) async fn fit_length(
             &best.card,
             attempts,
         );
-        let r = router.call(Step::Generation, ctx, &req, None).await?;
-        call_ids.extend(r.call_ids());
-        for c in &r.response.choices {
-            let text = with_hook_label(style, &c.text);
-            let Ok(d) = parse_draft(&text) else { continue };
+        for d in redrafts(router, ctx, style, &req, call_ids).await? {
             let c2 = card_for(job, &d.text(), brief.duration_s);
             if miss(&c2) < miss(&best.card) {
                 best = Fitting {
@@ -294,17 +290,88 @@ pub(crate) fn follow_up(
     instruction: String,
 ) -> reelsmith_core::llm::LlmRequest {
     if let Prompt::Chat(messages) = &mut req.prompt {
-        messages.push(Message::new(
-            Role::Assistant,
-            format!(
-                "HOOK: {}\nBODY: {}\nCTA: {}",
-                draft.hook,
-                draft.body.join(" "),
-                draft.cta
-            ),
-        ));
+        messages.push(Message::new(Role::Assistant, draft_lines(draft)));
         messages.push(Message::new(Role::User, instruction));
         req.n = 1;
     }
     req
+}
+
+/// Sends `req` (a follow-up: [`follow_up`]) and parses each answer into a draft, dropping the ones
+/// that do not parse; the calls made are added to `call_ids`. The rewrite rounds of length fitting,
+/// repair and text layout share it.
+///
+/// # Errors
+/// The router's error.
+pub(crate) async fn redrafts(
+    router: &dyn ModelRouter,
+    ctx: CallContext,
+    style: PromptStyle,
+    req: &reelsmith_core::llm::LlmRequest,
+    call_ids: &mut Vec<i64>,
+) -> Result<Vec<Draft>, LlmError> {
+    let r = router.call(Step::Generation, ctx, req, None).await?;
+    call_ids.extend(r.call_ids());
+    Ok(r.response
+        .choices
+        .iter()
+        .filter_map(|c| parse_draft(&with_hook_label(style, &c.text)).ok())
+        .collect())
+}
+
+/// Words of `draft` its platform's layout would lose to keep the hard limits (a thread past
+/// [`reelsmith_core::formats::MAX_THREAD_POSTS`], a LinkedIn post past 3,000 characters); 0 for a
+/// video platform or a draft that fits.
+pub(crate) fn layout_cuts(platform: reelsmith_core::platform::Platform, draft: &Draft) -> usize {
+    use reelsmith_core::formats::{linkedin_post, thread, without_layout};
+    use reelsmith_core::platform::Format as Form;
+    let laid_out = match platform.format() {
+        Form::Video => return 0,
+        Form::Thread => thread(draft, &[]).value.join("\n"),
+        Form::Post => linkedin_post(draft, &[]).value,
+    };
+    let kept = without_layout(&laid_out).split_whitespace().count();
+    draft.text().split_whitespace().count().saturating_sub(kept)
+}
+
+/// The limits guarantee for a text post: a winning draft that its layout would have to cut
+/// ([`layout_cuts`]) gets one rewrite round asking for the format's length (instruct models are told
+/// why; base models draw a fresh sample); the draft that loses fewer words goes on. Whatever still
+/// does not fit is cut by the layout, which says so.
+pub(crate) async fn fit_text(
+    router: &dyn ModelRouter,
+    ctx: CallContext,
+    job: &Job<'_>,
+    style: PromptStyle,
+    (draft, card): (Draft, ScoreCard),
+    call_ids: &mut Vec<i64>,
+) -> (Draft, ScoreCard, Fit) {
+    let platform = job.brief.platform;
+    let lost = layout_cuts(platform, &draft);
+    if lost == 0 {
+        return (draft, card, Fit::AsWritten);
+    }
+    let target = reelsmith_core::formats::target_words(platform).unwrap_or(150);
+    let req = follow_up(
+        draft_request(style, job.persona, job.examples, &job.brief, 1),
+        &draft,
+        format!(
+            "That is too long for a {} on {}: {} words would be cut. Rewrite it in about {target} words; keep the voice and the hook. Answer with the HOOK:, BODY:, CTA: lines only.",
+            platform.format().label(),
+            reelsmith_core::platform::Named::as_str(platform),
+            lost
+        ),
+    );
+    let Ok(redrafted) = redrafts(router, ctx, style, &req, call_ids).await else {
+        return (draft, card, Fit::AsWritten);
+    };
+    let mut best = (draft, card, Fit::AsWritten, lost);
+    for d in redrafted {
+        let cut = layout_cuts(platform, &d);
+        if cut < best.3 {
+            let c2 = card_for(job, &d.text(), job.brief.duration_s);
+            best = (d, c2, Fit::Rewritten(1), cut);
+        }
+    }
+    (best.0, best.1, best.2)
 }

@@ -127,6 +127,7 @@ impl Job<'_> {
             requirements: self.brief.requirements,
             requested_language: self.language,
             viral_weights: self.viral_weights,
+            platform: Some(self.brief.platform),
         }
     }
 }
@@ -325,16 +326,22 @@ pub async fn generate(
     };
     let (draft, card) =
         crate::repair::repair(router, ctx, job, style, (draft, card), &mut call_ids).await;
-    let fitted = fit_length(
-        router,
-        ctx,
-        job,
-        (style, &provider, &model),
-        (draft, card),
-        &mut call_ids,
-        progress,
-    )
-    .await;
+    // A text post has no spoken length to fit: a draft too long for its platform's limits gets a
+    // rewrite, and the limits are kept when it is laid out ([`reelsmith_core::formats`]).
+    let fitted = if brief.platform.format() == reelsmith_core::platform::Format::Video {
+        fit_length(
+            router,
+            ctx,
+            job,
+            (style, &provider, &model),
+            (draft, card),
+            &mut call_ids,
+            progress,
+        )
+        .await
+    } else {
+        Ok(crate::fit::fit_text(router, ctx, job, style, (draft, card), &mut call_ids).await)
+    };
     let (draft, card, fit) = match fitted {
         Ok(f) => f,
         Err(error) => {

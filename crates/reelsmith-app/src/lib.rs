@@ -8,7 +8,9 @@
 //! - [`recovery`]: generations left running by a dead process marked interrupted;
 //! - [`score`]: score any draft, against a persona or not;
 //! - [`import`]: import how posted scripts performed, from platform exports;
-//! - [`retrieve`]: the persona's examples nearest a topic;
+//! - [`retrieve`]: the persona's examples nearest a topic, and what else a prompt draws on
+//!   (`evidence`);
+//! - [`experiments`]: A/B tests of variants of one idea, and what won experiments teach;
 //! - [`request`]: a script request from what a user typed, with the one definition of its
 //!   defaults and limits;
 //! - [`generate`], [`fit`], [`analysis`]: the model-facing steps those use cases run.
@@ -16,6 +18,7 @@
 pub mod analysis;
 pub mod dataset;
 pub mod error;
+mod evidence;
 pub mod experiments;
 pub mod feedback;
 pub mod fit;
@@ -27,6 +30,7 @@ pub mod learn;
 pub mod persona;
 pub mod recovery;
 mod repair;
+pub mod repurpose;
 pub mod request;
 pub mod retrieve;
 pub mod score;

@@ -4,12 +4,12 @@
 //! models draw as many new samples as the attempt budget. The better of the old and the new drafts
 //! goes on (fewest failures, then the higher overall score); a draft still unfit says so on its card.
 
-use reelsmith_core::llm::{CallContext, ModelRouter, PromptStyle, Step};
+use reelsmith_core::llm::{CallContext, ModelRouter, PromptStyle};
 use reelsmith_core::prompts::{draft_request, target_words, tone_guidance};
 use reelsmith_core::score::ScoreCard;
-use reelsmith_core::script::{Draft, parse_draft};
+use reelsmith_core::script::Draft;
 
-use crate::generate::{Job, card_for, with_hook_label};
+use crate::generate::{Job, card_for};
 
 /// What to tell the model for each failure the card names.
 fn guidance(job: &Job<'_>, failure: &str) -> String {
@@ -61,14 +61,11 @@ pub(crate) async fn repair(
             tone_guidance(job.brief.tone)
         ),
     );
-    let Ok(r) = router.call(Step::Generation, ctx, &req, None).await else {
+    let Ok(redrafted) = crate::fit::redrafts(router, ctx, style, &req, call_ids).await else {
         return (draft, card);
     };
-    call_ids.extend(r.call_ids());
     let mut best = (draft, card);
-    for c in &r.response.choices {
-        let text = with_hook_label(style, &c.text);
-        let Ok(d) = parse_draft(&text) else { continue };
+    for d in redrafted {
         let c2 = card_for(job, &d.text(), job.brief.duration_s);
         if rank(&c2) > rank(&best.1) {
             best = (d, c2);

@@ -92,6 +92,7 @@ impl ScriptInput {
             requirements: self.requirements,
             context: self.context,
             urgency,
+            repurposed_from: None,
         };
         if let Err(FieldErrors(more)) = request.validate() {
             errors.extend(more);

@@ -3,6 +3,7 @@
 //! lookups. Every caller takes k from here.
 
 use reelsmith_core::embed::{Embedder, example_vectors, nearest_examples, top_k};
+use reelsmith_core::experiment::Pattern;
 use reelsmith_core::generation::FieldError;
 use reelsmith_core::persona::{PersonaVersion, SimilarHit};
 use reelsmith_core::score::EmbeddingEvidence;
@@ -86,17 +87,71 @@ fn performance_bonus(p: Option<&ExamplePerformance>) -> f64 {
     })
 }
 
+/// How much sharing a pattern that won one of the persona's A/B tests (a hook type, a call to
+/// action, a length band: [`reelsmith_core::experiment::Preference`]) adds to an example's
+/// similarity when picking few-shot examples — as much as a fresh top post's
+/// [`PERFORMANCE_WEIGHT`] bonus, since a won experiment is at least as strong evidence as one post.
+pub const PATTERN_WEIGHT: f64 = 0.1;
+
+/// How much having a pattern the request requires (a hook type or a call to action an experiment's
+/// variant asks for: [`Pattern::of_requirement`]) adds to an example's similarity: more than any
+/// cosine, so examples that open or close the asked way lead the few-shot evidence — the one way to
+/// steer a base model, which reads no instructions.
+pub const REQUIRED_PATTERN_WEIGHT: f64 = 1.0;
+
+/// Whether example `i` of `p` shares one of the `preferred` patterns.
+fn shares_pattern(p: &PersonaVersion, i: usize, preferred: &[Pattern]) -> bool {
+    let Some(e) = p.examples.get(i) else {
+        return false;
+    };
+    let lex = reelsmith_core::lexicon::lexicon(&p.style.language.code);
+    let duration = e
+        .example
+        .duration_s
+        .unwrap_or(e.words as f64 / p.style.pace.wpm.max(1.0) * 60.0);
+    if preferred.is_empty() {
+        return false;
+    }
+    let a = reelsmith_core::analysis::analyze(&e.example.text, lex);
+    preferred.iter().any(|want| want.matched_by(&a, duration))
+}
+
+/// What few-shot retrieval prefers besides nearness to the topic: how each example did when posted
+/// and the patterns that won the persona's A/B tests.
+#[derive(Debug, Clone, Default)]
+pub struct Preferred<'a> {
+    /// Each posted example's performance, by example source ([`example_performance`]).
+    pub performance: std::collections::HashMap<String, ExamplePerformance>,
+    /// Patterns that won experiments.
+    pub patterns: &'a [Pattern],
+    /// Patterns the request requires ([`REQUIRED_PATTERN_WEIGHT`]).
+    pub required: &'a [Pattern],
+}
+
 /// Indices of the persona's examples to show the model for `topic`, best first: by embedding
-/// similarity to the topic plus each example's performance bonus ([`PERFORMANCE_WEIGHT`]) when a
-/// model is given and the examples were embedded by it; else by performance alone, then stored
-/// order (examples never posted count as the creator's median).
+/// similarity to the topic plus each example's performance bonus ([`PERFORMANCE_WEIGHT`]) and
+/// pattern bonuses ([`PATTERN_WEIGHT`], [`REQUIRED_PATTERN_WEIGHT`]) when a model is given and the examples were embedded by it;
+/// else by the bonuses alone, then stored order (examples never posted count as the creator's
+/// median).
 pub fn few_shot(
     p: &PersonaVersion,
     topic: &str,
     embedder: Option<&dyn Embedder>,
-    performance: &std::collections::HashMap<String, ExamplePerformance>,
+    preferred: &Preferred<'_>,
 ) -> Vec<usize> {
-    let bonus = |i: usize| performance_bonus(performance.get(&p.examples[i].example.source));
+    let bonus = |i: usize| {
+        performance_bonus(preferred.performance.get(&p.examples[i].example.source))
+            + if shares_pattern(p, i, preferred.patterns) {
+                PATTERN_WEIGHT
+            } else {
+                0.0
+            }
+            + if shares_pattern(p, i, preferred.required) {
+                REQUIRED_PATTERN_WEIGHT
+            } else {
+                0.0
+            }
+    };
     let similarity: Option<Vec<f64>> = embedder.and_then(|m| {
         off_runtime(|| {
             let vectors = example_vectors(p, m).ok()?;

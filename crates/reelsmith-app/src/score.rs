@@ -40,6 +40,8 @@ pub struct Against<'a> {
     pub requested_language: Option<&'a str>,
     /// The persona's calibrated viral weights, when fitted ones are in force.
     pub viral_weights: Option<&'a [f64]>,
+    /// The platform the draft is for (a text format is scored on its format, not spoken timing).
+    pub platform: Option<reelsmith_core::platform::Platform>,
 }
 
 /// The score card of `text` against `against`, at `target_s` seconds (default: the persona's
@@ -80,6 +82,7 @@ pub fn card_with_evidence(
         requirements: against.requirements,
         requested_language: against.requested_language,
         viral_weights: against.viral_weights,
+        platform: against.platform,
     })
 }
 
@@ -131,6 +134,8 @@ pub struct ScoreInput {
     pub topic: Option<String>,
     /// Requirements each draft must meet.
     pub requirements: Vec<String>,
+    /// The platform the drafts are for (x and linkedin are scored as text posts).
+    pub platform: Option<reelsmith_core::platform::Platform>,
 }
 
 /// The drafts' score cards, and the persona version they were scored against.
@@ -214,11 +219,21 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Siz
         requirements: &requirements,
         requested_language: language.as_deref(),
         viral_weights: weights.as_deref(),
+        platform: input.platform,
     };
+    // A pasted thread or post is scored on its words, without its hashtags and numbering.
+    let text_post = input
+        .platform
+        .is_some_and(|p| p.format() != reelsmith_core::platform::Format::Video);
     let cards = input
         .drafts
         .into_iter()
         .map(|(source, text)| {
+            let text = if text_post {
+                reelsmith_core::formats::without_layout(&text)
+            } else {
+                text
+            };
             let c = card(against, &text, input.target_s, language.as_deref());
             (source, c)
         })

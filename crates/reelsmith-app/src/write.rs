@@ -4,29 +4,34 @@
 //! regeneration that makes a new version.
 
 use reelsmith_core::embed::Embedder;
+use reelsmith_core::formats;
 use reelsmith_core::generation::{
     FieldError, Generation, NewAttempt, NewGeneration, ScriptBody, ScriptOutput, ScriptRequest,
 };
 use reelsmith_core::hashtags::{hashtags, used_tags};
 use reelsmith_core::llm::{CallContext, ModelRouter};
 use reelsmith_core::persona::PersonaVersion;
-use reelsmith_core::platform::{Fit, Urgency};
+use reelsmith_core::platform::{Fit, Format};
 use reelsmith_core::progress::ProgressSink;
-use reelsmith_core::prompts::Brief;
 use reelsmith_core::score::ScoreCard;
 use reelsmith_core::script::{Draft, Section};
 use reelsmith_core::store::{
-    GenerationStore, PerformanceStore, PersonaStore, TrendStore, Workspace,
+    ExperimentStore, GenerationStore, PerformanceStore, PersonaStore, TrendStore, Workspace,
 };
 
 use crate::ServiceError;
-use crate::generate::{Job, generate, regenerate_section};
-use crate::retrieve::few_shot;
-use crate::score::trend_phrases;
+use crate::evidence::Evidence;
+use crate::generate::{generate, regenerate_section};
 
 /// Everything the service needs from storage.
-pub trait ScriptStore: PersonaStore + GenerationStore + TrendStore + PerformanceStore {}
-impl<T: PersonaStore + GenerationStore + TrendStore + PerformanceStore + ?Sized> ScriptStore for T {}
+pub trait ScriptStore:
+    PersonaStore + GenerationStore + TrendStore + PerformanceStore + ExperimentStore
+{
+}
+impl<T: PersonaStore + GenerationStore + TrendStore + PerformanceStore + ExperimentStore + ?Sized>
+    ScriptStore for T
+{
+}
 
 /// The models a generation uses.
 #[derive(Clone, Copy)]
@@ -47,15 +52,18 @@ pub fn language_name(code: &str) -> String {
     }
 }
 
-/// The stored script: sections, a caption (hook and CTA) and hashtags for the request's platform
-/// and language.
+/// The stored script in its platform's form, with hashtags for the platform and language: a
+/// video's timed sections with a caption (hook and CTA), an X thread or a LinkedIn post
+/// ([`reelsmith_core::formats`]). Every hard limit of the platform holds (caption length, hashtag
+/// count, Shorts title, 280 weighted characters a post, 3,000 a LinkedIn post); what keeping to
+/// them changed is in `fitted`.
 pub fn script_output(
     persona: &PersonaVersion,
     request: &ScriptRequest,
     draft: &Draft,
     card: &ScoreCard,
     sections: Vec<Section>,
-    fit: Fit,
+    (fit, proven_tags): (Fit, &[String]),
 ) -> ScriptOutput {
     let texts: Vec<&str> = persona
         .examples
@@ -66,21 +74,52 @@ pub fn script_output(
         .language
         .clone()
         .unwrap_or_else(|| persona.style.language.code.clone());
+    let tags = hashtags(
+        (&request.topic, &draft.text()),
+        persona.profile.niche.as_deref(),
+        (proven_tags, &used_tags(&texts)),
+        &language,
+        request.platform,
+    );
+    let title = formats::title(request.platform, &request.topic);
+    let mut fitted = title.changes;
+    let (body, caption, hashtags) = match request.platform.format() {
+        Format::Video => {
+            let c = formats::caption(
+                request.platform,
+                &format!("{} {}", draft.hook, draft.cta),
+                &tags,
+            );
+            fitted.extend(c.changes);
+            let (caption, kept) = c.value;
+            (ScriptBody::Video { sections }, caption, kept)
+        }
+        Format::Thread => {
+            let t = formats::thread(draft, &tags);
+            fitted.extend(t.changes);
+            (ScriptBody::Thread { posts: t.value }, String::new(), tags)
+        }
+        Format::Post => {
+            let p = formats::linkedin_post(draft, &tags);
+            fitted.extend(p.changes);
+            (ScriptBody::Post { text: p.value }, String::new(), tags)
+        }
+    };
     ScriptOutput {
-        title: request.topic.clone(),
-        caption: format!("{} {}", draft.hook, draft.cta),
-        hashtags: hashtags(
-            &request.topic,
-            persona.profile.niche.as_deref(),
-            &used_tags(&texts),
-            &language,
-            request.platform,
-        ),
+        title: title.value,
+        caption,
+        hashtags,
         duration_s: card.timing.estimated_s,
         words: card.words,
         wpm: card.timing.wpm,
-        fit,
-        body: ScriptBody::Video { sections },
+        fit: if fit == Fit::AsWritten && !fitted.is_empty() {
+            Fit::Trimmed
+        } else {
+            fit
+        },
+        body,
+        drew_on: Vec::new(),
+        fitted,
     }
 }
 
@@ -91,93 +130,6 @@ pub fn script_output(
 /// authorship attribution and hook strength embeds the hook line only — so a generation's card and
 /// `score`'s agree; only `score` lists the closest examples.
 pub const GENERATION_VOICE_EMBEDDINGS: bool = false;
-
-/// The prompt's brief for `request`; a `trending` request leans on the trend list.
-fn brief<'a>(
-    request: &'a ScriptRequest,
-    language_name: &'a str,
-    trends: &'a [String],
-    proven: &'a [(usize, f64)],
-) -> Brief<'a> {
-    Brief {
-        topic: &request.topic,
-        duration_s: request.duration_s,
-        content_type: request.content_type,
-        tone: request.style,
-        requirements: &request.requirements,
-        context: request.context.as_deref(),
-        trending: if request.urgency == Urgency::Trending {
-            trends
-        } else {
-            &[]
-        },
-        language: language_name,
-        proven,
-    }
-}
-
-/// What a prompt draws on besides the persona: the examples nearest the topic, the trend list and
-/// the name of the script's language.
-struct Evidence {
-    examples: Vec<usize>,
-    /// How the chosen examples did when posted (index, performance), for the prompt.
-    performance: Vec<(usize, f64)>,
-    trends: Vec<String>,
-    language: String,
-    voice: crate::voice::VoiceJudge,
-    viral_weights: Option<Vec<f64>>,
-}
-
-impl Evidence {
-    async fn gather(
-        store: &dyn ScriptStore,
-        ws: Workspace,
-        persona: &PersonaVersion,
-        request: &ScriptRequest,
-        embedder: Option<&dyn Embedder>,
-    ) -> Result<Self, ServiceError> {
-        let posts = store.posts(ws, &persona.name).await?;
-        let performance = crate::retrieve::example_performance(&posts, chrono::Utc::now());
-        let examples = few_shot(persona, &request.topic, embedder, &performance);
-        Ok(Evidence {
-            performance: examples
-                .iter()
-                .filter_map(|&i| {
-                    let source = &persona.examples.get(i)?.example.source;
-                    performance.get(source).map(|p| (i, p.lift))
-                })
-                .collect(),
-            examples,
-            trends: trend_phrases(store, ws).await?,
-            language: language_name(request.language.as_deref().unwrap_or("en")),
-            voice: crate::voice::voice_judge(store, ws, persona).await?,
-            viral_weights: crate::score::viral_weights(store, ws, &persona.name).await?,
-        })
-    }
-
-    /// The job of writing `attempts` drafts of `request` for `persona`.
-    fn job<'a>(
-        &'a self,
-        persona: &'a PersonaVersion,
-        request: &'a ScriptRequest,
-        models: Models<'a>,
-        attempts: u32,
-        checkpoint: Option<&'a dyn crate::generate::Checkpoint>,
-    ) -> Job<'a> {
-        Job {
-            persona,
-            voice: &self.voice,
-            language: request.language.as_deref(),
-            examples: &self.examples,
-            brief: brief(request, &self.language, &self.trends, &self.performance),
-            trends: &self.trends,
-            viral_weights: self.viral_weights.as_deref(),
-            attempts,
-            embedder: models.embedder,
-            checkpoint,
-        }
-    }
-}
 
 /// Validates `request`, writes the best of its attempts for the latest version of its persona and
 /// stores the result; the language defaults to the persona's. The generation is stored as
@@ -388,9 +340,17 @@ pub async fn run_script(
     let mut outcome = outcome_of(&persona, &request);
     match result {
         Ok(g) => {
-            outcome.script = Some(script_output(
-                &persona, &request, &g.draft, &g.card, g.sections, g.fit,
-            ));
+            outcome.script = Some(ScriptOutput {
+                drew_on: evidence.drew_on(&persona),
+                ..script_output(
+                    &persona,
+                    &request,
+                    &g.draft,
+                    &g.card,
+                    g.sections,
+                    (g.fit, &evidence.proven_tags),
+                )
+            });
             outcome.winner = Some(first_attempt + g.winner);
             outcome.card = Some(g.card);
             outcome.call_ids = g.call_ids;
@@ -506,7 +466,17 @@ pub async fn revise_section(
     } else {
         Fit::AsWritten
     };
-    let out = script_output(&persona, &request, &r.draft, &r.card, r.sections, fit);
+    let out = ScriptOutput {
+        drew_on: evidence.drew_on(&persona),
+        ..script_output(
+            &persona,
+            &request,
+            &r.draft,
+            &r.card,
+            r.sections,
+            (fit, &evidence.proven_tags),
+        )
+    };
     Ok(store
         .save_generation(
             ws,

@@ -1,9 +1,12 @@
 //! Exports of a stored generation: Markdown for reading, JSON for tools, SRT captions timed by
-//! section, and a teleprompter text with pauses. Shared by `reelsmith show/export` and the API.
+//! section, a teleprompter text with pauses, and plain text to paste (a thread's posts one after
+//! another, a LinkedIn post as it is). Shared by `reelsmith show/export` and the API. A text post
+//! has no spoken timing: SRT and teleprompter are refused for it.
 
 use serde::{Deserialize, Serialize};
 
-use crate::generation::{FieldError, Generation};
+use crate::generation::{FieldError, Generation, ScriptBody, ScriptOutput};
+use crate::platform::Named;
 use crate::script::{to_markdown, to_srt, to_teleprompter};
 
 /// An export format.
@@ -18,11 +21,20 @@ pub enum ExportFormat {
     Srt,
     /// Teleprompter text with pauses.
     Teleprompter,
+    /// Plain text to paste: a video's voiceover and caption, a thread's numbered posts separated
+    /// by blank lines, a LinkedIn post as it is.
+    Txt,
 }
 
 impl ExportFormat {
     /// Every format, in menu order.
-    pub const ALL: [ExportFormat; 4] = [Self::Md, Self::Json, Self::Srt, Self::Teleprompter];
+    pub const ALL: [ExportFormat; 5] = [
+        Self::Md,
+        Self::Json,
+        Self::Srt,
+        Self::Teleprompter,
+        Self::Txt,
+    ];
 
     /// The lower-case name (`md`, `json`, `srt`, `teleprompter`).
     pub fn as_str(self) -> &'static str {
@@ -31,6 +43,7 @@ impl ExportFormat {
             Self::Json => "json",
             Self::Srt => "srt",
             Self::Teleprompter => "teleprompter",
+            Self::Txt => "txt",
         }
     }
 
@@ -45,7 +58,7 @@ impl ExportFormat {
             .ok_or_else(|| {
                 FieldError::new(
                     "format",
-                    format!("'{s}' is not one of md, json, srt, teleprompter"),
+                    format!("'{s}' is not one of md, json, srt, teleprompter, txt"),
                 )
             })
     }
@@ -56,7 +69,7 @@ impl ExportFormat {
             Self::Md => "text/markdown; charset=utf-8",
             Self::Json => "application/json",
             Self::Srt => "application/x-subrip; charset=utf-8",
-            Self::Teleprompter => "text/plain; charset=utf-8",
+            Self::Teleprompter | Self::Txt => "text/plain; charset=utf-8",
         }
     }
 
@@ -66,8 +79,26 @@ impl ExportFormat {
             Self::Md => "md",
             Self::Json => "json",
             Self::Srt => "srt",
-            Self::Teleprompter => "txt",
+            Self::Teleprompter | Self::Txt => "txt",
         }
+    }
+}
+
+/// A script as plain text to paste: a video's voiceover then its caption and hashtags, a thread's
+/// posts separated by blank lines, a LinkedIn post as it is.
+fn plain_text(script: &ScriptOutput) -> String {
+    match &script.body {
+        ScriptBody::Video { sections } => {
+            let voice: Vec<&str> = sections.iter().map(|s| s.voiceover.as_str()).collect();
+            format!(
+                "{}\n\n{} {}\n",
+                voice.join("\n"),
+                script.caption,
+                script.hashtags.join(" ")
+            )
+        }
+        ScriptBody::Thread { posts } => format!("{}\n", posts.join("\n\n")),
+        ScriptBody::Post { text } => format!("{text}\n"),
     }
 }
 
@@ -90,23 +121,66 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
             ),
         )
     })?;
+    let text_post = script.format() != crate::platform::Format::Video;
+    if text_post && matches!(format, ExportFormat::Srt | ExportFormat::Teleprompter) {
+        return Err(FieldError::new(
+            "format",
+            format!(
+                "generation {} is a {} for {} with no spoken timing: export it as md, json or txt",
+                g.id,
+                script.format().label(),
+                g.request.platform.as_str()
+            ),
+        ));
+    }
     Ok(match format {
         ExportFormat::Srt => to_srt(script.sections()),
         ExportFormat::Teleprompter => to_teleprompter(script.sections()),
+        ExportFormat::Txt => plain_text(script),
         _ => {
-            let mut md = to_markdown(
-                &script.title,
-                script.sections(),
-                &script.caption,
-                &script.hashtags,
-            );
+            let mut md = match &script.body {
+                ScriptBody::Video { sections } => {
+                    to_markdown(&script.title, sections, &script.caption, &script.hashtags)
+                }
+                ScriptBody::Thread { posts } => {
+                    let mut md = format!(
+                        "# {}\n\n## X thread ({} posts)\n",
+                        script.title,
+                        posts.len()
+                    );
+                    for (i, p) in posts.iter().enumerate() {
+                        md.push_str(&format!(
+                            "\n**{}.** ({} of {} characters)\n\n{p}\n",
+                            i + 1,
+                            crate::formats::count(crate::platform::Platform::X, p),
+                            crate::formats::limit_label(crate::platform::Platform::X)
+                        ));
+                    }
+                    md
+                }
+                ScriptBody::Post { text } => format!(
+                    "# {}\n\n## LinkedIn post ({} of {} characters)\n\n{text}\n",
+                    script.title,
+                    crate::formats::count(crate::platform::Platform::Linkedin, text),
+                    crate::formats::limit_label(crate::platform::Platform::Linkedin)
+                ),
+            };
+            if !script.fitted.is_empty() {
+                md.push_str(&format!(
+                    "\nTo keep to the platform's limits: {}.\n",
+                    script.fitted.join("; ")
+                ));
+            }
+            let length = if text_post {
+                format!("{} words", script.words)
+            } else {
+                format!(
+                    "{:.1} s spoken ({} words at {:.0} WPM; target {:.0} s; fit: {})",
+                    script.duration_s, script.words, script.wpm, g.request.duration_s, script.fit
+                )
+            };
             md.push_str(&format!(
-                "\n## Numbers\n\n{:.1} s spoken ({} words at {:.0} WPM; target {:.0} s; fit: {}) · generation {} v{} · persona {} v{} · {} · LLM cost {}\n",
-                script.duration_s,
-                script.words,
-                script.wpm,
-                g.request.duration_s,
-                script.fit,
+                "\n## Numbers\n\n{length} · generation {} v{} · persona {} v{} · {} · LLM cost {}\n",
                 g.id,
                 g.version,
                 g.persona,

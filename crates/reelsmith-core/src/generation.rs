@@ -54,6 +54,15 @@ pub struct ScriptOutput {
     pub wpm: f64,
     /// How the length was made to fit.
     pub fit: Fit,
+    /// What the prompt drew on besides the persona's voice, in words: the examples shown, those
+    /// that did best when posted, the patterns that won the persona's A/B tests. Empty for scripts
+    /// stored before it was kept.
+    #[serde(default)]
+    pub drew_on: Vec<String>,
+    /// What keeping to the platform's hard limits changed, in words (a caption cut at a sentence,
+    /// hashtags dropped, a thread's last posts dropped); empty when everything fit as written.
+    #[serde(default)]
+    pub fitted: Vec<String>,
 }
 
 impl ScriptOutput {
@@ -357,6 +366,8 @@ mod tests {
                 words: 75,
                 wpm: 150.0,
                 fit: Fit::Trimmed,
+                drew_on: Vec::new(),
+                fitted: Vec::new(),
             }),
             card: Some(card),
             error: None,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod eval;
 pub mod experiment;
 pub mod export;
+pub mod formats;
 pub mod generation;
 pub mod hashtags;
 pub mod hooks;

@@ -101,6 +101,19 @@ pub struct ExampleScript {
     pub duration_s: Option<f64>,
 }
 
+impl ExampleScript {
+    /// Characters of the first line that name an example without a title.
+    pub const NAME_CHARS: usize = 50;
+
+    /// What to call it: its title, else the start of its first line (up to [`Self::NAME_CHARS`]
+    /// characters).
+    pub fn name(&self) -> String {
+        self.title.clone().unwrap_or_else(|| {
+            crate::text::truncate_chars(self.text.lines().next().unwrap_or(""), Self::NAME_CHARS)
+        })
+    }
+}
+
 /// A persona version about to be stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewPersonaVersion {

@@ -17,6 +17,17 @@ pub enum Format {
     Thread,
 }
 
+impl Format {
+    /// In words: `timed video script`, `text post`, `thread of posts`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Video => "timed video script",
+            Format::Post => "text post",
+            Format::Thread => "thread of posts",
+        }
+    }
+}
+
 /// Where a script is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -169,12 +180,6 @@ impl Platform {
     /// The form scripts take on this platform.
     pub fn format(self) -> Format {
         self.rules().format
-    }
-
-    /// Whether reelsmith writes this platform's format yet: timed video scripts today; X threads and
-    /// LinkedIn posts come with the formats work.
-    pub fn is_written(self) -> bool {
-        self.format() == Format::Video
     }
 }
 

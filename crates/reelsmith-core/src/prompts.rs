@@ -39,6 +39,11 @@ pub struct Brief<'a> {
     /// How few-shot examples did when posted: (example index, views or interactions relative to
     /// the creator's median). The instruct prompt tells the model which ones worked.
     pub proven: &'a [(usize, f64)],
+    /// Patterns that won the creator's A/B tests, each with its experiments, in words
+    /// ([`crate::experiment::Preference::evidence`]). The instruct prompt asks for them.
+    pub won: &'a [String],
+    /// Where it will be posted: a video platform gets a spoken script, X a thread, LinkedIn a post.
+    pub platform: crate::platform::Platform,
 }
 
 impl<'a> Brief<'a> {
@@ -54,6 +59,8 @@ impl<'a> Brief<'a> {
             context: None,
             trending: &[],
             proven: &[],
+            won: &[],
+            platform: crate::platform::Platform::Reels,
             language,
         }
     }
@@ -145,7 +152,9 @@ pub fn draft_request(
     brief: &Brief<'_>,
     n: u32,
 ) -> LlmRequest {
-    let words = target_words(persona, brief.duration_s);
+    // A text format's length is words, not spoken seconds.
+    let words = crate::formats::target_words(brief.platform)
+        .unwrap_or_else(|| target_words(persona, brief.duration_s));
     let shots: Vec<String> = examples
         .iter()
         .filter_map(|&i| persona.examples.get(i))
@@ -181,14 +190,30 @@ pub fn draft_request(
                 shots.join("\n"),
                 brief.topic
             );
-            // A base model reads background as the note before the topic it continues.
-            let prompt = match brief.context {
-                Some(c) => prompt.replacen(
+            // A base model reads requirements and background as the note before the topic it
+            // continues. A hook type or a call to action asked for is left out: a small base model
+            // parrots it ("open with a question" became "Do you have an idea for a question to
+            // ask?"); the examples that open or close that way lead the few-shot evidence instead.
+            let notes: Vec<String> = brief
+                .requirements
+                .iter()
+                .filter(|r| crate::experiment::Pattern::of_requirement(r).is_none())
+                .map(|r| one_line(r).trim_end_matches('.').to_string())
+                .chain(brief.context.map(one_line))
+                .filter(|n| !n.is_empty())
+                .collect();
+            let prompt = if notes.is_empty() {
+                prompt
+            } else {
+                prompt.replacen(
                     &format!("\nTOPIC: {}\nHOOK:", brief.topic),
-                    &format!("\nNOTES: {}\nTOPIC: {}\nHOOK:", one_line(c), brief.topic),
+                    &format!(
+                        "\nNOTES: {}\nTOPIC: {}\nHOOK:",
+                        notes.join(". "),
+                        brief.topic
+                    ),
                     1,
-                ),
-                None => prompt,
+                )
             };
             let mut r = LlmRequest::new(Prompt::Completion(prompt), DRAFT_TEMPERATURE, max_tokens);
             r.stop = vec!["\nTOPIC:".into(), "\n\n\n".into()];
@@ -216,15 +241,35 @@ pub fn draft_request(
                 facts.join("\n"),
                 tone_guidance(brief.tone)
             );
-            let mut asks = format!(
-                "Write a {} script in {} about: {}\nLength: about {words} spoken words ({:.0} seconds \
-                 at {:.0} words per minute).\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.",
-                brief.content_type.as_str(),
-                brief.language,
-                brief.topic,
-                brief.duration_s,
-                persona.style.pace.wpm
-            );
+            let what = match brief.platform.format() {
+                crate::platform::Format::Video => format!(
+                    "Write a {} script in {} about: {}\nLength: about {words} spoken words ({:.0} \
+                     seconds at {:.0} words per minute).",
+                    brief.content_type.as_str(),
+                    brief.language,
+                    brief.topic,
+                    brief.duration_s,
+                    persona.style.pace.wpm
+                ),
+                crate::platform::Format::Thread => format!(
+                    "Write a {} X (Twitter) thread in {} about: {}\nLength: about {words} words. \
+                     The hook is the first post and must make people open the thread; every body \
+                     sentence is one point that stands on its own.",
+                    brief.content_type.as_str(),
+                    brief.language,
+                    brief.topic
+                ),
+                crate::platform::Format::Post => format!(
+                    "Write a {} LinkedIn post in {} about: {}\nLength: about {words} words. The hook \
+                     is the line shown before \"…see more\": under 200 characters; then short \
+                     paragraphs.",
+                    brief.content_type.as_str(),
+                    brief.language,
+                    brief.topic
+                ),
+            };
+            let mut asks =
+                format!("{what}\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.");
             for r in brief.requirements {
                 asks.push_str(&format!("\nThe script must: {r}"));
             }
@@ -245,11 +290,7 @@ pub fn draft_request(
                 .filter(|(_, lift)| *lift >= 1.0)
                 .filter_map(|(i, lift)| {
                     let e = persona.examples.get(*i)?;
-                    let name = e
-                        .example
-                        .title
-                        .clone()
-                        .unwrap_or_else(|| crate::text::truncate_chars(&e.example.text, 40));
+                    let name = e.example.name();
                     Some(format!("\"{name}\" ({lift:.1}× my usual views)"))
                 })
                 .collect();
@@ -261,8 +302,16 @@ pub fn draft_request(
                     worked.join(", ")
                 )
             };
+            let won = if brief.won.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "My A/B tests found what works for my audience: {}. Use that pattern unless the brief asks otherwise.\n",
+                    brief.won.join("; ")
+                )
+            };
             let user = format!(
-                "Examples of my scripts:\n\n{}\n{proven}{asks}",
+                "Examples of my scripts:\n\n{}\n{proven}{won}{asks}",
                 shots.join("\n")
             );
             LlmRequest::new(

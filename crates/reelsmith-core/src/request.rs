@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::persona::{MAX_DURATION_S, MIN_DURATION_S};
-use crate::platform::{ContentType, Format, Named, Platform, Style, URGENT_ATTEMPTS, Urgency};
+use crate::platform::{ContentType, Platform, Style, URGENT_ATTEMPTS, Urgency};
 
 /// What the user asked for. Front ends build it through `reelsmith_app::request::ScriptInput`,
 /// which holds the one definition of every default; stored requests from earlier versions (without
@@ -36,6 +36,10 @@ pub struct ScriptRequest {
     /// How soon it is needed, and whether to lean on the trend list.
     #[serde(default)]
     pub urgency: Urgency,
+    /// The generation this one repurposes for another platform (`reelsmith repurpose`), when it
+    /// does: its script is this request's background.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repurposed_from: Option<i64>,
 }
 
 /// Most attempts per request (each is a full draft; 8 keeps a local run under a few minutes).
@@ -151,25 +155,6 @@ impl ScriptRequest {
         }
         if let Err(e) = check_duration(self.duration_s) {
             errors.push(e);
-        }
-        if !self.platform.is_written() {
-            let written: Vec<&str> = Platform::ALL
-                .iter()
-                .filter(|p| p.is_written())
-                .map(|p| p.as_str())
-                .collect();
-            errors.push(FieldError::new(
-                "platform",
-                format!(
-                    "{} takes a {} and reelsmith writes timed video scripts only so far: use {}",
-                    self.platform.as_str(),
-                    match self.platform.format() {
-                        Format::Thread => "thread of posts",
-                        _ => "text post",
-                    },
-                    written.join(", ")
-                ),
-            ));
         }
         if !(1..=MAX_ATTEMPTS).contains(&self.attempts) {
             errors.push(FieldError::new(
@@ -311,6 +296,7 @@ pub(crate) mod tests {
             requirements: vec![" mention the guide ".into(), "  ".into()],
             context: Some("   ".into()),
             urgency: Urgency::Normal,
+            repurposed_from: None,
         }
     }
 
@@ -327,11 +313,10 @@ pub(crate) mod tests {
     #[test]
     fn each_wrong_field_is_named() {
         type Breaker = fn(&mut ScriptRequest);
-        let cases: [(Breaker, &str); 9] = [
+        let cases: [(Breaker, &str); 8] = [
             (|r| r.topic = " ".into(), "topic"),
             (|r| r.duration_s = 10.0, "duration_s"),
             (|r| r.duration_s = 91.0, "duration_s"),
-            (|r| r.platform = Platform::Linkedin, "platform"),
             (|r| r.attempts = 0, "attempts"),
             (|r| r.language = Some("xx".into()), "language"),
             (

@@ -299,6 +299,7 @@ fn sample_generation(
             requirements: vec![],
             context: None,
             urgency: Default::default(),
+            repurposed_from: None,
         },
         attempts: vec![
             NewAttempt {
@@ -326,6 +327,8 @@ fn sample_generation(
             words: 6,
             wpm: 150.0,
             fit: Fit::AsWritten,
+            drew_on: vec!["examples “Coffee”".into()],
+            fitted: Vec::new(),
         }),
         card: None,
         error: None,

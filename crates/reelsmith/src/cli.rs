@@ -11,7 +11,7 @@ use crate::commands::{
     dataset::DatasetArgs,
     eval::EvalCmd,
     experiment::ExperimentCmd,
-    generate::{GenerateArgs, RegenerateArgs, RetryArgs},
+    generate::{GenerateArgs, RegenerateArgs, RepurposeArgs, RetryArgs},
     history::{ApproveArgs, DeleteArgs, HistoryArgs, ShowArgs},
     import::ImportArgs,
     insights::{InsightsCmd, PostsCmd},
@@ -57,6 +57,9 @@ pub enum Command {
     Generate(Box<GenerateArgs>),
     /// Rewrite one section of a generation with instructions (a new version; the original is kept).
     Regenerate(RegenerateArgs),
+    /// Turn a stored script into other platforms' forms (an X thread, a LinkedIn post, a Short…):
+    /// new generations linked to it.
+    Repurpose(RepurposeArgs),
     /// Run a failed or interrupted generation again, in place (its earlier attempts and cost kept).
     Retry(RetryArgs),
     /// List stored generations (filter by persona and review state; paginate).

@@ -58,6 +58,34 @@ fn types<T>(out: &mut String, counts: &[TypeCount<T>], label: impl Fn(&T) -> &'s
     }
 }
 
+/// What the persona's A/B tests found ([`reelsmith_app::experiments::persona_preferences`]): each
+/// winning pattern with the experiments behind it; a pointer to `experiment create` when none.
+pub fn preferences(prefs: &[reelsmith_core::experiment::Preference]) -> String {
+    let mut out =
+        String::from("\nWHAT YOUR A/B TESTS FOUND (retrieval and prompts prefer these)\n");
+    if prefs.is_empty() {
+        out.push_str(
+            "  nothing yet: no experiment has a winner. Start one: reelsmith experiment create --persona NAME --topic \"…\" --vary hook\n",
+        );
+    }
+    for p in prefs {
+        let _ = writeln!(out, "  {}", p.label);
+        for w in &p.wins {
+            let _ = writeln!(
+                out,
+                "    experiment {} “{}”: {} beat {} · P(best) {:.0} % · {} post(s)",
+                w.experiment_id,
+                w.topic,
+                w.winner,
+                w.beat.join(", "),
+                w.p_best * 100.0,
+                w.posts
+            );
+        }
+    }
+    out
+}
+
 /// A persona version: header, creator profile, style profile with evidence, and the examples.
 pub fn persona(p: &PersonaVersion) -> String {
     let s = &p.style;
@@ -248,9 +276,7 @@ pub fn persona(p: &PersonaVersion) -> String {
 
     out.push_str("\nEXAMPLES\n");
     for (i, e) in p.examples.iter().enumerate() {
-        let title = e.example.title.clone().unwrap_or_else(|| {
-            reelsmith_core::text::truncate_chars(e.example.text.lines().next().unwrap_or(""), 50)
-        });
+        let title = e.example.name();
         let dur = e
             .example
             .duration_s

@@ -43,7 +43,14 @@ pub fn card(source: &str, c: &ScoreCard, against: Option<&str>) -> String {
     let weights: Vec<String> = OVERALL_WEIGHTS
         .iter()
         .filter(|(n, _)| *n != "voice" || c.voice.is_some())
-        .map(|(n, w)| format!("{n} {:.0} %", w * 100.0))
+        .map(|(n, w)| {
+            let n = if *n == "timing" && c.format.is_some() {
+                "format"
+            } else {
+                n
+            };
+            format!("{n} {:.0} %", w * 100.0)
+        })
         .collect();
     let _ = writeln!(
         out,
@@ -60,7 +67,13 @@ pub fn card(source: &str, c: &ScoreCard, against: Option<&str>) -> String {
         let _ = writeln!(out, "Note: {n}");
     }
     out.push('\n');
-    dimension(&mut out, 0, &c.timing.dimension, 13);
+    // A text post is scored on its format; a video script on its spoken timing.
+    dimension(
+        &mut out,
+        0,
+        c.format.as_ref().unwrap_or(&c.timing.dimension),
+        13,
+    );
     dimension(&mut out, 0, &c.quality, 13);
     if let Some(coh) = &c.coherence {
         dimension(&mut out, 0, &coh.dimension, 13);

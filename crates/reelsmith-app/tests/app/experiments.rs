@@ -1,6 +1,7 @@
 //! Analysing an experiment from stored posts: the arms, the verdict with the posts still needed,
 //! the confounders, and the posts left out.
 
+use chrono::Utc;
 use reelsmith_app::experiments::analyze_experiment;
 use reelsmith_core::experiment::{NewExperiment, Vary, Verdict};
 use reelsmith_core::store::{ExperimentStore, PerformanceStore, Workspace};
@@ -71,7 +72,8 @@ async fn an_experiment_is_analysed_from_its_posts() {
 
 #[tokio::test]
 async fn variants_are_written_to_differ_and_posts_find_their_metrics_later() {
-    use reelsmith_app::experiments::{CreateInput, HOOK_INSTRUCTIONS, create, post_variant};
+    use reelsmith_app::experiments::{CreateInput, create, post_variant};
+    use reelsmith_core::experiment::HOOK_INSTRUCTIONS;
     let (_dir, store) = store_with_posts().await;
     let ws = Workspace::LOCAL;
     let router = reelsmith_testkit::DirectRouter::new(std::sync::Arc::new(
@@ -97,7 +99,7 @@ async fn variants_are_written_to_differ_and_posts_find_their_metrics_later() {
     );
     let e = must(create(&store, ws, models, input(3, vec![])).await);
     assert_eq!(e.variants.len(), 3);
-    for (v, instruction) in e.variants.iter().zip(HOOK_INSTRUCTIONS) {
+    for (v, (_, instruction)) in e.variants.iter().zip(HOOK_INSTRUCTIONS) {
         let g = must(
             reelsmith_core::store::GenerationStore::generation(
                 &store,
@@ -185,5 +187,156 @@ async fn variants_are_written_to_differ_and_posts_find_their_metrics_later() {
         no_key
             .err()
             .is_some_and(|e| e.to_string().contains("link or its posting time"))
+    );
+}
+
+/// A generation of `script` (HOOK:/BODY:/CTA: lines) for maya, written by a scripted model.
+async fn written(store: &reelsmith_store::Store, script: &str) -> i64 {
+    use reelsmith_core::llm::PromptStyle;
+    // The same answer to the draft and to any fitting round.
+    let model = std::sync::Arc::new((0..6).fold(
+        reelsmith_testkit::ScriptedLlm::new(PromptStyle::Instruct),
+        |m, _| m.answer([script]),
+    ));
+    let router = reelsmith_testkit::DirectRouter::new(model);
+    let models = reelsmith_app::Models {
+        router: &router,
+        embedder: None,
+    };
+    let input = reelsmith_app::request::ScriptInput {
+        persona: "maya".into(),
+        topic: "coffee on nights".into(),
+        duration_s: Some(40.0),
+        attempts: Some(1),
+        ..reelsmith_app::request::ScriptInput::default()
+    };
+    let request = must(input.resolve());
+    must(reelsmith_app::write::write_script(store, Workspace::LOCAL, models, request, None).await)
+        .id
+}
+
+#[tokio::test]
+async fn a_won_hook_experiment_leads_retrieval_and_the_prompt() {
+    use chrono::TimeZone;
+    use reelsmith_app::experiments::{CreateInput, create, persona_preferences};
+    use reelsmith_core::experiment::Pattern;
+    use reelsmith_core::hooks::HookType;
+    use reelsmith_core::llm::{Prompt, PromptStyle};
+    use reelsmith_core::performance::{ImportedPost, Metrics, post_key};
+    use reelsmith_core::platform::Platform;
+
+    let (_dir, store) = store_with_posts().await;
+    let ws = Workspace::LOCAL;
+    let body = "BODY: Caffeine stays in your blood for about six hours after your last cup. \
+        Drink it early in the shift and stop by three so your sleep after nights is deep.";
+    let a = written(
+        &store,
+        &format!(
+            "HOOK: Stop drinking coffee at the end of your shift.\n{body}\nCTA: Follow for more."
+        ),
+    )
+    .await;
+    let b = written(
+        &store,
+        &format!("HOOK: Why do you crash on the drive home?\n{body}\nCTA: Follow for more."),
+    )
+    .await;
+    let router = reelsmith_testkit::DirectRouter::new(std::sync::Arc::new(
+        reelsmith_testkit::ScriptedLlm::new(PromptStyle::Instruct),
+    ));
+    let no_model = reelsmith_app::Models {
+        router: &router,
+        embedder: None,
+    };
+    let e = must(
+        create(
+            &store,
+            ws,
+            no_model,
+            CreateInput {
+                persona: "maya".into(),
+                topic: "coffee on nights".into(),
+                vary: Vary::Hook,
+                variants: 2,
+                from: vec![a, b],
+                duration_s: None,
+            },
+        )
+        .await,
+    );
+    // Eight posts each; the question (B) gets about four times the views of the warning (A).
+    let mut imported = Vec::new();
+    for i in 0..16u32 {
+        let p = ImportedPost {
+            posted_at: Utc.with_ymd_and_hms(2025, 6, 1 + i, 18, 0, 0).single(),
+            caption: Some(format!("variant post {i}")),
+            media_uri: None,
+            url: None,
+            duration_s: None,
+            transcript: None,
+            metrics: Metrics {
+                views: Some(if i < 8 { 1_000 } else { 4_000 } + 37 * u64::from(i)),
+                ..Metrics::default()
+            },
+            source: format!("experiment #{i}"),
+        };
+        imported.push((Platform::Tiktok, post_key(&p).unwrap_or_default(), p));
+    }
+    must(store.import_posts(ws, "maya", &imported, false).await);
+    for p in must(store.posts(ws, "maya").await) {
+        let Some(i) = p
+            .caption
+            .as_deref()
+            .and_then(|c| c.strip_prefix("variant post "))
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        must(
+            store
+                .assign_post(ws, e.id, if i < 8 { "A" } else { "B" }, p.id)
+                .await,
+        );
+    }
+    let posts = must(store.posts(ws, "maya").await);
+    let prefs = must(persona_preferences(&store, ws, "maya", &posts).await);
+    assert_eq!(prefs.len(), 1, "{prefs:?}");
+    assert_eq!(prefs[0].pattern, Pattern::Hook(HookType::Question));
+    assert_eq!(prefs[0].wins[0].experiment_id, e.id);
+
+    // The example that opens with a question ("Day off after nights?") leads the few-shot
+    // examples, and the prompt names the pattern with its experiment.
+    let model = std::sync::Arc::new(reelsmith_testkit::ScriptedLlm::new(PromptStyle::Instruct));
+    let router = reelsmith_testkit::DirectRouter::new(model.clone());
+    let models = reelsmith_app::Models {
+        router: &router,
+        embedder: None,
+    };
+    let input = reelsmith_app::request::ScriptInput {
+        persona: "maya".into(),
+        topic: "sleeping after nights".into(),
+        duration_s: Some(20.0),
+        ..reelsmith_app::request::ScriptInput::default()
+    };
+    let _ =
+        reelsmith_app::write::write_script(&store, ws, models, must(input.resolve()), None).await;
+    let Some(Prompt::Chat(messages)) = model.requests().first().map(|r| r.prompt.clone()) else {
+        unreachable!("instruct models get chat prompts")
+    };
+    let asked = messages
+        .last()
+        .map(|m| m.content.clone())
+        .unwrap_or_default();
+    let first = asked.find("TOPIC: example 2");
+    assert!(
+        first.is_some() && first < asked.find("TOPIC: example 0"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains(&format!(
+            "My A/B tests found what works for my audience: a question hook (won experiment {}",
+            e.id
+        )),
+        "{asked}"
     );
 }

@@ -314,3 +314,46 @@ async fn an_unfit_winner_is_repaired_with_its_failures_named() {
     assert!(g.draft.cta.contains("free guide"), "{}", g.draft.cta);
     assert_eq!(g.call_ids.len(), 2, "the draft call and one repair call");
 }
+
+#[tokio::test]
+async fn a_linkedin_draft_too_long_for_the_limit_is_rewritten_not_cut() {
+    use reelsmith_core::llm::Prompt;
+    use reelsmith_core::platform::Platform;
+    let model = Arc::new(
+        ScriptedLlm::new(PromptStyle::Instruct)
+            .answer([script(700)])
+            .answer([script(180)]),
+    );
+    let router = DirectRouter::new(model.clone());
+    let p = persona();
+    let mut job = job(&p, &[0], "sleeping after nights", 30.0, 1);
+    job.brief.platform = Platform::Linkedin;
+    let g = generate(&router, CallContext::default(), &job, None)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.fit, Fit::Rewritten(1));
+    assert_eq!(g.draft.text().split_whitespace().count(), 180);
+    assert!(
+        g.card.format.is_some(),
+        "a text post is scored on its format"
+    );
+    let Some(Prompt::Chat(messages)) = model.requests().get(1).map(|r| r.prompt.clone()) else {
+        unreachable!("a second, chat request")
+    };
+    let asked = messages
+        .last()
+        .map(|m| m.content.clone())
+        .unwrap_or_default();
+    assert!(
+        asked.contains("too long for a text post on linkedin") && asked.contains("about 200 words"),
+        "{asked}"
+    );
+    // A draft that fits is laid out as written.
+    let router = DirectRouter::new(Arc::new(
+        ScriptedLlm::new(PromptStyle::Instruct).answer([script(180)]),
+    ));
+    let g = generate(&router, CallContext::default(), &job, None)
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(g.fit, Fit::AsWritten);
+}

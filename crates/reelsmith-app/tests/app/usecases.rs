@@ -129,6 +129,7 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
                     language: g.request.language.clone(),
                     topic: Some(g.request.topic.clone()),
                     requirements: g.request.requirements.clone(),
+                    platform: Some(g.request.platform),
                 },
             )
             .await,
@@ -240,7 +241,7 @@ async fn every_wrong_field_is_reported_at_once_and_nothing_is_stored() {
     let mut bad = input(" ");
     bad.duration_s = Some(0.0);
     bad.language = Some("xx".into());
-    bad.platform = Some("linkedin".into());
+    bad.platform = Some("myspace".into());
     let err = bad
         .resolve()
         .err()

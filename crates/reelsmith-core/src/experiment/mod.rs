@@ -22,10 +22,15 @@
 //! "need about k more posts per variant". The frequentist cross-check is Welch's t-test of the first
 //! two (or best two) variants' outcomes (statrs' Student's t).
 
+mod lessons;
 mod posts;
 mod simulate;
 mod stored;
 
+pub use lessons::{
+    Analysed, CTA_INSTRUCTIONS, HOOK_INSTRUCTIONS, LONG_ABOVE_S, LengthBand, Pattern, Preference,
+    SHORT_BELOW_S, Win, preferences,
+};
 pub use posts::{AGE_RATIO, SAME_HOUR_WINDOW, VariantPost, arms_of, confounders};
 pub use simulate::{ImpressionArm, Simulation, analyze_impressions, simulate};
 pub use stored::{NewExperiment, StoredExperiment, StoredVariant, Vary};

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Dimension, Prepared};
 use crate::embed::{Embedder, cosine};
+use crate::experiment::Pattern;
 
 /// Best-sentence cosine at which topic relevance is 50 (fitted: 0.256, `reelsmith-dev fit-topic`).
 pub const TOPIC_MIDPOINT: f64 = 0.26;
@@ -96,6 +97,53 @@ impl BriefCheck {
         }
         out
     }
+}
+
+/// A requirement that asks for a hook type or a call to action ([`Pattern::of_requirement`]: the
+/// variants of an experiment) is checked on the script's structure — its hook's types, its call to
+/// action's — not by meaning ("Why do you crash?" is a question whatever its words); `None` for any
+/// other requirement. A miss costs 40 points of `score` like any other; its reason goes to `reasons`.
+fn structural(
+    p: &Prepared<'_>,
+    r: &str,
+    score: &mut f64,
+    reasons: &mut Vec<String>,
+) -> Option<RequirementCheck> {
+    let pattern = Pattern::of_requirement(r)?;
+    let a = &p.analysis;
+    let (met, evidence, has) = match pattern {
+        Pattern::Hook(_) => (
+            pattern.matched_by(a, 0.0),
+            a.hook.clone(),
+            format!("its hook is a {}", a.hook_type.primary.label()),
+        ),
+        Pattern::Cta(_) => (
+            pattern.matched_by(a, 0.0),
+            a.cta
+                .text
+                .clone()
+                .or_else(|| p.sentences.last().map(|s| (*s).to_string()))
+                .unwrap_or_default(),
+            match a.cta.types.first() {
+                Some(t) => format!("its call to action is “{}”", t.label()),
+                None => "it has no call to action".to_string(),
+            },
+        ),
+        Pattern::Length(_) => return None,
+    };
+    let quoted = crate::text::truncate_chars(&evidence, 60);
+    reasons.push(if met {
+        format!("meets “{r}”: “{quoted}”")
+    } else {
+        *score -= 40.0;
+        format!("does not meet “{r}”: {has} (“{quoted}”)")
+    });
+    Some(RequirementCheck {
+        requirement: r.to_string(),
+        met,
+        similarity: if met { 1.0 } else { 0.0 },
+        evidence,
+    })
 }
 
 /// Checks `p` against the brief: `topic`, `requirements`, and `requested` language (ISO 639-1).
@@ -195,6 +243,9 @@ pub fn brief(
         .iter()
         .enumerate()
         .map(|(k, r)| {
+            if let Some(check) = structural(p, r, &mut score, &mut reasons) {
+                return check;
+            }
             let (sim, evidence) = best(offset + k, r);
             let words = {
                 let rw = crate::text::content_stems(r, stops);

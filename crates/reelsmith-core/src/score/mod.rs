@@ -5,6 +5,7 @@
 pub mod brief;
 pub mod coherence;
 mod features;
+mod format;
 pub mod hook_fit;
 pub mod hook_model;
 pub mod perturb;
@@ -153,6 +154,11 @@ pub struct ScoreCard {
     pub overall: f64,
     /// Caveats (e.g. a language without lexicons).
     pub notes: Vec<String>,
+    /// For a text post (an X thread, a LinkedIn post), the format dimension that takes spoken
+    /// timing's place in `overall`: length, the hook before the fold, readability. `None` for a
+    /// video script.
+    #[serde(default)]
+    pub format: Option<Dimension>,
 }
 
 /// What to score and against what.
@@ -185,6 +191,9 @@ pub struct ScoreRequest<'a> {
     /// The creator's calibrated viral weights ([`crate::calibration`]), in [`VIRAL_WEIGHTS`] order;
     /// default: [`VIRAL_WEIGHTS`].
     pub viral_weights: Option<&'a [f64]>,
+    /// The platform the text is for: an X thread or a LinkedIn post gets the format dimension in
+    /// place of spoken timing; `None` (or a video platform) is scored as a video script.
+    pub platform: Option<crate::platform::Platform>,
 }
 
 /// A borrowed embedding model in a [`ScoreRequest`].
@@ -278,8 +287,21 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     if brief.by_meaning && (req.topic.is_some() || !req.requirements.is_empty()) {
         craft.push(brief.dimension.score);
     }
+    let format = req
+        .platform
+        .filter(|pl| pl.format() != crate::platform::Format::Video)
+        .map(|pl| {
+            notes.push(format!(
+                "a text post for {}: no spoken timing — the format dimension takes its place",
+                crate::platform::Named::as_str(pl)
+            ));
+            format::format(&p, pl)
+        });
     let mut parts = vec![
-        (OVERALL_WEIGHTS[0].1, timing.dimension.score),
+        (
+            OVERALL_WEIGHTS[0].1,
+            format.as_ref().map_or(timing.dimension.score, |f| f.score),
+        ),
         (
             OVERALL_WEIGHTS[1].1,
             craft.iter().sum::<f64>() / craft.len() as f64,
@@ -314,6 +336,7 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
         voice,
         overall: round1(overall),
         notes,
+        format,
     }
 }
 

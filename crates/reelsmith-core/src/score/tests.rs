@@ -353,6 +353,89 @@ fn the_brief_checks_requirements_by_words_and_the_language_without_a_model() {
 }
 
 #[test]
+fn hook_and_cta_requirements_are_checked_on_the_scripts_structure() {
+    let text = "Why do you crash on the drive home? Caffeine lingers for six hours. Save this for your next run of nights.";
+    let reqs = vec![
+        "open with a question".to_string(),
+        "end by pointing to the link in bio".to_string(),
+        "Open with a bold claim.".to_string(),
+    ];
+    let card = score(&ScoreRequest {
+        text,
+        language: Some("en"),
+        requirements: &reqs,
+        ..Default::default()
+    });
+    let b = card.brief.unwrap_or_else(|| unreachable!("computed"));
+    assert!(b.requirements[0].met, "{:?}", b.requirements[0]);
+    assert_eq!(
+        b.requirements[0].evidence,
+        "Why do you crash on the drive home?"
+    );
+    assert!(!b.requirements[1].met);
+    assert!(!b.requirements[2].met);
+    let reasons = b.dimension.reasons.join(" | ");
+    assert!(
+        reasons.contains("its call to action is “save”")
+            && reasons.contains("its hook is a question"),
+        "{reasons}"
+    );
+}
+
+#[test]
+fn a_text_post_is_scored_on_its_format_not_its_timing() {
+    let good = "I fainted in a supply closet at 4am.\n\nThat was my wake-up call. I changed three things.\n\nLight first. Then caffeine.\n\nWhat would you change first? Tell me in the comments.";
+    let wall = format!(
+        "{} {}",
+        "x ".repeat(120).trim(),
+        "Caffeine lingers. Light resets the clock. Food matters. Naps help. Follow for more."
+    );
+    let post = |text: &str| {
+        score(&ScoreRequest {
+            text,
+            language: Some("en"),
+            platform: Some(crate::platform::Platform::Linkedin),
+            ..Default::default()
+        })
+    };
+    let c = post(good);
+    let f = c
+        .format
+        .clone()
+        .unwrap_or_else(|| unreachable!("a text post has a format"));
+    assert!(
+        f.reasons.iter().any(|r| r.contains("before the fold")),
+        "{f:?}"
+    );
+    assert!(
+        f.reasons
+            .iter()
+            .any(|r| r.starts_with("short for a LinkedIn post")),
+        "{f:?}"
+    );
+    assert!(c.notes.iter().any(|n| n.contains("no spoken timing")));
+    let w = post(&wall)
+        .format
+        .unwrap_or_else(|| unreachable!("a format"));
+    assert!(
+        w.reasons.iter().any(|r| r.contains("runs past the fold")),
+        "{w:?}"
+    );
+    assert!(
+        w.reasons.iter().any(|r| r.contains("a wall of text")),
+        "{w:?}"
+    );
+    assert!(w.score < f.score);
+    // A video platform keeps spoken timing.
+    let v = score(&ScoreRequest {
+        text: good,
+        platform: Some(crate::platform::Platform::Reels),
+        ..Default::default()
+    });
+    assert!(v.format.is_none());
+}
+
+#[test]
 fn a_script_that_says_nothing_concrete_is_not_fit_to_post() {
     // The local model's kind of draft: fluent, on no subject, nothing to do, nothing to repeat.
     let empty = "Hey, this is for you. This isn't a new idea. You don't need to be lazy. Your job \

@@ -30,6 +30,9 @@ pub struct ScoreInput {
     /// Requirements the draft must meet (up to 10, each up to 300 characters).
     #[serde(default)]
     pub requirements: Vec<String>,
+    /// The platform it is for: reels, tiktok, shorts, facebook (a spoken script), x or linkedin (a
+    /// text post, scored on its format instead of spoken timing).
+    pub platform: Option<String>,
 }
 
 /// Score any text: timing, quality, nine viral dimensions and voice match, each with reasons.
@@ -50,6 +53,12 @@ pub async fn score_text(
             language: input.language,
             topic: input.topic,
             requirements: input.requirements,
+            platform: input
+                .platform
+                .as_deref()
+                .filter(|p| !p.trim().is_empty())
+                .map(reelsmith_core::platform::Platform::parse_loose)
+                .transpose()?,
         },
     )
     .await?;

@@ -2,6 +2,7 @@
 //! router and in the OpenAPI 3.1 document by the same call; the document is served at
 //! `/api/openapi.json` and as a readable page at `/api/docs`.
 
+pub mod experiments;
 pub mod misc;
 pub mod performance;
 pub mod personas;
@@ -34,6 +35,7 @@ use crate::AppState;
         (name = "scripts", description = "Generated scripts: generate, history, versions, approval, exports"),
         (name = "scoring", description = "Score cards for any text"),
         (name = "performance", description = "How posted scripts performed: imports, posts and their links, calibration of the scores, best time to post"),
+        (name = "experiments", description = "A/B tests of versions of one idea: variants, their posts, the verdict with P(best) and lift intervals, and what won experiments taught"),
         (name = "usage", description = "LLM calls, tokens and cost"),
         (name = "health", description = "Liveness and readiness")
     )
@@ -83,12 +85,17 @@ pub fn router() -> (Router<AppState>, Document) {
         .routes(routes!(scripts::regenerate_section))
         .routes(routes!(scripts::approval))
         .routes(routes!(scripts::retry))
+        .routes(routes!(scripts::repurpose))
         .routes(routes!(performance::import))
         .routes(routes!(performance::posts))
         .routes(routes!(performance::link))
         .routes(routes!(performance::insight_scores))
         .routes(routes!(performance::calibrate))
         .routes(routes!(performance::best_time))
+        .routes(routes!(experiments::list, experiments::create))
+        .routes(routes!(experiments::get))
+        .routes(routes!(experiments::post))
+        .routes(routes!(experiments::preferences))
         .routes(routes!(misc::score_text))
         .routes(routes!(misc::usage))
         .routes(routes!(misc::health))

@@ -259,6 +259,19 @@ pub struct ZoneQuery {
     pub tz: Option<String>,
 }
 
+impl ZoneQuery {
+    /// The zone asked for, UTC when none.
+    ///
+    /// # Errors
+    /// 422 naming `tz` for an unknown zone.
+    pub fn zone(&self) -> ApiResult<Zone> {
+        match self.tz.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => Zone::parse(t).map_err(|e| ApiError::invalid("tz", e)),
+            None => Ok(Zone::utc()),
+        }
+    }
+}
+
 /// The best weekday and hour to post, from the persona's own posts: every weekday × hour slot in
 /// `tz` with its posts' lift over the creator's median, its evidence (no data, thin, ok) and
 /// interval, the top slots and the posts still needed.
@@ -270,10 +283,7 @@ pub async fn best_time(
     ApiPath(name): ApiPath<String>,
     ApiQuery(q): ApiQuery<ZoneQuery>,
 ) -> ApiResult<Json<BestTime>> {
-    let zone = match q.tz.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => Zone::parse(t).map_err(|e| ApiError::invalid("tz", e))?,
-        None => Zone::utc(),
-    };
+    let zone = q.zone()?;
     Ok(Json(
         best_time_to_post(&state.store, state.workspace, &name, &zone).await?,
     ))

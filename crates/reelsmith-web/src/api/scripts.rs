@@ -42,8 +42,8 @@ pub struct GenerateInput {
     pub style: Option<String>,
     /// ISO 639-1 language (default: the persona's).
     pub language: Option<String>,
-    /// reels, tiktok, shorts or facebook (default reels); x and linkedin are refused until their
-    /// formats are written.
+    /// reels, tiktok, shorts or facebook (a timed video script; default reels), x (a thread of
+    /// numbered posts) or linkedin (one text post).
     pub platform: Option<String>,
     /// Attempts to write and score, 1–8 (default 3).
     pub attempts: Option<u32>,
@@ -198,6 +198,57 @@ pub async fn retry(
     // A wrong status is answered before any stream starts.
     retryable(&state.store, state.workspace, id).await?;
     run_job(&state, &headers, GenerationJob::Retry(id)).await
+}
+
+/// The platforms to repurpose a script for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepurposeInput {
+    /// Platforms: reels, tiktok, shorts, facebook, x, linkedin (not the script's own).
+    pub to: Vec<String>,
+}
+
+/// Repurposes generation `id` for `targets`, each new generation run in flight like a generation
+/// of its own (the API's and the UI's repurpose).
+///
+/// # Errors
+/// 404 for an unknown id, 422 for no target, the script's own platform or a source without a
+/// script, 502/503 when a model fails (those written before stay).
+pub async fn repurpose_with(
+    state: &AppState,
+    id: i64,
+    targets: &[Platform],
+) -> ApiResult<Vec<Generation>> {
+    let source = state.store.generation(state.workspace, id).await?;
+    let mut out = Vec::new();
+    for request in reelsmith_app::repurpose::repurpose_requests(&source, targets)? {
+        out.push(
+            spawn_generation(state, GenerationJob::New(request), None)?
+                .outcome()
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Turn a stored script into other platforms' forms — an X thread, a LinkedIn post, a Short —
+/// each a new generation written from it and linked to it (`request.repurposed_from`).
+#[utoipa::path(post, path = "/scripts/{id}/repurpose", tag = "scripts",
+    params(("id" = i64, Path, description = "Generation id")),
+    request_body = RepurposeInput,
+    responses((status = 201, description = "The new generations", body = [Object]),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 502, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn repurpose(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<RepurposeInput>,
+) -> ApiResult<(StatusCode, Json<Vec<Generation>>)> {
+    let targets = reelsmith_app::repurpose::parse_targets(&input.to.join(","))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(repurpose_with(&state, id, &targets).await?),
+    ))
 }
 
 /// One generation with its attempts, score card and script.

@@ -3,8 +3,10 @@
 //! through the same services as the API.
 
 pub mod analytics;
+pub mod experiments;
 pub mod performance;
 pub mod personas;
+pub mod repurpose;
 pub mod scripts;
 
 use axum::Form;
@@ -55,7 +57,14 @@ pub fn router() -> Router<AppState> {
         .route("/scripts/{id}/sections", post(scripts::regenerate))
         .route("/scripts/{id}/approval", post(scripts::approve))
         .route("/scripts/{id}/retry", post(scripts::retry))
+        .route("/scripts/{id}/repurpose", post(repurpose::repurpose))
         .route("/history", get(scripts::history))
+        .route(
+            "/experiments",
+            get(experiments::list).post(experiments::create),
+        )
+        .route("/experiments/{id}", get(experiments::show))
+        .route("/experiments/{id}/posts", post(experiments::post))
         .route("/analytics", get(analytics::page))
 }
 
@@ -65,6 +74,7 @@ pub fn page(title: &str, active: &str, body: Markup) -> Markup {
         ("/generate", "Generate"),
         ("/personas", "Personas"),
         ("/history", "History"),
+        ("/experiments", "Experiments"),
         ("/analytics", "Analytics"),
         ("/api/docs", "API"),
     ];

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use reelsmith_app::learn::LearnInput;
+use reelsmith_core::experiment::Preference;
 use reelsmith_core::generation::{FieldError, FieldErrors};
 use reelsmith_core::persona::{CreatorProfile, PersonaSummary, PersonaVersion};
 use reelsmith_core::store::PersonaStore;
@@ -14,6 +15,7 @@ use reelsmith_core::style::WpmSource;
 use serde::Deserialize;
 
 use super::{UiResult, field_error, page, ui};
+use crate::api::experiments::preferences_of;
 use crate::api::personas::{learn, read_upload};
 use crate::{ApiError, AppState};
 
@@ -125,16 +127,19 @@ pub async fn show(
         .persona(state.workspace, &name, q.version)
         .await
         .map_err(ui)?;
-    Ok(persona_page(&p, None))
+    let prefs = preferences_of(&state, &p.name).await.map_err(ui)?;
+    Ok(persona_page(&p, &prefs, None))
 }
 
-/// The persona's latest version in the request's workspace.
-async fn latest(state: &AppState, name: &str) -> UiResult<PersonaVersion> {
-    state
+/// The persona's latest version in the request's workspace, with what its experiments taught.
+async fn latest(state: &AppState, name: &str) -> UiResult<(PersonaVersion, Vec<Preference>)> {
+    let p = state
         .store
         .persona(state.workspace, name, None)
         .await
-        .map_err(ui)
+        .map_err(ui)?;
+    let prefs = preferences_of(state, &p.name).await.map_err(ui)?;
+    Ok((p, prefs))
 }
 
 /// The profile form as typed: list fields comma-separated, the length as text.
@@ -207,9 +212,13 @@ pub async fn edit(
     Path(name): Path<String>,
     Form(f): Form<ProfileForm>,
 ) -> UiResult<Response> {
-    let current = latest(&state, &name).await?;
+    let (current, prefs) = latest(&state, &name).await?;
     let refused = |field: &'static str, reason: String| {
-        let body = persona_page(&current, Some(&FieldError::new(field, reason).into()));
+        let body = persona_page(
+            &current,
+            &prefs,
+            Some(&FieldError::new(field, reason).into()),
+        );
         (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
     };
     let profile = match f.profile() {
@@ -250,13 +259,13 @@ pub async fn delete(
     Path(name): Path<String>,
     Form(f): Form<DeleteForm>,
 ) -> UiResult<Response> {
-    let current = latest(&state, &name).await?;
+    let (current, prefs) = latest(&state, &name).await?;
     if f.confirm != "yes" {
         let problem = FieldError::new(
             "confirm",
             "tick the box to confirm: deleting removes every version and example",
         );
-        let body = persona_page(&current, Some(&problem.into()));
+        let body = persona_page(&current, &prefs, Some(&problem.into()));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     }
     let force = f.force == "yes";
@@ -264,7 +273,7 @@ pub async fn delete(
     {
         Ok(_) => Ok(Redirect::to("/personas").into_response()),
         Err(reelsmith_app::ServiceError::Invalid(e)) => {
-            let body = persona_page(&current, Some(&e));
+            let body = persona_page(&current, &prefs, Some(&e));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(e) => Err(ui(e)),
@@ -309,7 +318,7 @@ fn field_value(prof: &CreatorProfile, field: &str) -> String {
 }
 
 /// One persona version's page, each error under its field.
-fn persona_page(p: &PersonaVersion, problem: Option<&FieldErrors>) -> Markup {
+fn persona_page(p: &PersonaVersion, prefs: &[Preference], problem: Option<&FieldErrors>) -> Markup {
     let s = &p.style;
     let prof = &p.profile;
     let err = |field: &str| field_error(problem, field);
@@ -323,7 +332,21 @@ fn persona_page(p: &PersonaVersion, problem: Option<&FieldErrors>) -> Markup {
             h1 { (prof.display_name.as_deref().unwrap_or(&p.name)) " " span.muted { "v" (p.version) " of " (p.versions) } }
             @if problem.is_some() { p.card.error role="alert" { "Something needs fixing: see below." } }
             p { a.button href={ "/generate?persona=" (p.name) } { "Write a script as " (p.name) } " "
-                a #performance-link href={ "/personas/" (p.name) "/performance" } { "How the posts did" } }
+                a #performance-link href={ "/personas/" (p.name) "/performance" } { "How the posts did" } " · "
+                a href="/experiments" { "Experiments" } }
+            @if !prefs.is_empty() {
+                div.card #preferences {
+                    h2 { "What your A/B tests found" }
+                    p.muted { "Retrieval and the prompt prefer these." }
+                    ul { @for pref in prefs { li { strong { (pref.label) } ": "
+                        @for (i, w) in pref.wins.iter().enumerate() {
+                            @if i > 0 { "; " }
+                            a href={ "/experiments/" (w.experiment_id) } { "experiment " (w.experiment_id) }
+                            " (“" (w.topic) "”, " (w.winner) " beat " (w.beat.join(", ")) ", P(best) " (format!("{:.0} %", w.p_best * 100.0)) ")"
+                        }
+                    } } }
+                }
+            }
             @if p.versions > 1 {
                 nav.versions aria-label="versions" { "Versions: "
                     @for v in 1..=p.versions {

@@ -11,12 +11,15 @@ use reelsmith_app::request::{
 };
 use reelsmith_app::write::revise_section;
 use reelsmith_core::export::{ExportFormat, export};
+use reelsmith_core::formats;
 use reelsmith_core::generation::{
     Approval, FieldError, FieldErrors, Generation, HistoryFilter, MAX_ATTEMPTS, MAX_CONTEXT_CHARS,
-    MAX_TOPIC_CHARS,
+    MAX_TOPIC_CHARS, ScriptBody,
 };
 use reelsmith_core::persona::{MAX_DURATION_S, MIN_DURATION_S, PersonaSummary};
-use reelsmith_core::platform::{ContentType, GenerationStatus, Named, Platform, Style, Urgency};
+use reelsmith_core::platform::{
+    ContentType, Format, GenerationStatus, Named, Platform, Style, Urgency,
+};
 use reelsmith_core::score::{Dimension, ScoreCard};
 use reelsmith_core::store::{GenerationStore, PersonaStore};
 use serde::Deserialize;
@@ -121,11 +124,7 @@ fn generate_page(
             v.to_string()
         }
     };
-    let platforms: Vec<&str> = Platform::ALL
-        .iter()
-        .filter(|p| p.is_written())
-        .map(|p| p.as_str())
-        .collect();
+    let platforms: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
     let err = |field: &str| field_error(errors, field);
     page(
         "Generate",
@@ -267,9 +266,12 @@ fn card(c: &ScoreCard) -> Markup {
         div.card #score {
             h2 { "Score " (format!("{:.0}", c.overall)) "/100" }
             @if !c.unfit.is_empty() { p.unfit { strong { "Not fit to post: " } (c.unfit.join(", ")) } }
-            p.muted { "Timing: " (format!("{:.1} s spoken for a {:.0} s target at {:.0} WPM", c.timing.estimated_s, c.timing.target_s, c.timing.wpm))
-                @if c.timing.within_window { " — within ±10 %" } @else { " — outside ±10 %" } }
+            @if c.format.is_none() {
+                p.muted { "Timing: " (format!("{:.1} s spoken for a {:.0} s target at {:.0} WPM", c.timing.estimated_s, c.timing.target_s, c.timing.wpm))
+                    @if c.timing.within_window { " — within ±10 %" } @else { " — outside ±10 %" } }
+            }
             table { tbody {
+                @if let Some(f) = &c.format { (dimension(f)) }
                 (dimension(&c.quality))
                 @if let Some(coh) = &c.coherence { (dimension(&coh.dimension)) }
                 @if let Some(b) = &c.brief { (dimension(&b.dimension)) }
@@ -306,6 +308,7 @@ fn script_body(g: &Generation) -> Markup {
         p.muted {
             "Generation " (g.id) " · version " (g.version)
             @if let Some(p) = g.parent_id { " (revises " a href={ "/scripts/" (p) } { (p) } ")" }
+            @if let Some(p) = g.request.repurposed_from { " (repurposed from " a href={ "/scripts/" (p) } { (p) } ")" }
             " · " a href={ "/personas/" (g.persona) } { (g.persona) } " v" (g.persona_version)
             " · " (g.request.style.as_str()) " · " (g.request.platform.as_str()) " · "
             span class={ "pill " (g.approval.as_str()) } { (g.approval.as_str().replace('_', " ")) }
@@ -329,35 +332,69 @@ fn script_body(g: &Generation) -> Markup {
         }
         @if let Some(s) = &g.script {
             div.card #script {
-                div.timing role="img" aria-label="section timing" {
-                    @for (i, sec) in s.sections().iter().enumerate() {
-                        span style={ "width:" (format!("{:.2}", (sec.end_s - sec.start_s) / total * 100.0)) "%;background:" (COLOURS[i % COLOURS.len()]) }
-                            title={ (name(&sec.kind)) " " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) } { (name(&sec.kind)) }
+                @match &s.body {
+                    ScriptBody::Video { sections } => {
+                        div.timing role="img" aria-label="section timing" {
+                            @for (i, sec) in sections.iter().enumerate() {
+                                span style={ "width:" (format!("{:.2}", (sec.end_s - sec.start_s) / total * 100.0)) "%;background:" (COLOURS[i % COLOURS.len()]) }
+                                    title={ (name(&sec.kind)) " " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) } { (name(&sec.kind)) }
+                            }
+                        }
+                        p.muted { (format!("{:.1} s", s.duration_s)) " · " (s.words) " words · " (format!("{:.0} WPM", s.wpm)) " · fit: " (s.fit.name().replace('_', " ")) }
+                        @for (i, sec) in sections.iter().enumerate() {
+                            div.section {
+                                div.meta { (i + 1) ". " (name(&sec.kind)) " · " (name(&sec.scene)) " · " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) }
+                                p { (sec.voiceover) }
+                                @if !sec.on_screen_text.is_empty() { div.meta { "On screen: " (sec.on_screen_text) } }
+                                @if !sec.visual_cue.is_empty() { div.meta { "Visuals: " (sec.visual_cue) @if sec.visuals_derived { " (derived)" } } }
+                                @if !sec.camera.is_empty() { div.meta { "Camera: " (sec.camera) } }
+                            }
+                        }
+                    }
+                    ScriptBody::Thread { posts } => {
+                        p.muted { "X thread · " (posts.len()) " posts · " (s.words) " words" }
+                        @for (i, post) in posts.iter().enumerate() {
+                            div.section.post {
+                                div.meta { "Post " (i + 1) " of " (posts.len()) " · "
+                                    span.count { (formats::count(Platform::X, post)) " / " (formats::limit_label(Platform::X)) " characters" } }
+                                p.post-text id={ "post-" (i + 1) } { (post) }
+                                button.secondary type="button" data-copy={ "post-" (i + 1) } { "Copy post " (i + 1) }
+                            }
+                        }
+                    }
+                    ScriptBody::Post { text } => {
+                        p.muted { "LinkedIn post · " (s.words) " words · "
+                            span.count { (formats::count(Platform::Linkedin, text)) " / " (formats::limit_label(Platform::Linkedin)) " characters" } }
+                        div.section.post {
+                            p.post-text #post-1 { (text) }
+                            button.secondary type="button" data-copy="post-1" { "Copy post" }
+                        }
                     }
                 }
-                p.muted { (format!("{:.1} s", s.duration_s)) " · " (s.words) " words · " (format!("{:.0} WPM", s.wpm)) " · fit: " (s.fit.name().replace('_', " ")) }
-                @for (i, sec) in s.sections().iter().enumerate() {
-                    div.section {
-                        div.meta { (i + 1) ". " (name(&sec.kind)) " · " (name(&sec.scene)) " · " (format!("{:.1}–{:.1} s", sec.start_s, sec.end_s)) }
-                        p { (sec.voiceover) }
-                        @if !sec.on_screen_text.is_empty() { div.meta { "On screen: " (sec.on_screen_text) } }
-                        @if !sec.visual_cue.is_empty() { div.meta { "Visuals: " (sec.visual_cue) @if sec.visuals_derived { " (derived)" } } }
-                        @if !sec.camera.is_empty() { div.meta { "Camera: " (sec.camera) } }
+                @if !s.fitted.is_empty() { p.muted #fitted { "To keep to " (g.request.platform.as_str()) "'s limits: " (s.fitted.join("; ")) "." } }
+                @if !s.drew_on.is_empty() {
+                    details #drew-on {
+                        summary { "What the prompt drew on" }
+                        ul { @for d in &s.drew_on { li { (d) } } }
                     }
                 }
-                h2 { "Caption" }
-                p #caption { (s.caption) " " (s.hashtags.join(" ")) }
-                button.secondary type="button" data-copy="caption" { "Copy caption" }
+                @if s.format() == Format::Video {
+                    h2 { "Caption" }
+                    p #caption { (s.caption) " " (s.hashtags.join(" ")) }
+                    button.secondary type="button" data-copy="caption" { "Copy caption" }
+                }
                 h2 { "Exports" }
                 p { @for f in ExportFormat::ALL {
-                    a.button.secondary href={ "/api/v1/scripts/" (g.id) "/export?format=" (f.as_str()) } download { (f.as_str()) }
+                    @if s.format() == Format::Video || !matches!(f, ExportFormat::Srt | ExportFormat::Teleprompter) {
+                        a.button.secondary href={ "/api/v1/scripts/" (g.id) "/export?format=" (f.as_str()) } download { (f.as_str()) }
+                    }
                 } }
                 @if let Ok(text) = export(g, ExportFormat::Teleprompter) {
                     pre #teleprompter hidden { (text) }
                     button.secondary type="button" data-copy="teleprompter" { "Copy teleprompter text" }
                 }
             }
-            div.card {
+            @if s.format() == Format::Video { div.card {
                 h2 { "Regenerate a section" }
                 form method="post" action={ "/scripts/" (g.id) "/sections" } #regenerate-form {
                     div.row {
@@ -368,7 +405,8 @@ fn script_body(g: &Generation) -> Markup {
                     }
                     button type="submit" { "Rewrite it (new version)" }
                 }
-            }
+            } }
+            (super::repurpose::form(g))
             div.card {
                 h2 { "Review" }
                 form method="post" action={ "/scripts/" (g.id) "/approval" } #approval-form {

@@ -265,12 +265,7 @@ async fn a_persona_is_learned_from_uploaded_documents() {
             "examples",
             reqwest::multipart::Part::bytes(fixture("scripts.pdf")).file_name("../../scripts.pdf"),
         );
-    let (status, body) = s
-        .send(
-            s.req(reqwest::Method::POST, "/api/v1/personas/upload")
-                .multipart(form),
-        )
-        .await;
+    let (status, body) = s.multipart("/api/v1/personas/upload", form).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["persona"]["profile"]["niche"], "money for students");
     assert!(
@@ -289,12 +284,7 @@ async fn a_persona_is_learned_from_uploaded_documents() {
         "examples",
         reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("talk.pdf"),
     );
-    let (status, body) = s
-        .send(
-            s.req(reqwest::Method::POST, "/api/v1/personas/upload")
-                .multipart(form),
-        )
-        .await;
+    let (status, body) = s.multipart("/api/v1/personas/upload", form).await;
     assert_eq!(
         (status, body["field"].as_str()),
         (422, Some("files")),

@@ -316,6 +316,123 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
     );
     shot(&c, "7b-not-fit-to-post").await;
 
+    // An A/B test: two lengths of one idea written from the experiments page, one post recorded
+    // there (the rest through the API), the platform's numbers imported; the page shows the
+    // variants side by side, the lift intervals and the verdict.
+    must(c.goto(&s.url("/experiments")).await);
+    must(
+        must(c.find(Locator::Id("topic")).await)
+            .send_keys("caffeine on nights")
+            .await,
+    );
+    must(
+        must(c.find(Locator::Css("#vary option[value=length]")).await)
+            .click()
+            .await,
+    );
+    must(
+        must(c.find(Locator::Id("duration")).await)
+            .send_keys("30")
+            .await,
+    );
+    must(
+        must(
+            c.find(Locator::Css("#experiment-form button[type=submit]"))
+                .await,
+        )
+        .click()
+        .await,
+    );
+    wait_for("the experiment page", async || {
+        must(c.current_url().await)
+            .path()
+            .starts_with("/experiments/")
+    })
+    .await;
+    let experiment = must(c.current_url().await).path().to_string();
+    let url = |i: usize| format!("https://www.tiktok.com/@nurse/video/79990000000000003{i:02}");
+    must(
+        must(c.find(Locator::Css("#platform option[value=tiktok]")).await)
+            .click()
+            .await,
+    );
+    must(
+        must(c.find(Locator::Id("url")).await)
+            .send_keys(&url(0))
+            .await,
+    );
+    must(
+        must(c.find(Locator::Css("#post-form button[type=submit]")).await)
+            .click()
+            .await,
+    );
+    wait_for("the recorded post", async || {
+        source(&c).await.contains("id=\"experiment-posts\"")
+    })
+    .await;
+    let mut csv = String::from("createTimeISO,playCount,diggCount,webVideoUrl\n");
+    for i in 0..12 {
+        let label = if i < 6 { "A" } else { "B" };
+        if i > 0 {
+            let (status, body) = s
+                .post(
+                    &format!("/api/v1{experiment}/posts"),
+                    serde_json::json!({"variant": label, "platform": "tiktok", "url": url(i)}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let views = if i < 6 {
+            1_000 + 40 * i
+        } else {
+            4_000 + 60 * i
+        };
+        csv.push_str(&format!(
+            "2026-10-{:02}T17:00:00Z,{views},{},{}\n",
+            i + 1,
+            views / 12,
+            url(i)
+        ));
+    }
+    s.import_csv("nurse", csv.into_bytes()).await;
+    must(c.goto(&s.url(&experiment)).await);
+    let page = source(&c).await;
+    assert!(
+        page.contains("B wins")
+            && page.contains("class=\"interval\"")
+            && page.contains("<mark>18 s</mark>")
+            && page.matches("class=\"card variant\"").count() == 2,
+        "{page}"
+    );
+    // Wide and tall enough to show the variants side by side and the whole page (docs/).
+    must(c.set_window_size(1100, 2000).await);
+    shot(&c, "7d-experiment").await;
+
+    // Every format's page: an X thread post by post and a LinkedIn post, each with its character
+    // count and a copy button (a screenshot each; the video script's is 4-script).
+    let mut text_pages = Vec::new();
+    for (platform, shot_name, marker) in [
+        ("x", "7e-x-thread", " / 280 characters"),
+        ("linkedin", "7f-linkedin-post", " / 3,000 characters"),
+    ] {
+        let (status, g) = s
+            .post(
+                "/api/v1/scripts/generate",
+                serde_json::json!({"persona": "nurse", "topic": "caffeine on night shifts", "platform": platform, "attempts": 1}),
+            )
+            .await;
+        assert_eq!(status, 201, "{g}");
+        let path = format!("/scripts/{}", g["id"]);
+        must(c.goto(&s.url(&path)).await);
+        let page = source(&c).await;
+        assert!(
+            page.contains(marker) && page.contains("data-copy=\"post-1\""),
+            "{page}"
+        );
+        shot(&c, shot_name).await;
+        text_pages.push(path);
+    }
+
     // On a 375 px phone nothing runs off the screen: every page fits its width.
     must(c.set_window_size(375, 812).await);
     for path in [
@@ -325,6 +442,10 @@ async fn a_creator_goes_from_upload_to_analytics_in_chromium() {
         "/history",
         "/analytics",
         "/personas/nurse/performance",
+        "/experiments",
+        &experiment,
+        &text_pages[0],
+        &text_pages[1],
     ] {
         must(c.goto(&s.url(path)).await);
         let widths = must(

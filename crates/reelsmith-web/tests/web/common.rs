@@ -96,6 +96,38 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// A server whose model is the writer test model answering at once, with the persona "nurse".
+    pub async fn writer_with_nurse() -> Self {
+        let s = Self::start(Arc::new(reelsmith_testkit::WriterLlm::new(Duration::ZERO))).await;
+        s.learn_nurse().await;
+        s
+    }
+
+    /// GETs `path` as text (a page, an export): the status and the body.
+    pub async fn text(&self, path: &str) -> (u16, String) {
+        let resp = must(self.http.get(self.url(path)).send().await);
+        (resp.status().as_u16(), must(resp.text().await))
+    }
+
+    /// POSTs a multipart `form` to `path`.
+    pub async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> (u16, Value) {
+        self.send(self.req(reqwest::Method::POST, path).multipart(form))
+            .await
+    }
+
+    /// Imports `csv` (a file named `stats.csv`) for `persona`; asserts it was imported.
+    pub async fn import_csv(&self, persona: &str, csv: Vec<u8>) -> Value {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(csv).file_name("stats.csv"),
+        );
+        let (status, report) = self
+            .multipart(&format!("/api/v1/personas/{persona}/imports"), form)
+            .await;
+        assert_eq!(status, 200, "{report}");
+        report
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send(self.req(reqwest::Method::GET, path)).await
     }
@@ -148,7 +180,7 @@ impl Drop for Server {
 
 /// Every route the server has, as (method, path under /api/v1). The document must list exactly
 /// these, and each must be served.
-pub const ROUTES: [(&str, &str); 25] = [
+pub const ROUTES: [(&str, &str); 31] = [
     ("get", "/personas"),
     ("post", "/personas"),
     ("post", "/personas/upload"),
@@ -162,6 +194,11 @@ pub const ROUTES: [(&str, &str); 25] = [
     ("get", "/personas/{name}/insights/scores"),
     ("post", "/personas/{name}/calibration"),
     ("get", "/personas/{name}/insights/best-time"),
+    ("get", "/personas/{name}/preferences"),
+    ("get", "/experiments"),
+    ("post", "/experiments"),
+    ("get", "/experiments/{id}"),
+    ("post", "/experiments/{id}/posts"),
     ("post", "/scripts/generate"),
     ("get", "/scripts"),
     ("get", "/scripts/{id}"),
@@ -170,6 +207,7 @@ pub const ROUTES: [(&str, &str); 25] = [
     ("put", "/scripts/{id}/sections/{index}"),
     ("put", "/scripts/{id}/approval"),
     ("post", "/scripts/{id}/retry"),
+    ("post", "/scripts/{id}/repurpose"),
     ("post", "/score"),
     ("get", "/usage"),
     ("get", "/health"),

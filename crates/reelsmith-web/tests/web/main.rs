@@ -4,6 +4,8 @@
 mod api;
 mod browser;
 mod common;
+mod experiments;
+mod formats;
 mod performance;
 mod scripts;
 mod timeouts;

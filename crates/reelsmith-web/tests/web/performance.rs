@@ -2,7 +2,6 @@
 //! persona, the posts with their outcomes and links, a link changed, the calibration read and
 //! kept, the best time to post, and the errors a client can make.
 
-use reelsmith_testkit::WriterLlm;
 use serde_json::json;
 
 use super::common::{Server, must};
@@ -24,11 +23,7 @@ fn upload(name: &'static str, bytes: Vec<u8>) -> reqwest::multipart::Form {
 
 #[tokio::test]
 async fn posts_are_imported_linked_calibrated_and_timed() {
-    let s = Server::start(std::sync::Arc::new(WriterLlm::new(
-        std::time::Duration::ZERO,
-    )))
-    .await;
-    s.learn_nurse().await;
+    let s = Server::writer_with_nurse().await;
     // An unknown persona, no file, a wrong time zone.
     let (status, body) = s
         .send(

@@ -311,7 +311,7 @@ async fn context_and_urgency_are_part_of_the_request() {
     let (status, err) = s
         .post(
             "/api/v1/scripts/generate",
-            json!({"persona": "nurse", "topic": "", "duration_s": 5, "urgency": "asap", "platform": "x"}),
+            json!({"persona": "nurse", "topic": "", "duration_s": 5, "urgency": "asap", "platform": "myspace"}),
         )
         .await;
     assert_eq!(status, 422, "{err}");

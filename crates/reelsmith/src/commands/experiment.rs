@@ -114,6 +114,15 @@ fn describe(e: &StoredExperiment) -> String {
     )
 }
 
+/// Says what to fix before posting the variants
+/// ([`reelsmith_app::experiments::variant_warnings`]).
+async fn warn(store: &Store, e: &StoredExperiment) {
+    let generations = reelsmith_app::experiments::variant_generations(store, super::WS, e).await;
+    for w in reelsmith_app::experiments::variant_warnings(e, &generations) {
+        eprintln!("Careful: {w}");
+    }
+}
+
 /// Runs an `experiment` subcommand.
 pub async fn run(cmd: ExperimentCmd, store: &Store, loaded: &Loaded) -> Result<()> {
     match cmd {
@@ -149,6 +158,7 @@ pub async fn run(cmd: ExperimentCmd, store: &Store, loaded: &Loaded) -> Result<(
                 },
             )
             .await?;
+            warn(store, &e).await;
             if json {
                 println!("{}", serde_json::to_string_pretty(&e)?);
             } else {
@@ -188,6 +198,7 @@ pub async fn run(cmd: ExperimentCmd, store: &Store, loaded: &Loaded) -> Result<(
                 return Ok(());
             }
             println!("{}", describe(&r.experiment));
+            warn(store, &r.experiment).await;
             println!("\n{}", r.analysis.message);
             println!(
                 "\n  {:<8} {:>5} {:>10} {:>14} {:>28}",

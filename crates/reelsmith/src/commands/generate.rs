@@ -12,10 +12,12 @@ use reelsmith_app::request::ScriptInput;
 use reelsmith_app::write::{Started, retry_script, revise_section, run_script, start_script};
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::export::ExportFormat;
+use reelsmith_core::platform::Named;
 use reelsmith_core::progress::{FitStep, Progress, ProgressSink};
 use reelsmith_store::Store;
 
 use crate::config::Loaded;
+use crate::exit::UserError;
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,6 +30,8 @@ pub enum Format {
     Srt,
     /// Teleprompter text with pauses.
     Teleprompter,
+    /// Plain text to paste: a thread's posts, a LinkedIn post, a video's voiceover and caption.
+    Txt,
 }
 
 impl From<Format> for ExportFormat {
@@ -37,6 +41,7 @@ impl From<Format> for ExportFormat {
             Format::Json => Self::Json,
             Format::Srt => Self::Srt,
             Format::Teleprompter => Self::Teleprompter,
+            Format::Txt => Self::Txt,
         }
     }
 }
@@ -138,6 +143,52 @@ pub struct RegenerateArgs {
     pub json: bool,
 }
 
+/// Arguments of `repurpose`.
+#[derive(Debug, Args)]
+pub struct RepurposeArgs {
+    /// The generation to repurpose (from `reelsmith history`).
+    pub id: i64,
+    /// The platforms to write it for, comma-separated: reels, tiktok, shorts, facebook, x, linkedin.
+    #[arg(long, value_name = "PLATFORMS")]
+    pub to: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Print the new generations as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `repurpose`: one new generation per platform, written from the stored script and linked to
+/// it.
+pub async fn repurpose(args: RepurposeArgs, store: &Store, loaded: &Loaded) -> Result<()> {
+    let targets = reelsmith_app::repurpose::parse_targets(&args.to)
+        .map_err(|e| UserError(format!("--to {}", e.reason)))?;
+    let router = super::llm::router(loaded, store);
+    let embedder = super::embedder(loaded).ok();
+    let models = Models {
+        router: &router,
+        embedder: embedder.as_ref().map(|e| e as &dyn Embedder),
+    };
+    let made =
+        reelsmith_app::repurpose::repurpose(store, super::WS, models, args.id, &targets).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&made)?);
+        return Ok(());
+    }
+    for g in &made {
+        super::history::emit(g, args.format, None)?;
+        eprintln!(
+            "Saved as generation {} ({} for {}, repurposed from {}).",
+            g.id,
+            g.script.as_ref().map_or("script", |s| s.format().label()),
+            g.request.platform.as_str(),
+            args.id
+        );
+    }
+    Ok(())
+}
+
 /// Runs `regenerate`: a new version of the generation with one section rewritten; the original is kept
 /// as its parent.
 pub async fn regenerate(args: RegenerateArgs, store: &Store, loaded: &Loaded) -> Result<()> {
@@ -225,6 +276,9 @@ async fn write_and_show(
     let format = if args.json { Format::Json } else { args.format };
     super::history::emit(&stored, format, args.output.as_deref())?;
     if !args.quiet && !args.json && args.output.is_none() {
+        for d in stored.script.iter().flat_map(|s| &s.drew_on) {
+            eprintln!("Drew on: {d}");
+        }
         eprintln!(
             "Saved as generation {} · `reelsmith show {}` · `reelsmith approve {} --status approved`",
             stored.id, stored.id, stored.id

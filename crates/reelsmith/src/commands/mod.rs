@@ -70,6 +70,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             })
             .await
         }
+        Command::Repurpose(args) => {
+            with_store(&loaded, async |s| {
+                generate::repurpose(args, s, &loaded).await
+            })
+            .await
+        }
         Command::Retry(args) => {
             with_store(&loaded, async |s| generate::retry(args, s, &loaded).await).await
         }

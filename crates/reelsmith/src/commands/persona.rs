@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use reelsmith_app::learn::{LearnInput, learn_persona};
 use reelsmith_core::embed::Embedder;
 use reelsmith_core::persona::{CreatorProfile, ExampleScript, PersonaVersion, validate_name};
-use reelsmith_core::store::PersonaStore;
+use reelsmith_core::store::{PerformanceStore, PersonaStore};
 use reelsmith_store::Store;
 
 use crate::config::Loaded;
@@ -164,10 +164,17 @@ pub async fn run(cmd: PersonaCmd, store: &Store, loaded: &Loaded) -> Result<()> 
         }
         PersonaCmd::Show(a) => {
             let p = store.persona(super::WS, &a.name, a.version).await?;
+            let posts = store.posts(super::WS, &p.name).await?;
+            let preferences =
+                reelsmith_app::experiments::persona_preferences(store, super::WS, &p.name, &posts)
+                    .await?;
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&p)?);
+                let mut v = serde_json::to_value(&p)?;
+                v["preferences"] = serde_json::to_value(&preferences)?;
+                println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 print!("{}", render::persona(&p));
+                print!("{}", render::preferences(&preferences));
             }
             Ok(())
         }

@@ -37,6 +37,10 @@ pub struct ScoreArgs {
     /// A requirement the script must meet; repeat for several.
     #[arg(long = "require", value_name = "REQUIREMENT")]
     pub requirements: Vec<String>,
+    /// The platform it is for: reels, tiktok, shorts, facebook (a spoken script), x or linkedin (a
+    /// text post, scored on its format instead of spoken timing).
+    #[arg(long)]
+    pub platform: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -85,6 +89,12 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
             language: args.language.clone(),
             topic: args.topic.clone(),
             requirements: args.requirements.clone(),
+            platform: args
+                .platform
+                .as_deref()
+                .map(reelsmith_core::platform::Platform::parse_loose)
+                .transpose()
+                .map_err(|e| UserError(format!("--platform {}", e.reason)))?,
         },
     )
     .await?;

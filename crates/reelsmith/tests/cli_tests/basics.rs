@@ -399,12 +399,12 @@ fn unicode_names_work_and_bad_request_fields_are_refused_together() {
         "--urgency",
         "asap",
         "--platform",
-        "linkedin",
+        "myspace",
     ]);
     assert_eq!(code, 2, "{err}");
     for needle in [
         "language: 'xx' is not a language code",
-        "platform: linkedin takes a text post",
+        "platform: 'myspace' is not one of reels, tiktok, shorts, facebook, x, linkedin",
         "urgency: 'asap' is not one of normal, trending, urgent",
     ] {
         assert!(err.contains(needle), "{needle} missing from: {err}");

@@ -33,6 +33,14 @@ pub fn succeed(c: Command) -> String {
 }
 
 /// A user with an empty home: no config file, no data, no REELSMITH_* variables.
+/// The local GGUF model scripts/install-deps.sh installs.
+pub fn local_gguf() -> String {
+    reelsmith_llm::local::locate_gguf(None, std::path::Path::new("/nonexistent"))
+        .unwrap_or_else(|e| unreachable!("scripts/install-deps.sh installs the model: {e}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub struct User {
     pub home: tempfile::TempDir,
 }
@@ -66,6 +74,14 @@ impl User {
         c.args(args).arg("--data-dir").arg(self.data());
         c.output()
             .unwrap_or_else(|e| unreachable!("run reelsmith: {e}"))
+    }
+
+    /// Runs as [`User::run`] with the real local model ([`local_gguf`]).
+    pub fn local(&self, args: &[&str]) -> Output {
+        let mut c = self.cmd();
+        c.env("REELSMITH_LLM__LOCAL__MODEL_PATH", local_gguf());
+        c.args(args).arg("--data-dir").arg(self.data());
+        output(c)
     }
 
     pub fn ok(&self, args: &[&str]) -> String {
@@ -225,5 +241,14 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Runs a command of `u` with `--config config`, expecting success; gives its stdout.
+pub fn runner<'a>(u: &'a User, config: &'a str) -> impl Fn(&[&str]) -> String + 'a {
+    move |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--config", config]);
+        u.ok(&all)
     }
 }

@@ -4,22 +4,8 @@
 
 use crate::common::*;
 
-fn gguf() -> String {
-    reelsmith_llm::local::locate_gguf(None, std::path::Path::new("/nonexistent"))
-        .unwrap_or_else(|e| unreachable!("scripts/install-deps.sh installs the model: {e}"))
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn run(u: &User, args: &[&str]) -> std::process::Output {
-    let mut c = u.cmd();
-    c.env("REELSMITH_LLM__LOCAL__MODEL_PATH", gguf());
-    c.args(args).arg("--data-dir").arg(u.data());
-    output(c)
-}
-
 fn ok_run(u: &User, args: &[&str]) -> String {
-    let out = run(u, args);
+    let out = u.local(args);
     assert!(
         out.status.success(),
         "{args:?}: {}{}",
@@ -131,18 +117,15 @@ fn generate_in_english_and_spanish_then_manage_the_history() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("has sections 1 to"), "{err}");
-    let out = run(
-        &u,
-        &[
-            "regenerate",
-            &es_id,
-            "--section",
-            "2",
-            "--instructions",
-            "más directo",
-            "--json",
-        ],
-    );
+    let out = u.local(&[
+        "regenerate",
+        &es_id,
+        "--section",
+        "2",
+        "--instructions",
+        "más directo",
+        "--json",
+    ]);
     if out.status.success() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
         assert_eq!(

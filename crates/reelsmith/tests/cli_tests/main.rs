@@ -5,6 +5,7 @@ mod basics;
 mod common;
 mod crash;
 mod experiment;
+mod formats;
 mod fuzz_api;
 mod generate;
 mod hostile;
