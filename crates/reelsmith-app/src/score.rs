@@ -42,6 +42,9 @@ pub struct Against<'a> {
     pub viral_weights: Option<&'a [f64]>,
     /// The platform the draft is for (a text format is scored on its format, not spoken timing).
     pub platform: Option<reelsmith_core::platform::Platform>,
+    /// A language model for the coherence check's order and continuity evidence (about 3 s of
+    /// CPU a script with the local 270M model).
+    pub likelihood: Option<&'a dyn reelsmith_core::score::likelihood::LikelihoodModel>,
 }
 
 /// The score card of `text` against `against`, at `target_s` seconds (default: the persona's
@@ -83,6 +86,7 @@ pub fn card_with_evidence(
         requested_language: against.requested_language,
         viral_weights: against.viral_weights,
         platform: against.platform,
+        likelihood: against.likelihood.map(reelsmith_core::score::LikelihoodRef),
     })
 }
 
@@ -157,6 +161,7 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Siz
     store: &S,
     ws: Workspace,
     embedder: Option<&dyn Embedder>,
+    likelihood: Option<&dyn reelsmith_core::score::likelihood::LikelihoodModel>,
     input: ScoreInput,
 ) -> Result<Scored, ServiceError> {
     let mut errors = Vec::new();
@@ -220,6 +225,7 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Siz
         requested_language: language.as_deref(),
         viral_weights: weights.as_deref(),
         platform: input.platform,
+        likelihood,
     };
     // A pasted thread or post is scored on its words, without its hashtags and numbering.
     let text_post = input

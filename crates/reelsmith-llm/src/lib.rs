@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod embed;
+pub mod likelihood;
 pub mod local;
 pub mod openai;
 pub mod providers;

@@ -91,7 +91,7 @@ pub fn locate_gguf(configured: Option<&Path>, data_dir: &Path) -> Result<PathBuf
 }
 
 /// The process-wide llama.cpp backend (llama.cpp allows one initialisation per process).
-fn backend() -> Result<&'static LlamaBackend, String> {
+pub(crate) fn backend() -> Result<&'static LlamaBackend, String> {
     static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
     BACKEND
         .get_or_init(|| {
@@ -118,18 +118,18 @@ pub struct Timings {
     pub decode_s: f64,
 }
 
-struct Inner {
-    model: LlamaModel,
-    name: String,
+pub(crate) struct Inner {
+    pub(crate) model: LlamaModel,
+    pub(crate) name: String,
     style: PromptStyle,
     context_tokens: u32,
-    threads: i32,
+    pub(crate) threads: i32,
 }
 
 /// A GGUF model run in process on the CPU.
 #[derive(Clone)]
 pub struct LocalLlm {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl LocalLlm {

@@ -53,3 +53,18 @@ pub fn router(loaded: &Loaded, store: &Store) -> reelsmith_llm::LlmRouter {
         Arc::new(store.clone()),
     )
 }
+
+/// Loads the configured local GGUF model as the coherence check's language model
+/// ([`reelsmith_core::score::likelihood`]).
+///
+/// # Errors
+/// The model's error, naming where it looked and how to install it.
+pub fn likelihood_model(
+    loaded: &Loaded,
+) -> Result<reelsmith_llm::likelihood::LocalLikelihood, reelsmith_core::llm::LlmError> {
+    let cfg = &loaded.config.llm.local;
+    let path = reelsmith_llm::local::locate_gguf(cfg.model_path.as_deref(), &loaded.data_dir)?;
+    let llm =
+        reelsmith_llm::local::LocalLlm::load(&path, cfg.style, cfg.context_tokens, cfg.threads)?;
+    Ok(reelsmith_llm::likelihood::LocalLikelihood::new(llm))
+}

@@ -190,6 +190,7 @@ async fn the_best_performer_leads_the_prompt_and_kept_weights_score_the_card() {
             &store,
             ws,
             None,
+            None,
             ScoreInput {
                 drafts: vec![("draft".into(), SCRIPTS[0].into())],
                 persona: Some(("maya".into(), None)),

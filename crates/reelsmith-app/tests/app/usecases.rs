@@ -122,6 +122,7 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
                 &store,
                 ws,
                 embedder,
+                None,
                 ScoreInput {
                     drafts: vec![("stored".into(), text.clone())],
                     persona: Some(("maya".into(), None)),

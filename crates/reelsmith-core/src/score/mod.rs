@@ -8,6 +8,7 @@ mod features;
 mod format;
 pub mod hook_fit;
 pub mod hook_model;
+pub mod likelihood;
 pub mod perturb;
 pub(crate) mod quality;
 mod viral;
@@ -194,6 +195,19 @@ pub struct ScoreRequest<'a> {
     /// The platform the text is for: an X thread or a LinkedIn post gets the format dimension in
     /// place of spoken timing; `None` (or a video platform) is scored as a video script.
     pub platform: Option<crate::platform::Platform>,
+    /// A language model for the coherence check's order and continuity evidence
+    /// ([`likelihood`]); without one, order is judged by sentence embeddings and shared words.
+    pub likelihood: Option<LikelihoodRef<'a>>,
+}
+
+/// A borrowed language model in a [`ScoreRequest`].
+#[derive(Clone, Copy)]
+pub struct LikelihoodRef<'a>(pub &'a dyn likelihood::LikelihoodModel);
+
+impl std::fmt::Debug for LikelihoodRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LikelihoodRef({})", self.0.model())
+    }
 }
 
 /// A borrowed embedding model in a [`ScoreRequest`].
@@ -266,7 +280,25 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
             Some((Some(v), Some(hook)))
         })
         .unwrap_or((None, None));
-    let coherence = coherence::coherence(&p, &language.code, sentence_vectors.as_deref());
+    let likelihoods = req
+        .likelihood
+        .filter(|_| p.sentences.len() >= 3)
+        .and_then(|m| match m.0.likelihoods(&p.sentences) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                notes.push(format!(
+                    "the coherence check could not use {} ({e}): order judged without it",
+                    m.0.model()
+                ));
+                None
+            }
+        });
+    let coherence = coherence::coherence(
+        &p,
+        &language.code,
+        sentence_vectors.as_deref(),
+        likelihoods.as_ref(),
+    );
     let brief = brief::brief(
         &p,
         &language.code,

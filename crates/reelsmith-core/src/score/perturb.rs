@@ -226,6 +226,9 @@ pub struct Row {
     /// Share where the original's quality score *before coherence* is higher (the baseline: the
     /// card as it was), 0–1.
     pub baseline_quality: f64,
+    /// With a language model: the share where the original's coherence score *without* it is
+    /// higher (the same-run baseline), 0–1.
+    pub without_lm: Option<f64>,
 }
 
 /// The evaluation: one row per perturbation, and the originals the card wrongly calls unfit.
@@ -235,6 +238,8 @@ pub struct Report {
     pub scripts: usize,
     /// The embedding model used for the order and topic checks, if any.
     pub embedding_model: Option<String>,
+    /// The language model used for the order and continuity checks, if any.
+    pub language_model: Option<String>,
     /// Originals the card calls not fit to post (false alarms), with the reasons.
     pub originals_unfit: usize,
     /// One row per perturbation.
@@ -242,40 +247,54 @@ pub struct Report {
 }
 
 /// Scores every script and each of its perturbations (no persona, the script's detected language,
-/// with `embedder` when given) and counts how often the original scores higher.
-pub fn evaluate(scripts: &[String], embedder: Option<&dyn crate::embed::Embedder>) -> Report {
+/// with `embedder` and `likelihood` when given) and counts how often the original scores higher.
+/// With a language model, each text is also scored without it, for the same-run baseline.
+pub fn evaluate(
+    scripts: &[String],
+    embedder: Option<&dyn crate::embed::Embedder>,
+    likelihood: Option<&dyn super::likelihood::LikelihoodModel>,
+) -> Report {
     let scripts: Vec<String> = scripts.iter().map(|s| normalised(s)).collect();
     let scored = |text: &str| {
         let lang = crate::language::detect_language(text, None).code;
-        let card = super::score(&super::ScoreRequest {
-            text,
-            language: Some(&lang),
-            embedder: embedder.map(super::EmbedderRef),
-            ..Default::default()
-        });
+        let card = |lm: Option<&dyn super::likelihood::LikelihoodModel>| {
+            super::score(&super::ScoreRequest {
+                text,
+                language: Some(&lang),
+                embedder: embedder.map(super::EmbedderRef),
+                likelihood: lm.map(super::LikelihoodRef),
+                ..Default::default()
+            })
+        };
+        let coherence =
+            |c: &super::ScoreCard| c.coherence.as_ref().map_or(0.0, |c| c.dimension.score);
+        let full = card(likelihood);
+        let without_lm = likelihood.map(|_| coherence(&card(None)));
         let baseline = super::quality::quality(&super::Prepared::new(text, &lang)).score;
-        (
-            card.coherence.as_ref().map_or(0.0, |c| c.dimension.score),
-            card.overall,
+        Scored {
+            coherence: coherence(&full),
+            overall: full.overall,
             baseline,
+            without_lm,
+            unfit: !full.unfit.is_empty(),
             lang,
-            !card.unfit.is_empty(),
-        )
+        }
     };
-    let originals: Vec<_> = scripts.iter().map(|s| scored(s)).collect();
+    let originals: Vec<Scored> = scripts.iter().map(|s| scored(s)).collect();
     let rows = ALL
         .iter()
         .map(|how| {
-            let (mut pairs, mut c, mut o, mut b) = (0usize, 0usize, 0usize, 0usize);
+            let (mut pairs, mut c, mut o, mut b, mut w) = (0usize, 0usize, 0usize, 0usize, 0usize);
             for (k, orig) in originals.iter().enumerate() {
-                let Some(broken) = perturb(&scripts, k, *how, &orig.3) else {
+                let Some(broken) = perturb(&scripts, k, *how, &orig.lang) else {
                     continue;
                 };
                 let p = scored(&broken);
                 pairs += 1;
-                c += usize::from(orig.0 > p.0);
-                o += usize::from(orig.1 > p.1);
-                b += usize::from(orig.2 > p.2);
+                c += usize::from(orig.coherence > p.coherence);
+                o += usize::from(orig.overall > p.overall);
+                b += usize::from(orig.baseline > p.baseline);
+                w += usize::from(orig.without_lm > p.without_lm);
             }
             let share = |x: usize| x as f64 / pairs.max(1) as f64;
             Row {
@@ -285,13 +304,25 @@ pub fn evaluate(scripts: &[String], embedder: Option<&dyn crate::embed::Embedder
                 coherence: share(c),
                 overall: share(o),
                 baseline_quality: share(b),
+                without_lm: likelihood.map(|_| share(w)),
             }
         })
         .collect();
     Report {
         scripts: scripts.len(),
         embedding_model: embedder.map(|e| e.model().to_string()),
-        originals_unfit: originals.iter().filter(|o| o.4).count(),
+        language_model: likelihood.map(|l| l.model().to_string()),
+        originals_unfit: originals.iter().filter(|o| o.unfit).count(),
         rows,
     }
+}
+
+/// One text's scores in [`evaluate`].
+struct Scored {
+    coherence: f64,
+    overall: f64,
+    baseline: f64,
+    without_lm: Option<f64>,
+    unfit: bool,
+    lang: String,
 }

@@ -132,3 +132,55 @@ fn a_json_schema_request_is_grammar_constrained_to_json() {
         );
     }
 }
+
+/// The coherence check's language-model evidence: a script in its own order is likelier than
+/// reversed, each sentence alone is read once (the second call reuses them), and a text too long
+/// for the check is refused with a clear error.
+#[test]
+fn a_script_reads_likelier_in_its_own_order() {
+    use reelsmith_core::score::likelihood::LikelihoodModel;
+    let lm = reelsmith_llm::likelihood::LocalLikelihood::new(model());
+    let forward = [
+        "Coffee after 2 pm wrecks your sleep.",
+        "Caffeine has a half-life of about six hours.",
+        "So a cup at 4 pm is still half there at 10 pm.",
+        "That is why you lie awake at midnight.",
+    ];
+    let backward: Vec<&str> = forward.iter().rev().copied().collect();
+    let f = lm
+        .likelihoods(&forward)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let b = lm
+        .likelihoods(&backward)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        (f.in_context.len(), f.alone.len(), f.second_half.len()),
+        (4, 4, 2)
+    );
+    assert!(
+        f.in_context.iter().chain(&f.alone).all(|x| *x < 0.0),
+        "{f:?}"
+    );
+    assert_eq!(
+        f.in_context[0], f.alone[0],
+        "the first sentence has no context"
+    );
+    let reversed_alone: Vec<f64> = b.alone.iter().rev().copied().collect();
+    assert_eq!(
+        f.alone, reversed_alone,
+        "a sentence alone reads the same wherever it stands"
+    );
+    let (gf, gb) = (
+        f.context_gain().unwrap_or_default(),
+        b.context_gain().unwrap_or_default(),
+    );
+    assert!(gf > gb, "forward gain {gf} ≤ backward {gb}");
+
+    let long = "word ".repeat(5_000);
+    let err = model()
+        .piece_log_likelihoods(&[vec![long.as_str()]])
+        .err()
+        .map(|e| e.detail)
+        .unwrap_or_default();
+    assert!(err.contains("longer than the 4096"), "{err}");
+}

@@ -46,6 +46,7 @@ pub async fn score_text(
         &state.store,
         state.workspace,
         state.embedder.as_deref(),
+        None,
         reelsmith_app::score::ScoreInput {
             drafts: vec![("request".into(), input.text)],
             persona: input.persona.map(|p| (p, None)),

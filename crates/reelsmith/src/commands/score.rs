@@ -41,6 +41,11 @@ pub struct ScoreArgs {
     /// text post, scored on its format instead of spoken timing).
     #[arg(long)]
     pub platform: Option<String>,
+    /// Also read the draft with the local language model for the coherence check (the order of
+    /// its sentences and whether its second half follows from its first; about 3 s of CPU on two
+    /// cores). Off by default, as in generation.
+    #[arg(long)]
+    pub lm: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -78,10 +83,21 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         .persona
         .as_ref()
         .and_then(|_| super::embedder(loaded).ok());
+    let lm = if args.lm {
+        Some(reelsmith::wiring::likelihood_model(loaded).map_err(|e| {
+            UserError(format!(
+                "{e} — run scripts/install-deps.sh, or leave out --lm"
+            ))
+        })?)
+    } else {
+        None
+    };
     let result = score_drafts(
         store,
         super::WS,
         model.as_ref().map(|m| m as &dyn Embedder),
+        lm.as_ref()
+            .map(|l| l as &dyn reelsmith_core::score::likelihood::LikelihoodModel),
         ScoreInput {
             drafts,
             persona: args.persona.clone().map(|p| (p, args.version)),
