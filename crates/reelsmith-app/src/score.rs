@@ -42,7 +42,7 @@ pub struct Against<'a> {
     pub viral_weights: Option<&'a [f64]>,
     /// The platform the draft is for (a text format is scored on its format, not spoken timing).
     pub platform: Option<reelsmith_core::platform::Platform>,
-    /// A language model for the coherence check's order and continuity evidence (about 3 s of
+    /// A language model for the coherence check's order evidence (about 3 s of
     /// CPU a script with the local 270M model).
     pub likelihood: Option<&'a dyn reelsmith_core::score::likelihood::LikelihoodModel>,
 }

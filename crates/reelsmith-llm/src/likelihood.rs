@@ -1,5 +1,5 @@
 //! How likely the local model finds a text, piece by piece: the language-model evidence behind the
-//! coherence check's order and continuity signals (`reelsmith_core::score::coherence`).
+//! coherence check's order signal (`reelsmith_core::score::coherence`).
 //!
 //! Each text is a list of pieces (sentences); the answer is, per piece, the natural-log probability of
 //! its tokens given the pieces before it in the same text (nats). Pieces are tokenised one by one, so a
@@ -148,7 +148,7 @@ fn log_softmax_at(logits: &[f32], target: usize) -> f64 {
 const CACHE_SENTENCES: usize = 4096;
 
 /// The local model as the coherence check's [`LikelihoodModel`]: per script, one pass over the
-/// script, one over its second half and one over each sentence not read before.
+/// script and one over each sentence not read before.
 pub struct LocalLikelihood {
     llm: LocalLlm,
     alone: Mutex<HashMap<String, f64>>,
@@ -171,7 +171,6 @@ impl LikelihoodModel for LocalLikelihood {
 
     fn likelihoods(&self, sentences: &[&str]) -> Result<Likelihoods, String> {
         let n = sentences.len();
-        let h = n / 2;
         let spaced: Vec<String> = sentences
             .iter()
             .enumerate()
@@ -184,14 +183,11 @@ impl LikelihoodModel for LocalLikelihood {
             })
             .collect();
         let joint: Vec<&str> = spaced.iter().map(String::as_str).collect();
-        let mut second: Vec<&str> = Vec::with_capacity(n - h);
-        second.extend(sentences.get(h).copied());
-        second.extend(joint.iter().skip(h + 1).copied());
         let cached: Vec<Option<f64>> = {
             let cache = self.alone.lock().map_err(|e| e.to_string())?;
             sentences.iter().map(|s| cache.get(*s).copied()).collect()
         };
-        let mut texts = vec![joint, second];
+        let mut texts = vec![joint];
         let missing: Vec<usize> = (0..n).filter(|i| cached[*i].is_none()).collect();
         texts.extend(missing.iter().map(|i| vec![sentences[*i]]));
         let out = self
@@ -204,14 +200,13 @@ impl LikelihoodModel for LocalLikelihood {
             cache.clear();
         }
         for (slot, i) in missing.iter().enumerate() {
-            let value = out[2 + slot].first().copied().unwrap_or(0.0);
+            let value = out[1 + slot].first().copied().unwrap_or(0.0);
             alone[*i] = value;
             cache.insert(sentences[*i].to_string(), value);
         }
         Ok(Likelihoods {
             in_context: out[0].clone(),
             alone,
-            second_half: out[1].clone(),
             model: self.llm.inner.name.clone(),
         })
     }

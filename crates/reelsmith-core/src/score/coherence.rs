@@ -41,16 +41,9 @@ pub const LM_GAIN_MID: f64 = 0.18;
 pub const LM_GAIN_SCALE: f64 = 0.03;
 /// A real script's typical context gain, quoted in the card's reason (the median above, rounded).
 pub const LM_GAIN_TYPICAL: f64 = 0.20;
-/// With a language model: points the continuity check can take.
-pub const LM_CONTINUITY_POINTS: f64 = 15.0;
-/// Continuity gain ([`super::likelihood::Likelihoods::continuity_gain`]) at which the continuity
-/// check takes half its points: between real transcripts' median (0.078) and spliced ones' (0.045),
-/// same 20 excerpts.
-pub const LM_CONTINUITY_MID: f64 = 0.06;
-/// Scale of that logistic.
-pub const LM_CONTINUITY_SCALE: f64 = 0.02;
-/// With a language model, the word-overlap topic-shift check keeps this share of its points (its
-/// signal overlaps the model's continuity evidence).
+/// With a language model, the word-overlap topic-shift check keeps this share of its points: it
+/// moves with the order too, and the model's order evidence already sees where two texts meet
+/// (chosen on the same 20 excerpts).
 pub const LEXICAL_SHIFT_WITH_LM: f64 = 0.5;
 
 /// A problem the coherence check found.
@@ -185,8 +178,7 @@ fn merged<'b>(bags: impl Iterator<Item = &'b Bag>) -> Bag {
 /// Scores coherence and completeness of `p` in language `lang` (ISO 639-1); `vectors` are its
 /// sentences' embeddings, when an embedding model is at hand (the order and topic checks then
 /// compare meaning, not only shared words); `lm` is a language model's reading of its sentences,
-/// when one is loaded (the order check then uses the model's context gain, and a continuity check
-/// asks whether the second half follows from the first).
+/// when one is loaded (the order check then uses the model's context gain).
 pub fn coherence(
     p: &Prepared<'_>,
     lang: &str,
@@ -401,21 +393,6 @@ pub fn coherence(
                     distant * 100.0
                 ),
             ));
-        }
-        if let Some((c, l)) = lm.and_then(|l| l.continuity_gain().map(|c| (c, l))) {
-            let points = LM_CONTINUITY_POINTS
-                / (1.0 + ((c - LM_CONTINUITY_MID) / LM_CONTINUITY_SCALE).exp());
-            penalty += points;
-            if points >= LM_CONTINUITY_POINTS / 2.0 {
-                reasons.push((
-                    points,
-                    format!(
-                        "for {}, the first half makes the second only {:.0} % more predictable (real scripts: about 8 %): two scripts joined together?",
-                        l.model,
-                        c * 100.0
-                    ),
-                ));
-            }
         }
         if let Some(v) = vectors {
             // Topic consistency by meaning: the mean similarity of every sentence pair.

@@ -195,7 +195,7 @@ pub struct ScoreRequest<'a> {
     /// The platform the text is for: an X thread or a LinkedIn post gets the format dimension in
     /// place of spoken timing; `None` (or a video platform) is scored as a video script.
     pub platform: Option<crate::platform::Platform>,
-    /// A language model for the coherence check's order and continuity evidence
+    /// A language model for the coherence check's order evidence
     /// ([`likelihood`]); without one, order is judged by sentence embeddings and shared words.
     pub likelihood: Option<LikelihoodRef<'a>>,
 }

@@ -238,7 +238,7 @@ pub struct Report {
     pub scripts: usize,
     /// The embedding model used for the order and topic checks, if any.
     pub embedding_model: Option<String>,
-    /// The language model used for the order and continuity checks, if any.
+    /// The language model used for the order check, if any.
     pub language_model: Option<String>,
     /// Originals the card calls not fit to post (false alarms), with the reasons.
     pub originals_unfit: usize,

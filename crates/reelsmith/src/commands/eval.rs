@@ -96,7 +96,7 @@ pub struct CoherenceArgs {
     /// Longer texts are cut to their first whole sentences up to this many words (a script's length).
     #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u16).range(30..=2000))]
     pub max_words: u16,
-    /// Also read each text with the local language model (the order and continuity checks), and
+    /// Also read each text with the local language model (the order check), and
     /// report the same run without it as the baseline. About 3 s of CPU per text.
     #[arg(long)]
     pub lm: bool,
@@ -297,15 +297,7 @@ fn coherence(args: &CoherenceArgs, loaded: &Loaded) -> Result<()> {
         let all = std::mem::take(&mut scripts);
         scripts = (0..n).map(|i| all[i * all.len() / n].clone()).collect();
     }
-    let lm = if args.lm {
-        Some(reelsmith::wiring::likelihood_model(loaded).map_err(|e| {
-            UserError(format!(
-                "{e} — run scripts/install-deps.sh, or leave out --lm"
-            ))
-        })?)
-    } else {
-        None
-    };
+    let lm = super::likelihood_model(loaded, args.lm)?;
     let embedder = if args.no_embeddings {
         None
     } else {

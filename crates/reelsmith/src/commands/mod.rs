@@ -108,6 +108,29 @@ async fn with_store(loaded: &Loaded, f: impl AsyncFnOnce(&Store) -> Result<()>) 
 
 pub use reelsmith::wiring::{embedder, open_store};
 
+/// The local model for a command's `--lm` flag (the coherence check's order evidence), or `None`
+/// without the flag.
+///
+/// # Errors
+/// A [`crate::exit::UserError`] naming where the model was looked for and how to install it or
+/// leave out `--lm`.
+pub fn likelihood_model(
+    loaded: &Loaded,
+    wanted: bool,
+) -> Result<Option<reelsmith_llm::likelihood::LocalLikelihood>> {
+    if !wanted {
+        return Ok(None);
+    }
+    reelsmith::wiring::likelihood_model(loaded)
+        .map(Some)
+        .map_err(|e| {
+            crate::exit::UserError(format!(
+                "{e} — run scripts/install-deps.sh, or leave out --lm"
+            ))
+            .into()
+        })
+}
+
 /// The document reader every command uses: PDF and DOCX parsed in a bounded child of this binary,
 /// so a hostile file ends in an error naming it, never in a crash or a hang.
 ///

@@ -41,9 +41,9 @@ pub struct ScoreArgs {
     /// text post, scored on its format instead of spoken timing).
     #[arg(long)]
     pub platform: Option<String>,
-    /// Also read the draft with the local language model for the coherence check (the order of
-    /// its sentences and whether its second half follows from its first; about 3 s of CPU on two
-    /// cores). Off by default, as in generation.
+    /// Also read the draft with the local language model for the coherence check's order evidence
+    /// (about 2 s of CPU on two cores). Off by default, as in generation, where the local model
+    /// would be judging its own writing.
     #[arg(long)]
     pub lm: bool,
     /// Print JSON.
@@ -83,15 +83,7 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
         .persona
         .as_ref()
         .and_then(|_| super::embedder(loaded).ok());
-    let lm = if args.lm {
-        Some(reelsmith::wiring::likelihood_model(loaded).map_err(|e| {
-            UserError(format!(
-                "{e} — run scripts/install-deps.sh, or leave out --lm"
-            ))
-        })?)
-    } else {
-        None
-    };
+    let lm = super::likelihood_model(loaded, args.lm)?;
     let result = score_drafts(
         store,
         super::WS,

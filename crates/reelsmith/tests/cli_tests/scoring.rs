@@ -461,3 +461,65 @@ fn the_brief_is_checked_and_a_failing_draft_is_not_fit_to_post() {
     ]);
     assert!(text.contains("NOT FIT TO POST: off-topic"), "{text}");
 }
+
+/// `eval coherence --lm` reads a sample with the real local model and reports the same run without
+/// it; `score --lm` puts the model's reading on the card.
+#[test]
+fn the_local_model_reads_coherence_next_to_the_run_without_it() {
+    let u = User::new();
+    let local = |args: &[&str]| -> serde_json::Value {
+        let out = u.local(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| unreachable!("{args:?}: {e}"))
+    };
+    let scripts = root().join("examples/maya/scripts");
+    let v = local(&[
+        "eval",
+        "coherence",
+        "--lm",
+        "--sample",
+        "2",
+        "--data",
+        &scripts.to_string_lossy(),
+        "--json",
+    ]);
+    assert_eq!(v["scripts"], 2);
+    assert!(
+        v["language_model"]
+            .as_str()
+            .is_some_and(|m| m.contains("gemma-3-270m")),
+        "{v}"
+    );
+    let rows = v["rows"].as_array().unwrap_or_else(|| unreachable!());
+    assert_eq!(rows.len(), 5);
+    for r in rows {
+        for key in ["coherence", "without_lm"] {
+            assert!(
+                r[key].as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)),
+                "{key}: {r}"
+            );
+        }
+    }
+
+    let draft = u.home.path().join("shuffled.md");
+    std::fs::write(
+        &draft,
+        "That is why you lie awake at midnight. Coffee after 2 pm wrecks your sleep. \
+         So a cup at 4 pm is still half there at 10 pm. Caffeine has a half-life of about six hours. \
+         Switch to decaf after lunch and watch what happens.",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let card = local(&["score", &draft.to_string_lossy(), "--lm", "--json"]);
+    let plain = u.json(&["score", &draft.to_string_lossy(), "--json"]);
+    let coherence = |c: &serde_json::Value| c["card"]["coherence"]["dimension"]["score"].as_f64();
+    assert!(coherence(&card).is_some() && coherence(&plain).is_some());
+    assert_ne!(
+        coherence(&card),
+        coherence(&plain),
+        "the model's reading changes the order check: {card}"
+    );
+}
