@@ -146,12 +146,18 @@ pub fn run_condition(corpus: &Corpus, words: usize, profiles: Profiles) -> (Cond
 }
 
 /// Every script under `paths` (files, or folders walked recursively in name order): .md and .txt
-/// files except READMEs, split on `---` lines, `+++` front matter removed, each cut to its first
-/// whole sentences up to `max_words` words.
+/// files except READMEs, split on `---` lines, `+++` front matter removed, Markdown read as text
+/// (a leading heading is the title, not the script), each cut to its first
+/// whole sentences up to `max_words` words — within one speaker turn (one line) when `turns`
+/// ([`reelsmith_core::score::perturb::turn_excerpt`]).
 ///
 /// # Errors
 /// [`UserError`] when a path cannot be read or holds no script.
-pub fn read_scripts(paths: &[std::path::PathBuf], max_words: usize) -> Result<Vec<String>> {
+pub fn read_scripts(
+    paths: &[std::path::PathBuf],
+    max_words: usize,
+    turns: bool,
+) -> Result<Vec<String>> {
     fn walk(p: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
         if p.is_dir() {
             let mut entries: Vec<_> = std::fs::read_dir(p)?
@@ -181,7 +187,17 @@ pub fn read_scripts(paths: &[std::path::PathBuf], max_words: usize) -> Result<Ve
             for part in reelsmith_ingest::split::split_scripts(&text) {
                 let body = reelsmith_ingest::split::front_matter::<toml::Table>(&part)
                     .map_or(part.clone(), |(_, b)| b);
-                let excerpt = reelsmith_core::score::perturb::excerpt(&body, max_words);
+                // Markdown as `score` reads it: marks removed, a leading heading is the title.
+                let body = if f.extension().is_some_and(|x| x == "md") {
+                    reelsmith_ingest::formats::markdown_to_text(&body).1
+                } else {
+                    body
+                };
+                let excerpt = if turns {
+                    reelsmith_core::score::perturb::turn_excerpt(&body, max_words)
+                } else {
+                    reelsmith_core::score::perturb::excerpt(&body, max_words)
+                };
                 if !excerpt.trim().is_empty() {
                     scripts.push(excerpt);
                 }

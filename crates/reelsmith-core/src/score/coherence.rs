@@ -3,7 +3,9 @@
 //! - **cut off**: the script ends without ending its sentence, in a script that otherwise punctuates;
 //! - **fragment**: the last sentence ends on a word that cannot end a sentence (an article, a
 //!   possessive, a conjunction: "…put your bag on a.");
-//! - **repetition**: word 4-grams said more than once (a model looping on itself);
+//! - **repetition**: word 4-grams said more than once, or a sentence or run of sentences said again
+//!   right after itself ("Boring? Yes. Boring? Yes.": a model looping on itself);
+//! - **language switch**: the two halves detected (whatlang) as different languages;
 //! - **topic shift**: a gap where the sentences before and after share almost no content words
 //!   (two scripts spliced together) — TextTiling's block comparison (Hearst, "TextTiling:
 //!   Segmenting Text into Multi-paragraph Subtopic Passages", Computational Linguistics 1997) with
@@ -19,6 +21,13 @@ use serde::{Deserialize, Serialize};
 
 use super::likelihood::Likelihoods;
 use super::{Dimension, Prepared};
+
+/// Confidence (whatlang's, 0–1) each half of a script needs before the two halves' different
+/// languages count as a switch: short halves of closely related languages are often unsure.
+pub const SWITCH_CONFIDENCE: f64 = 0.5;
+/// Points a language switch costs: as much as a cut-off's 60 less a little, since the text itself
+/// is whole — enough that a script with one can never score high.
+pub const SWITCH_POINTS: f64 = 50.0;
 
 /// Sentences per block on each side of a gap in the topic-shift check.
 pub const BLOCK: usize = 3;
@@ -58,6 +67,9 @@ pub enum Problem {
     Repetition,
     /// Sentences out of order.
     Disorder,
+    /// Its two halves are in different languages (two scripts spliced, or a model drifting into
+    /// another language).
+    LanguageSwitch,
 }
 
 impl Problem {
@@ -68,6 +80,7 @@ impl Problem {
             Problem::Fragment => "ends in a fragment",
             Problem::Repetition => "repeats itself",
             Problem::Disorder => "sentences out of order",
+            Problem::LanguageSwitch => "switches language mid-script",
         }
     }
 }
@@ -274,6 +287,25 @@ pub fn coherence(
         })
         .map(|(_, s)| *s)
         .collect();
+    // A run of one to three sentences said again right after itself, short ones included
+    // ("Boring? Yes. Boring? Yes."), when the run has at least two words.
+    let ns = p.padded_sentences.len();
+    let echo = (1..=3).find_map(|len| {
+        (0..(ns + 1).saturating_sub(2 * len))
+            .find(|&i| {
+                p.padded_sentences[i..i + len] == p.padded_sentences[i + len..i + 2 * len]
+                    && p.padded_sentences[i..i + len]
+                        .iter()
+                        .map(|s| s.split_whitespace().count())
+                        .sum::<usize>()
+                        >= 2
+            })
+            .map(|i| (i, len))
+    });
+    let twice: Vec<&str> = match echo {
+        Some((i, len)) if twice.is_empty() => vec![p.sentences[i + len]; len],
+        _ => twice,
+    };
     if let Some(first) = twice.first() {
         let points = (15.0 * twice.len() as f64).min(45.0);
         penalty += points;
@@ -290,6 +322,29 @@ pub fn coherence(
                 crate::text::truncate_chars(first, 40)
             ),
         ));
+    }
+
+    // Language switch: the halves in different languages, each confidently detected.
+    let n_s = p.sentences.len();
+    if n_s >= 4 {
+        let half = |r: &[&str]| crate::language::detect_language(&r.join(" "), None);
+        let (a, b) = (half(&p.sentences[..n_s / 2]), half(&p.sentences[n_s / 2..]));
+        if a.code != b.code
+            && a.confidence >= SWITCH_CONFIDENCE
+            && b.confidence >= SWITCH_CONFIDENCE
+        {
+            penalty += SWITCH_POINTS;
+            problems.push(Problem::LanguageSwitch);
+            reasons.push((
+                SWITCH_POINTS,
+                format!(
+                    "starts in {} and switches to {} at “{}”",
+                    a.name,
+                    b.name,
+                    crate::text::truncate_chars(p.sentences[n_s / 2], 40)
+                ),
+            ));
+        }
     }
 
     // Lexical cohesion over content words.

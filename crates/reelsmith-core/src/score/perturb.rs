@@ -79,6 +79,28 @@ pub fn excerpt(text: &str, max_words: usize) -> String {
     out.join(" ")
 }
 
+/// Fewest sentences and words a transcript turn needs to stand as a script-like excerpt: four
+/// sentences (what [`perturb`] needs) and 80 words (a 30-second script at the platforms' 150–160 WPM).
+pub const MIN_TURN_SENTENCES: usize = 4;
+/// See [`MIN_TURN_SENTENCES`], words.
+pub const MIN_TURN_WORDS: usize = 80;
+
+/// A script-length excerpt of a transcript with one speaker turn per line: the [`excerpt`] of its
+/// first turn with at least [`MIN_TURN_SENTENCES`] sentences and [`MIN_TURN_WORDS`] words, else of
+/// its longest turn (by words). Across turns a speaker answers different questions with the other
+/// speakers' lines removed, so an excerpt spanning turns is no coherent original to break.
+pub fn turn_excerpt(text: &str, max_words: usize) -> String {
+    let turns: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let fits = |t: &&str| {
+        sentences(t).len() >= MIN_TURN_SENTENCES && t.split_whitespace().count() >= MIN_TURN_WORDS
+    };
+    let turn = turns
+        .iter()
+        .find(|t| fits(t))
+        .or_else(|| turns.iter().max_by_key(|t| t.split_whitespace().count()));
+    turn.map_or(String::new(), |t| excerpt(t, max_words))
+}
+
 /// The text paired with the `k`-th of `n` as unrelated: the one half the list away (never itself
 /// when `n` ≥ 2), so neighbours — often from one source — are not paired.
 pub fn unrelated(k: usize, n: usize) -> usize {
@@ -208,6 +230,20 @@ mod tests {
             "A very long single sentence here."
         );
     }
+
+    #[test]
+    fn a_turn_excerpt_stays_within_one_turn() {
+        let long = "We shipped it. ".repeat(30);
+        let text = format!("Hi. Yes.\n{long}\nAnother turn here. Two. Three. Four.");
+        let got = turn_excerpt(&text, 150);
+        assert!(got.starts_with("We shipped it.") && !got.contains("Another"));
+        // No turn long enough: the longest one.
+        assert_eq!(
+            turn_excerpt("Hi.\nA bit longer. Yes.", 150),
+            "A bit longer. Yes."
+        );
+        assert_eq!(turn_excerpt("", 150), "");
+    }
 }
 
 /// How often the original scored higher than its perturbation, for one perturbation.
@@ -229,6 +265,21 @@ pub struct Row {
     /// With a language model: the share where the original's coherence score *without* it is
     /// higher (the same-run baseline), 0–1.
     pub without_lm: Option<f64>,
+    /// The pairs the coherence score got wrong (the original not higher), for inspection.
+    pub misses: Vec<Miss>,
+}
+
+/// A pair where the original's coherence score was not higher than its broken version's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    /// The script's index among those evaluated (0-based, in reading order).
+    pub script: usize,
+    /// The original's coherence score, 0–100.
+    pub original: f64,
+    /// The broken version's coherence score, 0–100.
+    pub broken: f64,
+    /// The broken version's text.
+    pub text: String,
 }
 
 /// The evaluation: one row per perturbation, and the originals the card wrongly calls unfit.
@@ -236,6 +287,9 @@ pub struct Row {
 pub struct Report {
     /// Scripts evaluated.
     pub scripts: usize,
+    /// The scripts as scored (each normalised: its sentences joined by single spaces), which
+    /// [`Miss::script`] indexes.
+    pub texts: Vec<String>,
     /// The embedding model used for the order and topic checks, if any.
     pub embedding_model: Option<String>,
     /// The language model used for the order check, if any.
@@ -285,6 +339,7 @@ pub fn evaluate(
         .iter()
         .map(|how| {
             let (mut pairs, mut c, mut o, mut b, mut w) = (0usize, 0usize, 0usize, 0usize, 0usize);
+            let mut misses = Vec::new();
             for (k, orig) in originals.iter().enumerate() {
                 let Some(broken) = perturb(&scripts, k, *how, &orig.lang) else {
                     continue;
@@ -292,6 +347,14 @@ pub fn evaluate(
                 let p = scored(&broken);
                 pairs += 1;
                 c += usize::from(orig.coherence > p.coherence);
+                if orig.coherence <= p.coherence {
+                    misses.push(Miss {
+                        script: k,
+                        original: orig.coherence,
+                        broken: p.coherence,
+                        text: broken,
+                    });
+                }
                 o += usize::from(orig.overall > p.overall);
                 b += usize::from(orig.baseline > p.baseline);
                 w += usize::from(orig.without_lm > p.without_lm);
@@ -305,6 +368,7 @@ pub fn evaluate(
                 overall: share(o),
                 baseline_quality: share(b),
                 without_lm: likelihood.map(|_| share(w)),
+                misses,
             }
         })
         .collect();
@@ -314,6 +378,7 @@ pub fn evaluate(
         language_model: likelihood.map(|l| l.model().to_string()),
         originals_unfit: originals.iter().filter(|o| o.unfit).count(),
         rows,
+        texts: scripts,
     }
 }
 

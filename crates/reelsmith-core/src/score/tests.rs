@@ -312,6 +312,28 @@ fn coherence_catches_cut_offs_fragments_repeats_and_a_cta_out_of_place() {
         "{good} Caffeine stays in your blood for six hours. Caffeine stays in your blood for six hours."
     );
     assert!(problems(&repeated).contains(&Problem::Repetition));
+    // A short run said again right after itself costs points, though no sentence has two words.
+    let coherence = |t: &str| {
+        score(&ScoreRequest {
+            text: t,
+            language: Some("en"),
+            ..Default::default()
+        })
+        .coherence
+        .map_or(-1.0, |c| c.dimension.score)
+    };
+    let snack = "Pack protein for the night shift. Boiled eggs, nuts, yogurt. Boring? Yes. Awake at handover? Also yes. Comment SNACK for my list.";
+    let echoed = snack.replace("Boring? Yes.", "Boring? Yes. Boring? Yes.");
+    assert!(coherence(&echoed) < coherence(snack));
+    // Two halves in two languages: a switch, and unfit.
+    let switch = "Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. So that cup is still working at nine in the morning. \
+        Vale, escúchame: hoy casi todos los bancos tienen una cuenta sin comisiones. Llama, pregunta y, si te dicen que no, te cambias. Guárdalo y hazlo esta semana.";
+    assert!(
+        problems(switch).contains(&Problem::LanguageSwitch),
+        "{:?}",
+        problems(switch)
+    );
+    assert!(!problems(good).contains(&Problem::LanguageSwitch));
     let cta_first = "Follow for more night-shift fixes. Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. Try a last cup before midnight.";
     assert!(problems(cta_first).contains(&Problem::Disorder));
     // Unfit drafts are capped and say why.

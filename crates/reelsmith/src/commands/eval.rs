@@ -96,6 +96,11 @@ pub struct CoherenceArgs {
     /// Longer texts are cut to their first whole sentences up to this many words (a script's length).
     #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u16).range(30..=2000))]
     pub max_words: u16,
+    /// The files are transcripts with one speaker turn per line (the voices corpus): take each
+    /// excerpt from within one turn (the first with four sentences and 80 words, else the
+    /// longest), so the original is one stretch of speech, as a script is.
+    #[arg(long)]
+    pub turns: bool,
     /// Also read each text with the local language model (the order check), and
     /// report the same run without it as the baseline. About 3 s of CPU per text.
     #[arg(long)]
@@ -288,7 +293,7 @@ fn topic(args: &TopicArgs, loaded: &Loaded) -> Result<()> {
 }
 
 fn coherence(args: &CoherenceArgs, loaded: &Loaded) -> Result<()> {
-    let mut scripts = read_scripts(&args.data, usize::from(args.max_words))?;
+    let mut scripts = read_scripts(&args.data, usize::from(args.max_words), args.turns)?;
     if let Some(n) = args
         .sample
         .map(|n| n as usize)

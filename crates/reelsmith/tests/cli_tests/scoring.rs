@@ -462,6 +462,62 @@ fn the_brief_is_checked_and_a_failing_draft_is_not_fit_to_post() {
     assert!(text.contains("NOT FIT TO POST: off-topic"), "{text}");
 }
 
+/// `eval coherence --turns` takes each excerpt from within one speaker turn of a transcript, and
+/// the JSON report lists the pairs the score got wrong.
+#[test]
+fn eval_coherence_excerpts_one_turn_of_a_transcript_and_lists_its_misses() {
+    let u = User::new();
+    let data = u.home.path().join("transcripts");
+    texts_into(&root().join("examples/maya/scripts"), &data);
+    for f in std::fs::read_dir(&data).unwrap_or_else(|e| unreachable!("{e}")) {
+        let f = f.unwrap_or_else(|e| unreachable!("{e}")).path();
+        let body = std::fs::read_to_string(&f).unwrap_or_else(|e| unreachable!("{e}"));
+        let turn = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        std::fs::write(
+            &f,
+            format!("Hi, thanks for having me.\n{turn}\nOkay, next question.\n"),
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    }
+    let run = |turns: bool| {
+        let d = data.to_string_lossy();
+        let mut args = vec![
+            "eval",
+            "coherence",
+            "--no-embeddings",
+            "--data",
+            &*d,
+            "--json",
+        ];
+        if turns {
+            args.push("--turns");
+        }
+        u.json(&args)
+    };
+    let v = run(true);
+    assert_eq!(v["scripts"], 8);
+    let texts = v["texts"].as_array().unwrap_or_else(|| unreachable!("{v}"));
+    assert_eq!(texts.len(), 8);
+    for t in texts {
+        let t = t.as_str().unwrap_or_default();
+        assert!(
+            !t.contains("having me") && !t.contains("next question"),
+            "{t}"
+        );
+    }
+    for r in v["rows"].as_array().unwrap_or_else(|| unreachable!()) {
+        let pairs = r["pairs"].as_f64().unwrap_or(0.0);
+        let missed = r["misses"].as_array().map_or(usize::MAX, Vec::len);
+        let right = (r["coherence"].as_f64().unwrap_or(-1.0) * pairs).round();
+        assert_eq!(missed as f64, pairs - right, "{r}");
+    }
+    let across = run(false);
+    assert!(
+        across["texts"][0].to_string().contains("having me"),
+        "{across}"
+    );
+}
+
 /// `eval coherence --lm` reads a sample with the real local model and reports the same run without
 /// it; `score --lm` puts the model's reading on the card.
 #[test]
