@@ -103,6 +103,11 @@ pub fn stop_words_cached(language: &str) -> &'static HashSet<String> {
         .or_insert_with(|| Box::leak(Box::new(stop_words_for(language))))
 }
 
+/// Share of `words` (folded) that are in `stops`, 0–1; 0 for no words.
+pub fn stop_share(words: &[String], stops: &HashSet<String>) -> f64 {
+    words.iter().filter(|w| stops.contains(*w)).count() as f64 / words.len().max(1) as f64
+}
+
 /// Stop words for an ISO 639-1 code, folded; empty for languages the lists do not cover.
 pub(crate) fn stop_words_for(language: &str) -> HashSet<String> {
     stop_words::lookup(language)

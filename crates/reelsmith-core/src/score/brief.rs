@@ -281,10 +281,8 @@ pub fn brief(
     // whatlang's confidence is low on a script's few dozen words even when it is right, so a
     // mismatch also counts when the detected language's stop words clearly outnumber the requested
     // one's (NLTK lists, the `stop-words` crate).
-    let stop_share = |code: &str| {
-        let set = crate::phrases::stop_words_cached(code);
-        p.folded.iter().filter(|w| set.contains(*w)).count() as f64 / p.folded.len().max(1) as f64
-    };
+    let stop_share =
+        |code: &str| crate::phrases::stop_share(&p.folded, crate::phrases::stop_words_cached(code));
     // whatlang runs only when the requested language's stop words are scarce: on every card it
     // took 14 % of `reelsmith bench score`'s time (perf).
     let wrong_language = requested

@@ -339,12 +339,10 @@ pub fn coherence(
         .iter()
         .map(Vec::len)
         .sum::<usize>();
-    let stop_share = |ws: &[String]| {
-        ws.iter().filter(|w| stops.contains(*w)).count() as f64 / ws.len().max(1) as f64
-    };
+    let (first, second) = p.folded.split_at(split.min(p.folded.len()));
     let (sa, sb) = (
-        stop_share(&p.folded[..split.min(p.folded.len())]),
-        stop_share(&p.folded[split.min(p.folded.len())..]),
+        crate::phrases::stop_share(first, stops),
+        crate::phrases::stop_share(second, stops),
     );
     let suspect = stops.is_empty() || sa.min(sb) < SWITCH_STOP_RATIO * sa.max(sb);
     if n_s >= 4 && suspect {
