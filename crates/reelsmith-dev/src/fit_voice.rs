@@ -6,10 +6,11 @@
 //!    never saw.
 //! 2. Run the leave-one-out attribution of `reelsmith eval voice` on them, in both conditions
 //!    (profiles from snippets, and from whole texts), collecting for every (snippet, speaker) pair
-//!    the similarity, the typicality `z` and, among all speakers, the SVM margin.
+//!    the similarity, the typicality `z` and, among all speakers, the SVM margin and the
+//!    language-model margin.
 //! 3. Fit two binary logistic regressions (linfa-logistic, L2 `alpha`) of "this speaker said it":
-//!    on similarity and `z` (a persona alone in its workspace), and on those and the margin (among
-//!    others).
+//!    on similarity and `z` (a persona alone in its workspace), and on those and the two margins
+//!    (among others).
 //! 4. Correct each intercept for the 1-in-N positives (King & Zeng, "Logistic Regression in Rare
 //!    Events Data", 2001: add ln(negatives ÷ positives)), so that a score of 50 means "as likely this
 //!    persona as not" whatever the number of speakers fitted on.
@@ -96,7 +97,12 @@ pub fn run(args: &FitVoiceArgs) -> Result<()> {
     for f in &folds {
         for (k, (a, s)) in f.among.iter().zip(&f.alone).enumerate() {
             among.push((
-                vec![a.similarity, a.typicality, a.margin.unwrap_or(0.0)],
+                vec![
+                    a.similarity,
+                    a.typicality,
+                    a.margin.unwrap_or(0.0),
+                    a.lm_margin.unwrap_or(0.0),
+                ],
                 k == f.truth,
             ));
             alone.push((vec![s.similarity, s.typicality], k == f.truth));
@@ -106,7 +112,7 @@ pub fn run(args: &FitVoiceArgs) -> Result<()> {
     let w_alone = fit(&alone, args.alpha)?;
     let weights = FusionWeights {
         alone: [w_alone[0], w_alone[1], w_alone[2]],
-        among: [w_among[0], w_among[1], w_among[2], w_among[3]],
+        among: [w_among[0], w_among[1], w_among[2], w_among[3], w_among[4]],
         fitted: format!(
             "reelsmith-dev fit-voice: logistic regressions (L2 alpha {}) on {} (snippet, speaker) pairs of {} voices-corpus speakers outside Go Time ({}), leave-one-out 150-word snippets, profiles from snippets and from whole texts; intercepts corrected for 1-in-{} positives",
             args.alpha,

@@ -9,13 +9,17 @@
 //!   from the similarity of the voice's own chunks to it (each left out of the centroid in turn) — how
 //!   close the draft is compared with the persona's own scripts;
 //! - **margin**, when there are other voices: a one-vs-rest linear SVM ([`svm`]) per voice, and the
-//!   draft's decision value for this voice minus the best other voice's.
+//!   draft's decision value for this voice minus the best other voice's;
+//! - **language-model margin**, when there are other voices: each voice's word trigram model
+//!   ([`ngram`]), and the draft's mean log-probability per word under this voice minus under the
+//!   best other voice — how much more predictable the draft's wording is in this voice.
 //!
 //! They are combined, with the similarity itself, by a logistic model into the probability that the persona wrote the draft, the
 //! voice match 0–100. Its weights come from `voice_weights.json`, fitted by `reelsmith-dev fit-voice`
 //! (the procedure is documented there) on speakers that the reported figures do not use.
 
 pub mod eval;
+pub mod ngram;
 pub mod svm;
 pub mod vectors;
 
@@ -56,8 +60,9 @@ pub fn chunks(text: &str) -> Vec<String> {
 pub struct FusionWeights {
     /// Weights when the persona is the only voice of its language: `[intercept, similarity, z]`.
     pub alone: [f64; 3],
-    /// Weights when other voices compete: `[intercept, similarity, z, margin]`.
-    pub among: [f64; 4],
+    /// Weights when other voices compete: `[intercept, similarity, z, margin, language-model
+    /// margin]`.
+    pub among: [f64; 5],
     /// How and on what the weights were fitted.
     pub fitted: String,
 }
@@ -70,7 +75,7 @@ pub fn weights() -> &'static FusionWeights {
         // unit weights) only guards a hand-edited file.
         serde_json::from_str(include_str!("voice_weights.json")).unwrap_or_else(|_| FusionWeights {
             alone: [0.0, 0.0, 1.0],
-            among: [0.0, 0.0, 1.0, 1.0],
+            among: [0.0, 0.0, 1.0, 1.0, 1.0],
             fitted: "voice_weights.json did not parse: unit weights".into(),
         })
     })
@@ -84,6 +89,8 @@ struct Profile {
     /// Mean and standard deviation of the voice's own chunks' leave-one-out similarity.
     own: (f32, f32),
     classifier: Option<svm::Linear>,
+    /// The voice's word trigram model, fitted along with the classifier (with other voices).
+    lm: Option<ngram::WordLm>,
 }
 
 /// How well a text matches one voice.
@@ -99,6 +106,10 @@ pub struct Judgement {
     pub typicality: f64,
     /// This voice's SVM decision value minus the best other voice's; `None` alone.
     pub margin: Option<f64>,
+    /// The text's mean log-probability per word under this voice's trigram model minus under the
+    /// best other voice's, nats per word; `None` alone.
+    #[serde(default)]
+    pub lm_margin: Option<f64>,
     /// Other voices compared against.
     pub competitors: usize,
     /// The voice's characteristic words and phrases the text uses, strongest first (up to five).
@@ -185,11 +196,16 @@ impl VoiceModel {
                     let positive: Vec<bool> = owner.iter().map(|o| *o == k).collect();
                     svm::fit(&flat, &positive, dims)
                 });
+                let lm = with_svm.then(|| {
+                    let docs: Vec<&[u64]> = voices[k].iter().map(|c| c.tokens.as_slice()).collect();
+                    ngram::WordLm::fit(&docs)
+                });
                 Profile {
                     centroid,
                     centroid_norm,
                     own,
                     classifier,
+                    lm,
                 }
             })
             .collect();
@@ -229,8 +245,9 @@ impl VoiceModel {
     pub fn judge_counts(&self, c: &Counts) -> Vec<Judgement> {
         let x = self.vectorizer.transform(c);
         let decisions = self.decisions(&x);
+        let predictability = self.predictability(c);
         (0..self.profiles.len())
-            .map(|k| self.judgement(&x, &decisions, k))
+            .map(|k| self.judgement(&x, &decisions, &predictability, k))
             .collect()
     }
 
@@ -238,36 +255,51 @@ impl VoiceModel {
     /// `None` for an index the model does not have.
     pub fn judge(&self, text: &str, index: usize) -> Option<Judgement> {
         (index < self.profiles.len()).then(|| {
-            let x = self.vectorizer.transform(&self.counts(text));
-            self.judgement(&x, &self.decisions(&x), index)
+            let c = self.counts(text);
+            let x = self.vectorizer.transform(&c);
+            self.judgement(&x, &self.decisions(&x), &self.predictability(&c), index)
         })
     }
 
-    /// Every voice's SVM decision value for `x` (`None` without classifiers).
-    fn decisions(&self, x: &Sparse) -> Vec<Option<f32>> {
+    /// Every voice's language-model mean log-probability per word of `c` (`None` without
+    /// classifiers, or for a text without words).
+    fn predictability(&self, c: &Counts) -> Vec<Option<f64>> {
         self.profiles
             .iter()
-            .map(|p| p.classifier.as_ref().map(|m| m.decision(x)))
+            .map(|p| p.lm.as_ref().and_then(|m| m.mean_log_prob(&c.tokens)))
             .collect()
     }
 
-    fn judgement(&self, x: &Sparse, decisions: &[Option<f32>], k: usize) -> Judgement {
+    /// Every voice's SVM decision value for `x` (`None` without classifiers).
+    fn decisions(&self, x: &Sparse) -> Vec<Option<f64>> {
+        self.profiles
+            .iter()
+            .map(|p| p.classifier.as_ref().map(|m| f64::from(m.decision(x))))
+            .collect()
+    }
+
+    fn judgement(
+        &self,
+        x: &Sparse,
+        decisions: &[Option<f64>],
+        predictability: &[Option<f64>],
+        k: usize,
+    ) -> Judgement {
         let p = &self.profiles[k];
         let w = weights();
         let similarity = cosine(x, p);
         let typicality = f64::from((similarity - p.own.0) / p.own.1.max(1e-3));
-        let margin = decisions[k].map(|d| {
-            let best_other = decisions
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != k)
-                .filter_map(|(_, o)| *o)
-                .fold(f32::NEG_INFINITY, f32::max);
-            f64::from(d - best_other)
-        });
+        let margin = lead(decisions, k);
+        let lm_margin = lead(predictability, k);
         let sim = f64::from(similarity);
         let logit = match margin {
-            Some(m) => w.among[0] + w.among[1] * sim + w.among[2] * typicality + w.among[3] * m,
+            Some(m) => {
+                w.among[0]
+                    + w.among[1] * sim
+                    + w.among[2] * typicality
+                    + w.among[3] * m
+                    + w.among[4] * lm_margin.unwrap_or(0.0)
+            }
             None => w.alone[0] + w.alone[1] * sim + w.alone[2] * typicality,
         };
         let (shared, lacking) = self.habits(x, p);
@@ -277,6 +309,7 @@ impl VoiceModel {
             own_similarity: f64::from(p.own.0),
             typicality,
             margin,
+            lm_margin,
             competitors: self.profiles.len() - 1,
             shared,
             lacking,
@@ -316,6 +349,18 @@ impl VoiceModel {
             lacking,
         )
     }
+}
+
+/// `values[k]` minus the largest other value: how far voice `k` leads (or trails) the best other
+/// voice on one signal; `None` when voice `k` has no value or no other voice has one.
+fn lead(values: &[Option<f64>], k: usize) -> Option<f64> {
+    let best_other = values
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != k)
+        .filter_map(|(_, o)| *o)
+        .fold(f64::NEG_INFINITY, f64::max);
+    Some(values[k]? - best_other).filter(|d| d.is_finite())
 }
 
 /// Up to `max` items of `all`, evenly spaced.

@@ -20,6 +20,10 @@ fn committed_weights_parse() {
         "typicality must raise the match"
     );
     assert!(w.among[3] > 0.0, "the margin must raise the match");
+    assert!(
+        w.among[4] > 0.0,
+        "the language-model margin must raise the match"
+    );
 }
 
 /// Texts on the same topics in two voices: one says "honestly" and "y'all" and trails off with
@@ -71,6 +75,16 @@ fn attributes_a_held_out_text_to_its_voice_and_names_the_habits() {
             j[other]
         );
         assert!(j[truth].margin.is_some_and(|m| m > 0.0));
+        assert!(
+            j[truth].lm_margin.is_some_and(|m| m > 0.0),
+            "{:?}",
+            j[truth]
+        );
+        assert!(
+            j[other].lm_margin.is_some_and(|m| m < 0.0),
+            "{:?}",
+            j[other]
+        );
         assert_eq!(j[truth].competitors, 1);
     }
     let j = model.judge_all(&a[11]);
@@ -97,7 +111,7 @@ fn a_voice_alone_scores_its_own_style_above_another() {
     let model = VoiceModel::fit(&[a[..10].iter().map(String::as_str).collect()]);
     let own = &model.judge_all(&a[11])[0];
     let foreign = &model.judge_all(&b[1])[0];
-    assert!(own.margin.is_none() && own.competitors == 0);
+    assert!(own.margin.is_none() && own.lm_margin.is_none() && own.competitors == 0);
     assert!(own.score > foreign.score, "{own:?} vs {foreign:?}");
     assert!(own.typicality > foreign.typicality);
 }

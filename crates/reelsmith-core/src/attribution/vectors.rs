@@ -63,15 +63,21 @@ pub fn tokens(text: &str) -> Vec<String> {
 pub struct Counts {
     /// `(key, block, count)`; block 0 is words, 1 characters.
     pub grams: Vec<(Key, u8, u32)>,
+    /// Each word token's key in text order (word n-grams only; empty for characters): what the
+    /// voice's language model ([`super::ngram`]) reads.
+    pub tokens: Vec<Key>,
 }
 
 /// Counts the n-grams of `text`; `names` collects a readable form of each word n-gram.
 pub fn count(text: &str, grams: Grams, names: &mut FxHashMap<Key, String>) -> Counts {
     let mut counts: FxHashMap<(Key, u8), u32> = FxHashMap::default();
     let toks = tokens(text);
+    let mut sequence = Vec::new();
     if grams == Grams::Words {
+        sequence.reserve(toks.len());
         for (i, t) in toks.iter().enumerate() {
             let k1 = key(0, &[t]);
+            sequence.push(k1);
             *counts.entry((k1, 0)).or_default() += 1;
             names.entry(k1).or_insert_with(|| t.clone());
             if let Some(next) = toks.get(i + 1) {
@@ -102,7 +108,10 @@ pub fn count(text: &str, grams: Grams, names: &mut FxHashMap<Key, String>) -> Co
     }
     let mut grams: Vec<(Key, u8, u32)> = counts.into_iter().map(|((k, b), c)| (k, b, c)).collect();
     grams.sort_unstable_by_key(|g| g.0);
-    Counts { grams }
+    Counts {
+        grams,
+        tokens: sequence,
+    }
 }
 
 /// A sparse vector: `(feature index, value)` sorted by index.

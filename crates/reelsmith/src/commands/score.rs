@@ -78,11 +78,9 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
             .map(|e| (e.source, e.text))
             .collect()
     };
-    // The embedding half of voice match, when the model is installed.
-    let model = args
-        .persona
-        .as_ref()
-        .and_then(|_| super::embedder(loaded).ok());
+    // The embedding model, when installed: the topic, the requirements and the coherence checks
+    // compare meaning with it, with or without a persona, as the API's `/score` does.
+    let model = super::embedder(loaded).ok();
     let lm = super::likelihood_model(loaded, args.lm)?;
     let result = score_drafts(
         store,

@@ -363,6 +363,14 @@ fn voice_match_is_authorship_attribution_among_the_workspace_personas() {
     assert!(theo["attribution"]["margin"].as_f64() > Some(0.0), "{theo}");
     assert!(maya["attribution"]["margin"].as_f64() < Some(0.0), "{maya}");
     assert!(
+        theo["attribution"]["lm_margin"].as_f64() > Some(0.0),
+        "{theo}"
+    );
+    assert!(
+        theo.to_string().contains("word by word, its phrasing is"),
+        "{theo}"
+    );
+    assert!(
         theo["score"].as_f64() > maya["score"].as_f64(),
         "{theo}\n{maya}"
     );
@@ -460,6 +468,17 @@ fn the_brief_is_checked_and_a_failing_draft_is_not_fit_to_post() {
         "how to invest in index funds",
     ]);
     assert!(text.contains("NOT FIT TO POST: off-topic"), "{text}");
+
+    // Without a persona the card still compares meaning (as the API's /score does).
+    let bare = u.json(&[
+        "score",
+        &path,
+        "--topic",
+        "coffee on night shifts",
+        "--json",
+    ]);
+    assert_eq!(bare["card"]["brief"]["by_meaning"], true, "{bare}");
+    assert_eq!(bare["card"]["brief"]["topic"]["off_topic"], false, "{bare}");
 }
 
 /// `eval coherence --turns` takes each excerpt from within one speaker turn of a transcript, and
