@@ -24,15 +24,20 @@ pub const ORDER: usize = 3;
 /// The hash standing for "before the text" in the first words' histories.
 const START: u64 = u64::MAX;
 
-/// Key of a history (the last `len` words before position `i` of `padded`), or of a history and
-/// the word after it.
+/// Key of a history (its words, oldest first), or of a history and the word after it: a 64-bit
+/// hash, as the n-gram keys of [`super::vectors`] (collisions among a voice's ~10⁵ are ~10⁻⁹ likely).
 fn history_key(history: &[u64], next: Option<u64>) -> u64 {
-    // FxHash-style mixing: distinct histories collide with odds ~10⁻¹⁴ among a voice's ~10⁵.
-    let mut h = (history.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for w in history.iter().chain(next.as_ref()) {
-        h = (h.rotate_left(5) ^ w).wrapping_mul(0x517C_C1B7_2722_0A95);
-    }
-    h
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (history, next).hash(&mut h);
+    h.finish()
+}
+
+/// `tokens` after `ORDER − 1` start markers, so the first words have a full history.
+fn padded(tokens: &[u64]) -> Vec<u64> {
+    std::iter::repeat_n(START, ORDER - 1)
+        .chain(tokens.iter().copied())
+        .collect()
 }
 
 /// One voice's fitted language model.
@@ -52,9 +57,7 @@ impl WordLm {
         let mut lm = WordLm::default();
         let mut words = rustc_hash::FxHashSet::default();
         for doc in docs {
-            let padded: Vec<u64> = std::iter::repeat_n(START, ORDER - 1)
-                .chain(doc.iter().copied())
-                .collect();
+            let padded = padded(doc);
             for i in ORDER - 1..padded.len() {
                 let w = padded[i];
                 words.insert(w);
@@ -99,9 +102,7 @@ impl WordLm {
         if tokens.is_empty() || self.histories.is_empty() {
             return None;
         }
-        let padded: Vec<u64> = std::iter::repeat_n(START, ORDER - 1)
-            .chain(tokens.iter().copied())
-            .collect();
+        let padded = padded(tokens);
         let total: f64 = (ORDER - 1..padded.len())
             .map(|i| self.probability(&padded[i + 1 - ORDER..i], padded[i]).ln())
             .sum();

@@ -81,7 +81,7 @@ fn attribution_reasons(j: &crate::attribution::Judgement, competitors: &[String]
                 .into(),
         ),
     }
-    if let (Some(l), false) = (j.lm_margin, competitors.is_empty()) {
+    if let Some(l) = j.lm_margin {
         // exp of the mean log-probability difference: the per-word probability ratio.
         out.push(format!(
             "word by word, its phrasing is {:.2}× as likely in this persona's scripts as in the closest other persona's (word trigram models)",
