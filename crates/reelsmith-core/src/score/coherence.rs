@@ -11,8 +11,8 @@
 //!   Segmenting Text into Multi-paragraph Subtopic Passages", Computational Linguistics 1997) with
 //!   blocks of [`BLOCK`] sentences (a soft penalty, never a verdict on its own);
 //! - **order**: how much more adjacent sentences share content words than sentences in general
-//!   (lexical cohesion, Halliday & Hasan 1976), an opening that leans on what came before ("So",
-//!   "But", "That's why"), and a call to action that is not at the end.
+//!   (lexical cohesion, Halliday & Hasan 1976), an opening that leans on what came before ("But",
+//!   "And", "That's why"), and a call to action that is not at the end.
 //!
 //! English and Spanish have the word lists; other languages get the language-neutral checks.
 
@@ -57,9 +57,12 @@ pub const LM_GAIN_SCALE: f64 = 0.03;
 /// A real script's typical context gain, quoted in the card's reason (the median above, rounded).
 pub const LM_GAIN_TYPICAL: f64 = 0.20;
 /// With a language model, the word-overlap topic-shift check keeps this share of its points: it
-/// moves with the order too, and the model's order evidence already sees where two texts meet
-/// (chosen on the same 20 excerpts).
-pub const LEXICAL_SHIFT_WITH_LM: f64 = 0.5;
+/// moves with the order too, and the model's order evidence already sees where two texts meet. At
+/// 0.5 the card ranked one-turn originals above their shuffles 76.9 % of the time and above their
+/// splices 87.2 %; at 0.25, 82.1 % and 87.2 %; at 0, 84.6 % and 82.1 % (the voices corpus' 8
+/// fitting speakers, 78 excerpts, gemma-3-270m; the cut, fragment and repeat pairs unchanged or
+/// better).
+pub const LEXICAL_SHIFT_WITH_LM: f64 = 0.25;
 
 /// A problem the coherence check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,10 +122,17 @@ pub(crate) fn never_final(lang: &str) -> &'static [&'static str] {
 }
 
 /// Openers that lean on a previous sentence: a script's first sentence should not start with them.
+///
+/// Only connectives that continue or answer something said before ("But…", "And…", "That's
+/// why…", "Because…"; "Pero…", "Además…", "Porque…"). Words that open many good hooks are not
+/// on the list: "So I tried…", "This one habit…", "It took me three years…", "They told me…",
+/// "These 3 mistakes…", "Entonces…", "Por qué…", "Así es como…". They used to be, costing such
+/// openings 15 points; on the voices corpus' one-turn excerpts (the 8 fitting speakers, 78
+/// shuffles, with the local model) the card ranked the original above its shuffle 71.8 % of the
+/// time with them and 76.9 % without: the shuffle had moved the opener away.
 fn leaning_openers(lang: &str) -> &'static [&'static str] {
     match lang {
         "en" => &[
-            "so",
             "but",
             "and",
             "also",
@@ -137,18 +147,9 @@ fn leaning_openers(lang: &str) -> &'static [&'static str] {
             "instead",
             "otherwise",
             "besides",
-            "it",
-            "they",
-            "this",
-            "that",
-            "those",
-            "these",
-            "he",
-            "she",
         ],
         "es" => &[
-            "pero", "y", "también", "tambien", "entonces", "además", "ademas", "porque", "sin",
-            "eso", "esto", "luego", "así", "asi", "por", "ellos", "ella", "él",
+            "pero", "y", "también", "tambien", "además", "ademas", "porque", "luego", "eso",
         ],
         _ => &[],
     }

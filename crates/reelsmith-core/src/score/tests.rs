@@ -347,6 +347,37 @@ fn coherence_catches_cut_offs_fragments_repeats_and_a_cta_out_of_place() {
 }
 
 #[test]
+fn only_openers_that_continue_something_cost_points() {
+    let opener_reason = |text: &str, lang: &str| {
+        score(&ScoreRequest {
+            text,
+            language: Some(lang),
+            ..Default::default()
+        })
+        .coherence
+        .is_some_and(|c| c.dimension.reasons.iter().any(|r| r.contains("leans on")))
+    };
+    let body = "one habit wrecks your sleep after nights. Caffeine stays in your blood for six hours. Stop at midnight instead. Follow for more.";
+    // Common hook openings lean on nothing.
+    for opening in ["This", "So here is", "It is", "They said"] {
+        assert!(
+            !opener_reason(&format!("{opening} {body}"), "en"),
+            "{opening}"
+        );
+    }
+    for opening in ["But", "And", "That's why"] {
+        assert!(
+            opener_reason(&format!("{opening} {body}"), "en"),
+            "{opening}"
+        );
+    }
+    let cuerpo = "nadie te cuenta esto del café. La cafeína dura seis horas en la sangre. Deja el último café a medianoche. Sígueme para más.";
+    assert!(!opener_reason(&format!("¿Por qué {cuerpo}"), "es"));
+    assert!(!opener_reason(&format!("Entonces {cuerpo}"), "es"));
+    assert!(opener_reason(&format!("Pero {cuerpo}"), "es"));
+}
+
+#[test]
 fn the_brief_checks_requirements_by_words_and_the_language_without_a_model() {
     let text = "Stop drinking coffee at 3am. Grab the free sleep guide in my bio. Follow for more.";
     let reqs = vec![
