@@ -57,11 +57,12 @@ pub const LM_GAIN_SCALE: f64 = 0.03;
 /// A real script's typical context gain, quoted in the card's reason (the median above, rounded).
 pub const LM_GAIN_TYPICAL: f64 = 0.20;
 /// With a language model, the word-overlap topic-shift check keeps this share of its points: it
-/// moves with the order too, and the model's order evidence already sees where two texts meet. At
-/// 0.5 the card ranked one-turn originals above their shuffles 76.9 % of the time and above their
-/// splices 87.2 %; at 0.25, 82.1 % and 87.2 %; at 0, 84.6 % and 82.1 % (the voices corpus' 8
-/// fitting speakers, 78 excerpts, gemma-3-270m; the cut, fragment and repeat pairs unchanged or
-/// better).
+/// moves with the order too, and the model's order evidence already sees where two texts meet.
+/// Chosen on the voices corpus' 8 fitting speakers (`eval coherence --turns --lm --sample 80`, 78
+/// pairs, gemma-3-270m): at 0.25 the card ranks one-turn originals above their shuffles 82.1 % of
+/// the time and above their splices 87.2 % (at 0.5 with the old opener list, 71.8 % and 87.2 %).
+/// Recombining that run's recorded penalties: at 0.5, 76.9 % and 87.2 %; at 0, 84.6 % and 82.1 %
+/// — the splices need some of the check.
 pub const LEXICAL_SHIFT_WITH_LM: f64 = 0.25;
 
 /// A problem the coherence check found.
@@ -127,9 +128,8 @@ pub(crate) fn never_final(lang: &str) -> &'static [&'static str] {
 /// why…", "Because…"; "Pero…", "Además…", "Porque…"). Words that open many good hooks are not
 /// on the list: "So I tried…", "This one habit…", "It took me three years…", "They told me…",
 /// "These 3 mistakes…", "Entonces…", "Por qué…", "Así es como…". They used to be, costing such
-/// openings 15 points; on the voices corpus' one-turn excerpts (the 8 fitting speakers, 78
-/// shuffles, with the local model) the card ranked the original above its shuffle 71.8 % of the
-/// time with them and 76.9 % without: the shuffle had moved the opener away.
+/// openings 15 points, and the original of a shuffled excerpt lost to its shuffle whenever the
+/// shuffle moved such an opener away (see [`LEXICAL_SHIFT_WITH_LM`] for the measurement).
 fn leaning_openers(lang: &str) -> &'static [&'static str] {
     match lang {
         "en" => &[
