@@ -374,6 +374,9 @@ fn only_openers_that_continue_something_cost_points() {
     let cuerpo = "nadie te cuenta esto del café. La cafeína dura seis horas en la sangre. Deja el último café a medianoche. Sígueme para más.";
     assert!(!opener_reason(&format!("¿Por qué {cuerpo}"), "es"));
     assert!(!opener_reason(&format!("Entonces {cuerpo}"), "es"));
+    // A what-if hook does not continue anything.
+    assert!(!opener_reason(&format!("¿Y si {cuerpo}"), "es"));
+    assert!(!opener_reason(&format!("And what if {body}"), "en"));
     assert!(opener_reason(&format!("Pero {cuerpo}"), "es"));
 }
 
