@@ -127,8 +127,8 @@ pub(crate) fn never_final(lang: &str) -> &'static [&'static str] {
 /// Only connectives that continue or answer something said before ("But…", "And…", "That's
 /// why…", "Because…"; "Pero…", "Además…", "Porque…"). Words that open many good hooks are not
 /// on the list: "So I tried…", "This one habit…", "It took me three years…", "They told me…",
-/// "These 3 mistakes…", "Entonces…", "Por qué…", "Así es como…"; nor does a what-if hook ("¿Y
-/// si…?", "And what if…") count as a continuation. They used to be, costing such
+/// "These 3 mistakes…", "Entonces…", "Por qué…", "Así es como…"; nor does a what-if question
+/// ("¿Y si…?", "And what if…?") count as a continuation. They used to be, costing such
 /// openings 15 points, and the original of a shuffled excerpt lost to its shuffle whenever the
 /// shuffle moved such an opener away (see [`LEXICAL_SHIFT_WITH_LM`] for the measurement).
 fn leaning_openers(lang: &str) -> &'static [&'static str] {
@@ -496,11 +496,13 @@ pub fn coherence(
                 .unwrap_or_default()
         };
         let opener = word(0);
-        // "¿Y si…?", "And what if…": a what-if hook, not a continuation.
-        let what_if = matches!(
-            (opener.as_str(), word(1).as_str()),
-            ("y", "si") | ("and", "what" | "if")
-        );
+        // "¿Y si…?", "And what if…?": a what-if question opening a hook, not a continuation ("And
+        // if you do that, …" still leans).
+        let what_if = p.sentences[0].trim_end().ends_with('?')
+            && matches!(
+                (opener.as_str(), word(1).as_str()),
+                ("y", "si") | ("and", "what")
+            );
         if leaning_openers(lang).contains(&opener.as_str()) && !what_if {
             penalty += 15.0;
             reasons.push((

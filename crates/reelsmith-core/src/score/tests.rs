@@ -374,9 +374,12 @@ fn only_openers_that_continue_something_cost_points() {
     let cuerpo = "nadie te cuenta esto del café. La cafeína dura seis horas en la sangre. Deja el último café a medianoche. Sígueme para más.";
     assert!(!opener_reason(&format!("¿Por qué {cuerpo}"), "es"));
     assert!(!opener_reason(&format!("Entonces {cuerpo}"), "es"));
-    // A what-if hook does not continue anything.
-    assert!(!opener_reason(&format!("¿Y si {cuerpo}"), "es"));
-    assert!(!opener_reason(&format!("And what if {body}"), "en"));
+    // A what-if question does not continue anything; "And if …" as a statement does.
+    let pregunta = "¿Y si el café de las 3 te está robando el sueño? La cafeína dura seis horas. Deja el último café a medianoche. Sígueme para más.";
+    assert!(!opener_reason(pregunta, "es"));
+    let question = "And what if your 3am coffee is wrecking your sleep? Caffeine stays in your blood for six hours. Stop at midnight instead. Follow for more.";
+    assert!(!opener_reason(question, "en"));
+    assert!(opener_reason(&format!("And if {body}"), "en"));
     assert!(opener_reason(&format!("Pero {cuerpo}"), "es"));
 }
 
