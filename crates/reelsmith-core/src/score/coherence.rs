@@ -123,6 +123,7 @@ pub(crate) fn never_final(lang: &str) -> &'static [&'static str] {
 }
 
 /// Openers that lean on a previous sentence: a script's first sentence should not start with them.
+/// Folded words (lower case, no diacritics), as the opener is compared folded.
 ///
 /// Only connectives that continue or answer something said before ("But…", "And…", "That's
 /// why…", "Because…"; "Pero…", "Además…", "Porque…"). Words that open many good hooks are not
@@ -149,9 +150,7 @@ fn leaning_openers(lang: &str) -> &'static [&'static str] {
             "otherwise",
             "besides",
         ],
-        "es" => &[
-            "pero", "y", "también", "tambien", "además", "ademas", "porque", "luego", "eso",
-        ],
+        "es" => &["pero", "y", "tambien", "ademas", "porque", "luego", "eso"],
         _ => &[],
     }
 }
@@ -489,25 +488,22 @@ pub fn coherence(
                 ));
             }
         }
-        let word = |i: usize| {
-            p.sentence_lists[0]
-                .get(i)
-                .map(|w| w.to_lowercase())
-                .unwrap_or_default()
-        };
+        // The first sentence's words, folded (its words come first in `p.folded`).
+        let first = &p.folded[..p.sentence_lists[0].len()];
+        let word = |i: usize| first.get(i).map_or("", String::as_str);
         let opener = word(0);
         // "¿Y si…?", "And what if…?": a what-if question opening a hook, not a continuation ("And
         // if you do that, …" still leans).
         let what_if = p.sentences[0].trim_end().ends_with('?')
-            && matches!(
-                (opener.as_str(), word(1).as_str()),
-                ("y", "si") | ("and", "what")
-            );
-        if leaning_openers(lang).contains(&opener.as_str()) && !what_if {
+            && matches!((opener, word(1)), ("y", "si") | ("and", "what"));
+        if leaning_openers(lang).contains(&opener) && !what_if {
             penalty += 15.0;
             reasons.push((
                 15.0,
-                format!("opens with “{opener}”, which leans on a sentence before it"),
+                format!(
+                    "opens with “{}”, which leans on a sentence before it",
+                    p.sentence_lists[0][0].to_lowercase()
+                ),
             ));
         }
         if let Some(lex) = p.lex {
