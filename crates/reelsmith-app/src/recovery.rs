@@ -78,17 +78,42 @@ pub async fn with_heartbeat<T>(
     id: i64,
     work: impl Future<Output = T>,
 ) -> T {
-    let mut beat = tokio::time::interval(HEARTBEAT);
-    beat.tick().await;
-    tokio::pin!(work);
-    loop {
-        tokio::select! {
-            out = &mut work => return out,
-            _ = beat.tick() => {
-                let _ = store.touch_generation(ws, id).await;
+    let touch = || async {
+        let _ = store.touch_generation(ws, id).await;
+    };
+    beside(HEARTBEAT, touch, work).await
+}
+
+/// Runs `work` with `touch` every `period` (from one period after it starts) beside it, polled
+/// together, so a touch that waits for something `work` holds never stops `work` from finishing
+/// with it. When `work` ends, a touch under way is let finish, not dropped halfway through a write.
+///
+/// (The heartbeat used to suspend `work` while it touched. When `work` was halfway through a write,
+/// the touch waited for the SQLite write lock — with one write connection, for the connection — that
+/// `work` held: every writer of the server stalled up to the 30 s busy timeout, and with one write
+/// connection for good.)
+async fn beside<T, F: Future<Output = ()>>(
+    period: Duration,
+    touch: impl Fn() -> F,
+    work: impl Future<Output = T>,
+) -> T {
+    let done = tokio::sync::Notify::new();
+    let work = async {
+        let out = work.await;
+        done.notify_one();
+        out
+    };
+    let heartbeat = async {
+        let mut beat = tokio::time::interval(period);
+        beat.tick().await;
+        loop {
+            tokio::select! {
+                _ = beat.tick() => touch().await,
+                () = done.notified() => return,
             }
         }
-    }
+    };
+    tokio::join!(work, heartbeat).0
 }
 
 #[cfg(test)]
@@ -102,6 +127,35 @@ mod tests {
             runner,
             heartbeat_at: Utc::now() - chrono::Duration::seconds(age_s),
         }
+    }
+
+    #[tokio::test]
+    async fn a_touch_waiting_for_what_the_work_holds_does_not_stop_the_work() {
+        // The semaphore stands for SQLite's one write connection: the work holds it across several
+        // heartbeats, and each touch needs it.
+        let connection = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+        let touches = std::sync::atomic::AtomicUsize::new(0);
+        let touch = || async {
+            let _held = connection.acquire().await;
+            touches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        };
+        let work = async {
+            let _held = connection.acquire().await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            7
+        };
+        let out = tokio::time::timeout(
+            Duration::from_secs(10),
+            beside(Duration::from_millis(20), touch, work),
+        )
+        .await;
+        assert_eq!(out, Ok(7), "the work deadlocked behind its own heartbeat");
+        let later = async {
+            tokio::time::sleep(Duration::from_millis(90)).await;
+            touches.load(std::sync::atomic::Ordering::SeqCst)
+        };
+        let touched = beside(Duration::from_millis(20), touch, later).await;
+        assert!(touched >= 2, "a free heartbeat touches: {touched}");
     }
 
     #[test]
