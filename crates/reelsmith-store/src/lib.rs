@@ -27,10 +27,18 @@ pub enum Backend {
     Postgres,
 }
 
-/// The storage handle: a connection pool with migrations applied. Cheap to clone.
+/// The storage handle: connection pools with migrations applied. Cheap to clone.
+///
+/// On SQLite, reads and writes use separate pools: four connections for reads and **one** for
+/// writes. SQLite admits one writer at a time, so a writer that waits for the lock while holding a
+/// shared connection starves readers: twelve concurrent generations' writes took all four connections
+/// of a single pool, and a `GET /scripts` between them failed with "pool timed out while waiting for
+/// an open connection" (the crash test on a loaded machine). With one write connection, writers queue
+/// for it instead, and WAL lets readers run beside the writer. On PostgreSQL both are the same pool.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    writer: AnyPool,
     backend: Backend,
 }
 
@@ -89,57 +97,68 @@ impl Store {
             )));
         };
         sqlx::any::install_default_drivers();
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // A writer waits for the lock up to 30 s instead of sqlx's 5 s: on a
-                        // loaded machine twelve concurrent generations' ledger writes waited longer
-                        // and failed with "database is locked" (the crash test, under a parallel
-                        // build).
-                        sqlx::query("PRAGMA busy_timeout = 30000")
-                            .execute(conn)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(url)
-            .await
-            .map_err(|e| {
-                Error::Storage(format!("cannot open the database at {}: {e}", redact(url)))
-            })?;
-        if backend == Backend::Sqlite {
-            // WAL lets readers (the web UI) run while a generation writes; it persists in the file.
-            sqlx::query("PRAGMA journal_mode=WAL")
-                .execute(&pool)
-                .await
-                .map_err(storage)?;
-        }
-        migrator(backend).run(&pool).await.map_err(|e| {
+        let opened = |e: sqlx::Error| {
+            Error::Storage(format!("cannot open the database at {}: {e}", redact(url)))
+        };
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                // The writer first: it creates the file and sets WAL (which persists in the
+                // file), so the readers open a WAL database.
+                let writer = pool_options(backend, 1, WRITE_QUEUE_TIMEOUT)
+                    .connect(url)
+                    .await
+                    .map_err(opened)?;
+                sqlx::query("PRAGMA journal_mode=WAL")
+                    .execute(&writer)
+                    .await
+                    .map_err(storage)?;
+                let pool = pool_options(backend, 4, READ_TIMEOUT)
+                    .connect(url)
+                    .await
+                    .map_err(opened)?;
+                (pool, writer)
+            }
+            Backend::Postgres => {
+                let pool = pool_options(backend, 10, READ_TIMEOUT)
+                    .connect(url)
+                    .await
+                    .map_err(opened)?;
+                (pool.clone(), pool)
+            }
+        };
+        migrator(backend).run(&writer).await.map_err(|e| {
             Error::Storage(format!(
                 "migrating the database at {} failed: {e}",
                 redact(url)
             ))
         })?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            writer,
+            backend,
+        })
     }
 
-    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at
-    /// once (waiting up to the 30 s busy timeout), because a deferred transaction that reads first and
-    /// then upgrades gets "database is locked" at once when another writer holds the lock — which
-    /// `reelsmith bench serve` showed under concurrent generations.
+    /// Begins a write transaction on the write pool. On SQLite it is `BEGIN IMMEDIATE`: it takes the
+    /// write lock at once (waiting up to the 30 s busy timeout for another process, e.g. a CLI run
+    /// beside the server), because a deferred transaction that reads first and then upgrades gets
+    /// "database is locked" at once when another writer holds the lock — which `reelsmith bench
+    /// serve` showed under concurrent generations.
     ///
     /// # Errors
     /// [`Error::Storage`] when no connection or lock is had in time.
     pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
         .map_err(storage)
+    }
+
+    /// The pool every single-statement write (`INSERT`, `UPDATE`, `DELETE`) runs on; reads use
+    /// `self.pool`. See [`Store`] for why they differ on SQLite.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// The backend in use.
@@ -147,10 +166,41 @@ impl Store {
         self.backend
     }
 
-    /// Closes the pool, waiting for connections to be returned (flushes SQLite's WAL).
+    /// Closes the pools, waiting for connections to be returned (flushes SQLite's WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
+}
+
+/// How long a read waits for one of the pool's connections before failing (seconds: 10).
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long an SQLite write waits in the queue for the one write connection (seconds: 120). Writes
+/// are short (milliseconds), so only a long queue on a starved CPU comes near it; it is longer than
+/// the 30 s busy timeout so a write queued behind one that waits out another process's lock still
+/// gets its turn.
+const WRITE_QUEUE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Pool options shared by the read and write pools: at most `max` connections, `timeout` to get one,
+/// and on SQLite a 30 s busy timeout for the lock held by another process.
+fn pool_options(backend: Backend, max: u32, timeout: std::time::Duration) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(timeout)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // A writer waits for the lock up to 30 s instead of sqlx's 5 s: on a loaded
+                    // machine twelve concurrent generations' ledger writes waited longer and failed
+                    // with "database is locked" (the crash test, under a parallel build).
+                    sqlx::query("PRAGMA busy_timeout = 30000")
+                        .execute(conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 /// `url` with any password replaced by `***`, for messages.
