@@ -198,7 +198,7 @@ impl ExperimentStore for Store {
                 .bind(vid)
                 .bind(post_id)
                 .bind(persona_id)
-                .execute(self.writer())
+                .execute(&self.writer)
                 .await
                 .map_err(storage)?;
         if done.rows_affected() == 0 {

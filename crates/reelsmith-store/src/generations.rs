@@ -307,7 +307,7 @@ impl GenerationStore for Store {
         .bind(id)
         .bind(ws.id())
         .bind(GenerationStatus::Running.as_str())
-        .execute(self.writer())
+        .execute(&self.writer)
         .await
         .map_err(storage)?;
         Ok(done.rows_affected() > 0)
@@ -348,7 +348,7 @@ impl GenerationStore for Store {
         .bind(ws.id())
         .bind(GenerationStatus::Failed.as_str())
         .bind(GenerationStatus::Interrupted.as_str())
-        .execute(self.writer())
+        .execute(&self.writer)
         .await
         .map_err(storage)?;
         let g = self.generation(ws, id).await?;
@@ -534,7 +534,7 @@ impl GenerationStore for Store {
         .bind(now())
         .bind(id)
         .bind(ws.id())
-        .execute(self.writer())
+        .execute(&self.writer)
         .await
         .map_err(storage)?;
         if done.rows_affected() == 0 {
@@ -548,7 +548,7 @@ impl GenerationStore for Store {
             sqlx::query("DELETE FROM generations WHERE id = $1 AND workspace_id = $2")
                 .bind(id)
                 .bind(ws.id())
-                .execute(self.writer())
+                .execute(&self.writer)
                 .await
         } else {
             sqlx::query(
@@ -558,7 +558,7 @@ impl GenerationStore for Store {
             .bind(now())
             .bind(id)
             .bind(ws.id())
-            .execute(self.writer())
+            .execute(&self.writer)
             .await
         }
         .map_err(storage)?;

@@ -43,7 +43,7 @@ impl LedgerStore for Store {
         .bind(c.fallback_from.as_deref())
         .bind(stamp(c.created_at))
         .bind(c.workspace.id())
-        .fetch_one(self.writer())
+        .fetch_one(&self.writer)
         .await
         .map_err(storage)?;
         row.try_get("id").map_err(storage)

@@ -37,7 +37,10 @@ pub enum Backend {
 /// for it instead, and WAL lets readers run beside the writer. On PostgreSQL both are the same pool.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Reads.
     pool: AnyPool,
+    /// Every write: [`Store::write_tx`] transactions and single `INSERT`/`UPDATE`/`DELETE`
+    /// statements alike. The same pool as `pool` on PostgreSQL.
     writer: AnyPool,
     backend: Backend,
 }
@@ -155,12 +158,6 @@ impl Store {
         .map_err(storage)
     }
 
-    /// The pool every single-statement write (`INSERT`, `UPDATE`, `DELETE`) runs on; reads use
-    /// `self.pool`. See [`Store`] for why they differ on SQLite.
-    pub(crate) fn writer(&self) -> &AnyPool {
-        &self.writer
-    }
-
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -173,7 +170,8 @@ impl Store {
     }
 }
 
-/// How long a read waits for one of the pool's connections before failing (seconds: 10).
+/// How long a read (on PostgreSQL, any statement) waits for one of the pool's connections before
+/// failing (seconds: 10).
 const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long an SQLite write waits in the queue for the one write connection (seconds: 120). Writes

@@ -304,7 +304,7 @@ impl PerformanceStore for Store {
         .bind(Utc::now().to_rfc3339())
         .bind(post_id)
         .bind(persona_id)
-        .execute(self.writer())
+        .execute(&self.writer)
         .await
         .map_err(|e| match e {
             sqlx::Error::Database(d) if d.is_foreign_key_violation() => Error::NotFound {
@@ -346,7 +346,7 @@ impl PerformanceStore for Store {
         .bind(i64::try_from(calibration.n).unwrap_or(i64::MAX))
         .bind(i64::from(calibration.weights.fitted))
         .bind(report)
-        .execute(self.writer())
+        .execute(&self.writer)
         .await
         .map_err(storage)?;
         Ok(())

@@ -28,7 +28,7 @@ impl TrendStore for Store {
         .bind(note)
         .bind(&now)
         .bind(ws.id())
-        .fetch_one(self.writer())
+        .fetch_one(&self.writer)
         .await
         .map_err(storage)?;
         trend(&row)
@@ -51,7 +51,7 @@ impl TrendStore for Store {
         let done = sqlx::query("DELETE FROM trends WHERE workspace_id = $1 AND phrase = $2")
             .bind(ws.id())
             .bind(phrase.trim())
-            .execute(self.writer())
+            .execute(&self.writer)
             .await
             .map_err(storage)?;
         if done.rows_affected() == 0 {

@@ -38,7 +38,7 @@ impl WorkspaceStore for Store {
         )
         .bind(name)
         .bind(stamp(chrono::Utc::now()))
-        .fetch_one(self.writer())
+        .fetch_one(&self.writer)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(storage)?;
