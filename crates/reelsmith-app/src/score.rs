@@ -63,6 +63,11 @@ pub fn card(
 }
 
 /// [`card`] with the embedding evidence already computed (a batch of attempts embeds once).
+///
+/// The card embeds the draft's sentences (about 10 ms each with all-MiniLM-L6-v2 on 2 cores) and may
+/// run the language model, so it runs off the async workers ([`crate::retrieve::off_runtime`]): a
+/// worker busy scoring for a second would hold up every task queued on it, such as the one about to
+/// return the database's write connection.
 pub fn card_with_evidence(
     against: Against<'_>,
     text: &str,
@@ -71,22 +76,24 @@ pub fn card_with_evidence(
     evidence: Option<&EmbeddingEvidence>,
 ) -> ScoreCard {
     let persona = against.persona.map(|(p, _)| p);
-    score(&ScoreRequest {
-        text,
-        target_s,
-        style: persona.map(|p| &p.style),
-        profile: persona.map(|p| &p.profile),
-        trends: against.trends,
-        language,
-        embedding: evidence,
-        voice: against.persona.map(|(_, v)| v.context()),
-        embedder: against.embedder.map(reelsmith_core::score::EmbedderRef),
-        topic: against.topic,
-        requirements: against.requirements,
-        requested_language: against.requested_language,
-        viral_weights: against.viral_weights,
-        platform: against.platform,
-        likelihood: against.likelihood.map(reelsmith_core::score::LikelihoodRef),
+    crate::retrieve::off_runtime(|| {
+        score(&ScoreRequest {
+            text,
+            target_s,
+            style: persona.map(|p| &p.style),
+            profile: persona.map(|p| &p.profile),
+            trends: against.trends,
+            language,
+            embedding: evidence,
+            voice: against.persona.map(|(_, v)| v.context()),
+            embedder: against.embedder.map(reelsmith_core::score::EmbedderRef),
+            topic: against.topic,
+            requirements: against.requirements,
+            requested_language: against.requested_language,
+            viral_weights: against.viral_weights,
+            platform: against.platform,
+            likelihood: against.likelihood.map(reelsmith_core::score::LikelihoodRef),
+        })
     })
 }
 

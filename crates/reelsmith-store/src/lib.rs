@@ -183,7 +183,18 @@ const WRITE_QUEUE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 /// Pool options shared by the read and write pools: at most `max` connections, `timeout` to get one,
 /// and on SQLite a 30 s busy timeout for the lock held by another process.
 fn pool_options(backend: Backend, max: u32, timeout: std::time::Duration) -> AnyPoolOptions {
-    AnyPoolOptions::new()
+    let options = AnyPoolOptions::new();
+    // SQLite connections are a local file's handles: nothing is gained by closing idle or old ones,
+    // and sqlx's reaper that does it can wedge a pool. `release()` hands the permit back before it
+    // counts the connection idle, so a concurrent acquire can underflow the count to 2^64 and the
+    // reaper, looping that many times without yielding, never returns (sqlx-core 0.9.0
+    // `pool/inner.rs`, unchanged from the 0.8.2 analysed in risingwave PR #26125, fixed in the
+    // madsim-rs/sqlx fork's PR #5). With neither timeout the reaper is never started.
+    let options = match backend {
+        Backend::Sqlite => options.idle_timeout(None).max_lifetime(None),
+        Backend::Postgres => options,
+    };
+    options
         .max_connections(max)
         .acquire_timeout(timeout)
         .after_connect(move |conn, _| {

@@ -410,3 +410,75 @@ async fn too_many_or_too_long_examples_are_refused() {
     }
     assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
 }
+
+/// [`WordHash`] that takes `delay` of the calling thread per call, as a real model's forward pass
+/// does (all-MiniLM-L6-v2 takes about 10 ms a sentence on 2 cores; a draft's card embeds a dozen).
+struct SlowEmbedder {
+    delay: Duration,
+}
+
+impl Embedder for SlowEmbedder {
+    fn embed(&self, texts: &[&str]) -> reelsmith_core::Result<Vec<Vec<f32>>> {
+        std::thread::sleep(self.delay);
+        WordHash.embed(texts)
+    }
+    fn model(&self) -> &str {
+        WordHash.model()
+    }
+    fn dimensions(&self) -> usize {
+        WordHash.dimensions()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoring_attempts_does_not_hold_up_the_servers_other_tasks() {
+    // Four generations score their attempts at once on a 2-worker runtime. Scoring embeds every
+    // attempt's sentences; run on the async workers it blocked both of them, and every other task
+    // waited — under `reelsmith-dev bench serve` that included the tasks returning the database's
+    // write connection, and generations failed with "pool timed out". A ticker stands for those
+    // tasks: it must keep running while the generations score.
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let ws = Workspace::LOCAL;
+    learned(&store, ws).await;
+    let router = Arc::new(DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO))));
+    static SLOW: SlowEmbedder = SlowEmbedder {
+        delay: Duration::from_millis(600),
+    };
+    let generations: Vec<_> = (0..4)
+        .map(|i| {
+            let (store, router) = (store.clone(), router.clone());
+            tokio::spawn(async move {
+                let models = Models {
+                    router: router.as_ref(),
+                    embedder: Some(&SLOW),
+                };
+                let request = must(input(&format!("caffeine before night shift {i}")).resolve());
+                write_script(&store, ws, models, request, None).await
+            })
+        })
+        .collect();
+    let ticker = tokio::spawn(async {
+        let mut worst = Duration::ZERO;
+        let mut ticks = 0u32;
+        let started = std::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(4) {
+            let t = std::time::Instant::now();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            worst = worst.max(t.elapsed());
+            ticks += 1;
+        }
+        (worst, ticks)
+    });
+    for g in generations {
+        let g = must(must(g.await));
+        assert!(g.card.is_some(), "{g:?}");
+    }
+    let (worst, ticks) = must(ticker.await);
+    // A 10 ms sleep that took over 400 ms waited for a blocked worker (each embedding call blocks
+    // its thread for 600 ms).
+    assert!(
+        worst < Duration::from_millis(400),
+        "a 10 ms timer took {worst:?} while attempts were scored ({ticks} ticks)"
+    );
+}
