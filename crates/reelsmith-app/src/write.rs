@@ -312,6 +312,12 @@ pub async fn run_script(
         request,
         first_attempt,
     } = started;
+    // One generation embeds the topic, the requirements and many sentences more than once.
+    let memo = models.embedder.map(reelsmith_core::embed::Memo::new);
+    let models = Models {
+        embedder: memo.as_ref().map(|m| m as &dyn Embedder),
+        ..models
+    };
     let evidence = Evidence::gather(store, ws, &persona, &request, models.embedder).await?;
     let recorder = Recorder {
         store,

@@ -482,3 +482,47 @@ async fn scoring_attempts_does_not_hold_up_the_servers_other_tasks() {
         "a 10 ms timer took {worst:?} while attempts were scored ({ticks} ticks)"
     );
 }
+
+/// [`WordHash`] that records every text it is asked to embed.
+struct Recording(std::sync::Mutex<Vec<String>>);
+
+impl Embedder for Recording {
+    fn embed(&self, texts: &[&str]) -> reelsmith_core::Result<Vec<Vec<f32>>> {
+        if let Ok(mut asked) = self.0.lock() {
+            asked.extend(texts.iter().map(|t| (*t).to_string()));
+        }
+        WordHash.embed(texts)
+    }
+    fn model(&self) -> &str {
+        WordHash.model()
+    }
+    fn dimensions(&self) -> usize {
+        WordHash.dimensions()
+    }
+}
+
+#[tokio::test]
+async fn a_generation_embeds_each_text_once() {
+    // The retrieval, every attempt's brief and every attempt's card embed the topic; the attempts
+    // share their hook and CTA lines. The model is asked for each text once.
+    let dir = must(tempfile::tempdir());
+    let store = must(Store::open_sqlite(&dir.path().join("app.db")).await);
+    let ws = Workspace::LOCAL;
+    learned(&store, ws).await;
+    let router = DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO)));
+    let recording = Recording(std::sync::Mutex::new(Vec::new()));
+    let models = Models {
+        router: &router,
+        embedder: Some(&recording),
+    };
+    let topic = "caffeine before a night shift";
+    let request = must(input(topic).resolve());
+    let g = must(write_script(&store, ws, models, request, None).await);
+    assert!(g.attempts.len() >= 2, "{g:?}");
+    let asked = recording.0.lock().map(|a| a.clone()).unwrap_or_default();
+    assert_eq!(asked.iter().filter(|t| *t == topic).count(), 1, "{asked:?}");
+    let mut once = asked.clone();
+    once.sort();
+    once.dedup();
+    assert_eq!(once.len(), asked.len(), "{asked:?}");
+}
