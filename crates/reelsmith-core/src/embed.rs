@@ -45,37 +45,34 @@ impl Embedder for Memo<'_> {
     /// The inner model's error (nothing is remembered then), or [`Error::Model`] when it answered
     /// with the wrong number of vectors.
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let known = |t: &str| self.seen.lock().ok().and_then(|seen| seen.get(t).cloned());
+        let poisoned = |_| Error::Model(format!("{}: the memo's lock is poisoned", self.model()));
         let mut missing: Vec<&str> = Vec::new();
-        for t in texts {
-            if !missing.contains(t) && known(t).is_none() {
-                missing.push(t);
-            }
-        }
-        if !missing.is_empty() {
-            let vectors = self.inner.embed(&missing)?;
-            if vectors.len() != missing.len() {
-                return Err(Error::Model(format!(
-                    "{} returned {} vectors for {} texts",
-                    self.inner.model(),
-                    vectors.len(),
-                    missing.len()
-                )));
-            }
-            if let Ok(mut seen) = self.seen.lock() {
-                for (t, v) in missing.iter().zip(vectors) {
-                    seen.insert((*t).to_string(), v);
+        {
+            let seen = self.seen.lock().map_err(poisoned)?;
+            for t in texts {
+                if !seen.contains_key(*t) && !missing.contains(t) {
+                    missing.push(t);
                 }
             }
         }
-        texts
-            .iter()
-            .map(|t| {
-                known(t).ok_or_else(|| {
-                    Error::Model(format!("{}: a vector went missing", self.inner.model()))
-                })
-            })
-            .collect()
+        let vectors = if missing.is_empty() {
+            Vec::new()
+        } else {
+            self.inner.embed(&missing)?
+        };
+        if vectors.len() != missing.len() {
+            return Err(Error::Model(format!(
+                "{} returned {} vectors for {} texts",
+                self.inner.model(),
+                vectors.len(),
+                missing.len()
+            )));
+        }
+        let mut seen = self.seen.lock().map_err(poisoned)?;
+        for (t, v) in missing.iter().zip(vectors) {
+            seen.insert((*t).to_string(), v);
+        }
+        Ok(texts.iter().filter_map(|t| seen.get(*t).cloned()).collect())
     }
 
     fn model(&self) -> &str {

@@ -411,14 +411,32 @@ async fn too_many_or_too_long_examples_are_refused() {
     assert!(must(store.personas(Workspace::LOCAL).await).is_empty());
 }
 
-/// [`WordHash`] that takes `delay` of the calling thread per call, as a real model's forward pass
-/// does (all-MiniLM-L6-v2 takes about 10 ms a sentence on 2 cores; a draft's card embeds a dozen).
-struct SlowEmbedder {
+/// [`WordHash`] that records every text it is asked to embed and takes `delay` of the calling
+/// thread per call, as a real model's forward pass does (all-MiniLM-L6-v2 takes about 10 ms a
+/// sentence on 2 cores; a draft's card embeds a dozen).
+struct Observed {
     delay: Duration,
+    asked: std::sync::Mutex<Vec<String>>,
 }
 
-impl Embedder for SlowEmbedder {
+impl Observed {
+    const fn new(delay: Duration) -> Observed {
+        Observed {
+            delay,
+            asked: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+}
+
+impl Embedder for Observed {
     fn embed(&self, texts: &[&str]) -> reelsmith_core::Result<Vec<Vec<f32>>> {
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.extend(texts.iter().map(|t| (*t).to_string()));
+        }
         std::thread::sleep(self.delay);
         WordHash.embed(texts)
     }
@@ -442,9 +460,7 @@ async fn scoring_attempts_does_not_hold_up_the_servers_other_tasks() {
     let ws = Workspace::LOCAL;
     learned(&store, ws).await;
     let router = Arc::new(DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO))));
-    static SLOW: SlowEmbedder = SlowEmbedder {
-        delay: Duration::from_millis(600),
-    };
+    static SLOW: Observed = Observed::new(Duration::from_millis(600));
     let generations: Vec<_> = (0..4)
         .map(|i| {
             let (store, router) = (store.clone(), router.clone());
@@ -483,24 +499,6 @@ async fn scoring_attempts_does_not_hold_up_the_servers_other_tasks() {
     );
 }
 
-/// [`WordHash`] that records every text it is asked to embed.
-struct Recording(std::sync::Mutex<Vec<String>>);
-
-impl Embedder for Recording {
-    fn embed(&self, texts: &[&str]) -> reelsmith_core::Result<Vec<Vec<f32>>> {
-        if let Ok(mut asked) = self.0.lock() {
-            asked.extend(texts.iter().map(|t| (*t).to_string()));
-        }
-        WordHash.embed(texts)
-    }
-    fn model(&self) -> &str {
-        WordHash.model()
-    }
-    fn dimensions(&self) -> usize {
-        WordHash.dimensions()
-    }
-}
-
 #[tokio::test]
 async fn a_generation_embeds_each_text_once() {
     // The retrieval, every attempt's brief and every attempt's card embed the topic; the attempts
@@ -510,7 +508,7 @@ async fn a_generation_embeds_each_text_once() {
     let ws = Workspace::LOCAL;
     learned(&store, ws).await;
     let router = DirectRouter::new(Arc::new(WriterLlm::new(Duration::ZERO)));
-    let recording = Recording(std::sync::Mutex::new(Vec::new()));
+    let recording = Observed::new(Duration::ZERO);
     let models = Models {
         router: &router,
         embedder: Some(&recording),
@@ -519,7 +517,7 @@ async fn a_generation_embeds_each_text_once() {
     let request = must(input(topic).resolve());
     let g = must(write_script(&store, ws, models, request, None).await);
     assert!(g.attempts.len() >= 2, "{g:?}");
-    let asked = recording.0.lock().map(|a| a.clone()).unwrap_or_default();
+    let asked = recording.asked();
     assert_eq!(asked.iter().filter(|t| *t == topic).count(), 1, "{asked:?}");
     let mut once = asked.clone();
     once.sort();
