@@ -182,6 +182,7 @@ pub fn learn_style(examples: &[ExampleScript], language_hint: Option<&str>) -> S
             crate::analysis::HOOK_MAX_WORDS
         ));
     }
+    notes.extend(crate::attribution::curve::thin_examples_note(total_words));
     if !language.has_lexicon {
         notes.push(format!(
             "no hook/CTA lexicon for {} yet: hooks use language-neutral signals only and calls to action are not detected",
@@ -432,7 +433,14 @@ mod tests {
             "{:?}",
             p.notes
         );
-        assert!(learn_style(&sample(), None).notes.is_empty());
+        // A few short examples get the learning curve's note, and only it; enough words, none.
+        let notes = learn_style(&sample(), None).notes;
+        assert!(
+            notes.len() == 1 && notes[0].contains("add example scripts"),
+            "{notes:?}"
+        );
+        let long = "Here is one more thing I tried on a night shift. ".repeat(900);
+        assert!(learn_style(&[ex(&long, None)], None).notes.is_empty());
         let p = learn_style(
             &[ex("Hallo zusammen. Heute geht es um Schlaf.", None)],
             Some("de"),

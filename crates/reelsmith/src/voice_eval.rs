@@ -84,11 +84,19 @@ pub fn read_corpus(dir: &Path, authors: &[String]) -> Result<Corpus> {
     Ok(corpus)
 }
 
+/// Example scripts per voice on `eval voice --curve`'s learning curve (the first k of each
+/// speaker's other snippets); the standard measure's profiles (every other snippet) and the
+/// whole-text profiles are its last two points.
+pub const CURVE_EXAMPLES: [usize; 5] = [3, 6, 12, 24, 40];
+
 /// One condition's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct Condition {
     /// What the profiles were built from.
     pub profiles: String,
+    /// Words a voice's profile holds, the median over the authors (each author's texts as the
+    /// profiles take them, one text fewer in each fold), words.
+    pub profile_words: usize,
     /// Snippets attributed.
     pub snippets: usize,
     /// reelsmith's top-1 accuracy, 0–1.
@@ -130,10 +138,16 @@ pub fn run_condition(corpus: &Corpus, words: usize, profiles: Profiles) -> (Cond
                 reelsmith_core::attribution::CHUNK_WORDS
             )
         }
+        Profiles::Examples(k) => {
+            format!(
+                "the first {k} of each author's other snippets, as a persona with {k} example scripts"
+            )
+        }
     };
     (
         Condition {
             profiles: label,
+            profile_words: profile_words(corpus, words, profiles),
             snippets: folds.len(),
             reelsmith: ours,
             alone,
@@ -143,6 +157,32 @@ pub fn run_condition(corpus: &Corpus, words: usize, profiles: Profiles) -> (Cond
         },
         folds,
     )
+}
+
+/// The median over the authors of the words their profiles hold under `profiles`, counting each
+/// author's texts as the profiles take them (the first `words` words of a snippet, the first
+/// [`Profiles::Texts`] cap of a whole text; at most [`Profiles::Examples`] texts), the held-out
+/// text left aside: each author's first text is the one dropped.
+fn profile_words(corpus: &Corpus, words: usize, profiles: Profiles) -> usize {
+    let (cap, limit) = match profiles {
+        Profiles::Snippets => (words, usize::MAX),
+        Profiles::Texts(cap) => (cap, usize::MAX),
+        Profiles::Examples(k) => (words, k),
+    };
+    let mut per: Vec<usize> = (0..corpus.authors.len())
+        .map(|a| {
+            corpus
+                .texts
+                .iter()
+                .filter(|(author, _)| *author == a)
+                .skip(1)
+                .take(limit)
+                .map(|(_, t)| t.split_whitespace().count().min(cap))
+                .sum()
+        })
+        .collect();
+    per.sort_unstable();
+    per.get(per.len() / 2).copied().unwrap_or(0)
 }
 
 /// Every script under `paths` (files, or folders walked recursively in name order): .md and .txt

@@ -2,7 +2,8 @@
 //! first 150 words of every text; for each snippet, build every speaker's profile from that speaker's
 //! other snippets; attribute the snippet to the best-matching profile; accuracy = right ÷ snippets.
 //! [`Profiles::Texts`] builds the profiles from the other texts in full instead, as a persona learns
-//! from whole example scripts.
+//! from whole example scripts; [`Profiles::Examples`] from only a few of the other snippets, for the
+//! learning curve (how attribution grows with the words of examples a persona has).
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -26,6 +27,19 @@ pub enum Profiles {
     Snippets,
     /// The other texts, whole (each capped at this many words), cut into chunks.
     Texts(usize),
+    /// The first this many of each author's other snippets (in corpus order), as a persona learned
+    /// from that many example scripts of the snippet's length.
+    Examples(usize),
+}
+
+impl Profiles {
+    /// At most how many of an author's other texts a profile uses.
+    fn limit(self) -> usize {
+        match self {
+            Profiles::Examples(k) => k,
+            Profiles::Snippets | Profiles::Texts(_) => usize::MAX,
+        }
+    }
 }
 
 /// The first `words` words of `text`.
@@ -84,7 +98,9 @@ pub fn leave_one_out(corpus: &Corpus, words: usize, profiles: Profiles) -> Vec<F
         .collect();
     // Training documents per text, counted once for every fold.
     let training: Vec<Vec<String>> = match profiles {
-        Profiles::Snippets => snippets.iter().map(|s| vec![s.clone()]).collect(),
+        Profiles::Snippets | Profiles::Examples(_) => {
+            snippets.iter().map(|s| vec![s.clone()]).collect()
+        }
         Profiles::Texts(cap) => corpus
             .texts
             .iter()
@@ -111,7 +127,7 @@ pub fn leave_one_out(corpus: &Corpus, words: usize, profiles: Profiles) -> Vec<F
         .map_or(1, |p| p.get())
         .min(n.max(1));
     let fold = |i: usize| -> Fold {
-        let voices = held_out(corpus, &ours.1, i);
+        let voices = held_out(corpus, &ours.1, i, profiles.limit());
         let model = VoiceModel::from_counts(&voices, Grams::Words, true, names.clone());
         let alone = voices
             .iter()
@@ -122,7 +138,7 @@ pub fn leave_one_out(corpus: &Corpus, words: usize, profiles: Profiles) -> Vec<F
             })
             .collect();
         let baseline = VoiceModel::from_counts(
-            &held_out(corpus, &base.1, i),
+            &held_out(corpus, &base.1, i, profiles.limit()),
             Grams::CharsOnly,
             false,
             Default::default(),
@@ -157,8 +173,13 @@ pub fn leave_one_out(corpus: &Corpus, words: usize, profiles: Profiles) -> Vec<F
     out.into_iter().flatten().collect()
 }
 
-/// Every author's training documents, text `i` left out.
-fn held_out<'a>(corpus: &Corpus, train: &'a [Vec<Counts>], i: usize) -> Vec<Vec<&'a Counts>> {
+/// Every author's training documents from at most `limit` of their texts, text `i` left out.
+fn held_out<'a>(
+    corpus: &Corpus,
+    train: &'a [Vec<Counts>],
+    i: usize,
+    limit: usize,
+) -> Vec<Vec<&'a Counts>> {
     (0..corpus.authors.len())
         .map(|a| {
             corpus
@@ -166,6 +187,7 @@ fn held_out<'a>(corpus: &Corpus, train: &'a [Vec<Counts>], i: usize) -> Vec<Vec<
                 .iter()
                 .enumerate()
                 .filter(|(j, (author, _))| *j != i && *author == a)
+                .take(limit)
                 .flat_map(|(j, _)| train[j].iter())
                 .collect()
         })

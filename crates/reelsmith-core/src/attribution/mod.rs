@@ -18,6 +18,7 @@
 //! voice match 0–100. Its weights come from `voice_weights.json`, fitted by `reelsmith-dev fit-voice`
 //! (the procedure is documented there) on speakers that the reported figures do not use.
 
+pub mod curve;
 pub mod eval;
 pub mod ngram;
 pub mod svm;

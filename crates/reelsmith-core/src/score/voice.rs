@@ -258,6 +258,12 @@ pub fn voice_match(
         reasons = first;
         Some(j)
     });
+    // How far to trust it: the learning curve at the words the persona was learned from, second
+    // in line (after the score's own reason) so it is read with the score.
+    let example_words = (style.pace.words_mean * style.examples as f64).round() as usize;
+    if let Some(note) = crate::attribution::curve::thin_examples_note(example_words) {
+        reasons.insert(1.min(reasons.len()), note);
+    }
     VoiceMatch {
         score: (score * 10.0).round() / 10.0,
         attribution,

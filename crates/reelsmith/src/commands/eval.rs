@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use reelsmith::hook_eval::{evaluate_hooks, print_report, read_rows};
-use reelsmith::voice_eval::{GO_TIME, TEXT_CAP_WORDS, read_corpus, read_scripts, run_condition};
+use reelsmith::voice_eval::{
+    CURVE_EXAMPLES, GO_TIME, TEXT_CAP_WORDS, read_corpus, read_scripts, run_condition,
+};
 use reelsmith_core::attribution::eval::Profiles;
 use reelsmith_core::eval::significant_pairs;
 use reelsmith_core::score::hook_fit::forward_split;
@@ -130,6 +132,10 @@ pub struct VoiceArgs {
     /// Skip the second condition (profiles from whole texts), which takes longer.
     #[arg(long)]
     pub snippets_only: bool,
+    /// Also the learning curve: accuracy with profiles from only the first 3, 6, 12, 24 and 40 of
+    /// each author's other snippets (how much example text a persona needs).
+    #[arg(long)]
+    pub curve: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -377,10 +383,27 @@ fn voice(args: &VoiceArgs) -> Result<()> {
     };
     let corpus = read_corpus(&args.data, &authors)?;
     let words = usize::from(args.words);
-    let mut conditions = vec![run_condition(&corpus, words, Profiles::Snippets).0];
+    let fewest = (0..corpus.authors.len())
+        .map(|a| corpus.texts.iter().filter(|(t, _)| *t == a).count())
+        .min()
+        .unwrap_or(0);
+    let mut plan: Vec<Profiles> = if args.curve {
+        CURVE_EXAMPLES
+            .iter()
+            .filter(|&&k| k < fewest.saturating_sub(1))
+            .map(|&k| Profiles::Examples(k))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    plan.push(Profiles::Snippets);
     if !args.snippets_only {
-        conditions.push(run_condition(&corpus, words, Profiles::Texts(TEXT_CAP_WORDS)).0);
+        plan.push(Profiles::Texts(TEXT_CAP_WORDS));
     }
+    let conditions: Vec<_> = plan
+        .into_iter()
+        .map(|p| run_condition(&corpus, words, p).0)
+        .collect();
     if args.json {
         println!(
             "{}",
@@ -405,7 +428,10 @@ fn voice(args: &VoiceArgs) -> Result<()> {
         reelsmith_core::attribution::weights().fitted
     );
     for c in &conditions {
-        println!("\nprofiles from {}:", c.profiles);
+        println!(
+            "\nprofiles from {} ({} words a voice):",
+            c.profiles, c.profile_words
+        );
         println!(
             "  reelsmith voice match   {:5.1} % top-1",
             c.reelsmith * 100.0
@@ -425,6 +451,18 @@ fn voice(args: &VoiceArgs) -> Result<()> {
             .collect();
         println!("  per author: {}", per.join(", "));
         println!("  {} snippets in {:.0} s", c.snippets, c.seconds);
+    }
+    if args.curve {
+        println!("\nlearning curve: top-1 by words of examples a voice");
+        println!("  words a voice   reelsmith   baseline");
+        for c in &conditions {
+            println!(
+                "  {:>13}   {:7.1} %   {:6.1} %",
+                c.profile_words,
+                c.reelsmith * 100.0,
+                c.baseline * 100.0
+            );
+        }
     }
     Ok(())
 }

@@ -315,6 +315,45 @@ fn eval_voice_attributes_snippets_next_to_the_baseline() {
     assert!(text.contains("TF-IDF char 3–5 centroid"), "{text}");
     assert!(text.contains("2 authors, 14 texts"), "{text}");
 
+    // The learning curve: the fewest texts an author has is 6, so only 3 examples a voice fits
+    // under the 5 other texts; its profiles hold 3 × 60 words, fewer than the standard measure's.
+    let v = u.json(&[
+        "eval",
+        "voice",
+        "--data",
+        &data.to_string_lossy(),
+        "--words",
+        "60",
+        "--curve",
+        "--snippets-only",
+        "--json",
+    ]);
+    let curve = v["conditions"].as_array().unwrap_or_else(|| unreachable!());
+    assert_eq!(
+        curve.len(),
+        2,
+        "3 examples a voice, then every snippet: {v}"
+    );
+    assert_eq!(curve[0]["profile_words"], 180, "{v}");
+    assert!(curve[1]["profile_words"].as_u64() > Some(180), "{v}");
+    assert!(
+        curve[0]["profiles"]
+            .as_str()
+            .is_some_and(|p| p.contains("3 example scripts"))
+    );
+    let text = u.ok(&[
+        "eval",
+        "voice",
+        "--data",
+        &data.to_string_lossy(),
+        "--curve",
+        "--snippets-only",
+    ]);
+    assert!(
+        text.contains("learning curve: top-1 by words of examples a voice"),
+        "{text}"
+    );
+
     let (code, err) = u.fails(&[
         "eval",
         "voice",
