@@ -128,6 +128,7 @@ impl Job<'_> {
             requested_language: self.language,
             viral_weights: self.viral_weights,
             platform: Some(self.brief.platform),
+            content_type: Some(self.brief.content_type),
             likelihood: None,
         }
     }

@@ -40,8 +40,11 @@ pub struct Against<'a> {
     pub requested_language: Option<&'a str>,
     /// The persona's calibrated viral weights, when fitted ones are in force.
     pub viral_weights: Option<&'a [f64]>,
-    /// The platform the draft is for (a text format is scored on its format, not spoken timing).
+    /// The platform the draft is for (a text format is scored on its format, not spoken timing;
+    /// the brief checks it names only this platform's features).
     pub platform: Option<reelsmith_core::platform::Platform>,
+    /// The content type asked for, checked in the brief.
+    pub content_type: Option<reelsmith_core::platform::ContentType>,
     /// A language model for the coherence check's order evidence (about 3 s of
     /// CPU a script with the local 270M model).
     pub likelihood: Option<&'a dyn reelsmith_core::score::likelihood::LikelihoodModel>,
@@ -92,6 +95,7 @@ pub fn card_with_evidence(
             requested_language: against.requested_language,
             viral_weights: against.viral_weights,
             platform: against.platform,
+            content_type: against.content_type,
             likelihood: against.likelihood.map(reelsmith_core::score::LikelihoodRef),
         })
     })
@@ -147,6 +151,8 @@ pub struct ScoreInput {
     pub requirements: Vec<String>,
     /// The platform the drafts are for (x and linkedin are scored as text posts).
     pub platform: Option<reelsmith_core::platform::Platform>,
+    /// The content type the drafts are for.
+    pub content_type: Option<reelsmith_core::platform::ContentType>,
 }
 
 /// The drafts' score cards, and the persona version they were scored against.
@@ -232,6 +238,7 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Siz
         requested_language: language.as_deref(),
         viral_weights: weights.as_deref(),
         platform: input.platform,
+        content_type: input.content_type,
         likelihood,
     };
     // A pasted thread or post is scored on its words, without its hashtags and numbering.

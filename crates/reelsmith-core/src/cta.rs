@@ -38,6 +38,76 @@ impl CtaType {
     }
 }
 
+/// A platform feature a call to action can name — a button or link that exists on some platforms
+/// only. A script written for one platform and reused on another often keeps the first one's
+/// ("subscribe" on TikTok, "duet this" on Reels); [`Mechanic::instead_on`] says what to say instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mechanic {
+    /// "Subscribe": YouTube's button.
+    Subscribe,
+    /// "Follow me": every other platform's button.
+    Follow,
+    /// "Duet this", "stitch this": TikTok's reply-with-a-video features.
+    Duet,
+    /// "Link in bio": the one clickable link of an Instagram or TikTok profile.
+    LinkInBio,
+    /// "Link below", "link in the description / caption / comments": a link in the post's text.
+    LinkInText,
+    /// "Swipe up": the Stories link gesture, not a feed-video one.
+    SwipeUp,
+}
+
+impl Mechanic {
+    /// Human-readable label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mechanic::Subscribe => "subscribe",
+            Mechanic::Follow => "follow",
+            Mechanic::Duet => "duet or stitch",
+            Mechanic::LinkInBio => "link in bio",
+            Mechanic::LinkInText => "link in the caption or comments",
+            Mechanic::SwipeUp => "swipe up",
+        }
+    }
+
+    /// What to say instead on `platform`; `None` when the mechanic works there. The rules
+    /// (checked 2026-12):
+    /// - YouTube's button is "Subscribe", every other platform's "Follow".
+    /// - Duets and Stitches are TikTok's; Instagram, YouTube and Facebook call the feature Remix,
+    ///   X a quote, LinkedIn a repost with your thoughts.
+    /// - Links in Shorts descriptions and comments stopped being clickable on 31 August 2023; the
+    ///   channel's links, shown by the Subscribe button, are (YouTube Help, "Changes to links on
+    ///   YouTube", August 2023).
+    /// - Instagram and TikTok make no link in a caption or comment clickable: the profile's bio
+    ///   link is the way out (Instagram Help Center; TikTok Help Center, "Adding a link to your
+    ///   bio").
+    /// - "Swipe up" was the link gesture of Instagram Stories, replaced by link stickers on
+    ///   30 August 2021; no feed video has it.
+    pub fn instead_on(self, platform: crate::platform::Platform) -> Option<&'static str> {
+        use crate::platform::Platform as P;
+        let link = match platform {
+            P::Shorts => "“the link on my channel”",
+            P::Reels | P::Tiktok => "“link in bio”",
+            P::Facebook | P::X | P::Linkedin => "“link in the post”",
+        };
+        match (self, platform) {
+            (Mechanic::Subscribe, P::Shorts) => None,
+            (Mechanic::Subscribe, _) => Some("“follow”"),
+            (Mechanic::Follow, P::Shorts) => Some("“subscribe”"),
+            (Mechanic::Follow, _) => None,
+            (Mechanic::Duet, P::Tiktok) => None,
+            (Mechanic::Duet, P::X) => Some("“quote this”"),
+            (Mechanic::Duet, P::Linkedin) => Some("“repost this with your thoughts”"),
+            (Mechanic::Duet, _) => Some("“remix this”"),
+            (Mechanic::LinkInBio, P::Shorts)
+            | (Mechanic::LinkInText, P::Reels | P::Tiktok | P::Shorts) => Some(link),
+            (Mechanic::LinkInBio | Mechanic::LinkInText, _) => None,
+            (Mechanic::SwipeUp, _) => Some(link),
+        }
+    }
+}
+
 /// How many sentences from the end are searched for a call to action.
 pub const CTA_SENTENCES: usize = 2;
 /// At most this many words at the end of each searched sentence count as CTA, so an unpunctuated

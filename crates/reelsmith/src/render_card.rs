@@ -78,11 +78,13 @@ pub fn card(source: &str, c: &ScoreCard, against: Option<&str>) -> String {
     if let Some(coh) = &c.coherence {
         dimension(&mut out, 0, &coh.dimension, 13);
     }
-    if let Some(b) = c
-        .brief
-        .as_ref()
-        .filter(|b| b.topic.is_some() || !b.requirements.is_empty() || b.wrong_language.is_some())
-    {
+    if let Some(b) = c.brief.as_ref().filter(|b| {
+        b.topic.is_some()
+            || !b.requirements.is_empty()
+            || b.wrong_language.is_some()
+            || b.content_type.is_some()
+            || !b.platform.is_empty()
+    }) {
         dimension(&mut out, 0, &b.dimension, 13);
     }
     let weights: Vec<String> = c

@@ -131,6 +131,7 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
                     topic: Some(g.request.topic.clone()),
                     requirements: g.request.requirements.clone(),
                     platform: Some(g.request.platform),
+                    content_type: Some(g.request.content_type),
                 },
             )
             .await,

@@ -8,7 +8,7 @@
 mod en;
 mod es;
 
-use crate::cta::CtaType;
+use crate::cta::{CtaType, Mechanic};
 use crate::hooks::HookType;
 
 /// One phrase pattern, matched on whole words of a folded sentence.
@@ -84,6 +84,14 @@ pub struct Lexicon {
     pub imperatives: &'static [&'static str],
     /// Words that announce a payoff still to come ("here's why", "but", "wait").
     pub open_loops: &'static [&'static str],
+    /// Phrases that name an offer — buying, booking, signing up, a code, a discount, the creator's
+    /// product ("sign up", "promo code", "my course"), folded: a promotional script names one.
+    pub offers: &'static [&'static str],
+    /// Phrases that tell something that happened — a past-tense first- or third-person event or a
+    /// time marker ("i was", "she told", "last night"), folded: a story has them.
+    pub narrative: &'static [&'static str],
+    /// Phrases that name a platform feature ("subscribe", "duet this", "swipe up"), folded.
+    pub mechanics: &'static [(Mechanic, &'static [&'static str])],
 }
 
 /// The lexicon for an ISO 639-1 language code, if reelsmith has one.
@@ -141,6 +149,8 @@ mod tests {
                 lex.imperatives,
                 lex.open_loops,
                 lex.number_words,
+                lex.offers,
+                lex.narrative,
             ] {
                 pats.extend(list.iter().copied());
             }
@@ -148,6 +158,7 @@ mod tests {
                 lex.imperatives.iter().all(|w| !w.contains(' ')),
                 "imperatives are matched as a sentence's first word: keep them single words"
             );
+            pats.extend(lex.mechanics.iter().flat_map(|(_, p)| p.iter().copied()));
             for p in pats {
                 assert_eq!(
                     padded_words(p).trim(),

@@ -1,5 +1,6 @@
 //! The brief: is the script about the requested topic, does it meet every requirement, is it in the
-//! requested language? Each answer comes with its evidence sentence.
+//! requested language, does it do what its content type asks and name only its platform's features
+//! ([`super::purpose`])? Each answer comes with its evidence sentence.
 //!
 //! With a sentence-embedding model the topic and each requirement are compared by meaning with every
 //! sentence (cosine of all-MiniLM-L6-v2 embeddings); without one, by shared content words.
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{Dimension, Prepared};
 use crate::embed::{Embedder, cosine};
 use crate::experiment::Pattern;
+use crate::platform::{ContentType, Platform};
 
 /// Best-sentence cosine at which topic relevance is 50 (fitted: 0.256, `reelsmith-dev fit-topic`).
 pub const TOPIC_MIDPOINT: f64 = 0.26;
@@ -82,6 +84,12 @@ pub struct BriefCheck {
     pub wrong_language: Option<String>,
     /// Whether the comparison was by meaning (an embedding model) or by words.
     pub by_meaning: bool,
+    /// The content type's check, when one was asked for; `None` on cards stored before it existed.
+    #[serde(default)]
+    pub content_type: Option<super::purpose::ContentTypeCheck>,
+    /// Features of other platforms the script names, when a platform was given.
+    #[serde(default)]
+    pub platform: Vec<super::purpose::PlatformMiss>,
     /// The brief dimension 0–100 with its reasons.
     pub dimension: Dimension,
 }
@@ -150,15 +158,37 @@ fn structural(
     })
 }
 
-/// Checks `p` against the brief: `topic`, `requirements`, and `requested` language (ISO 639-1).
-/// `sentence_vectors` are the embeddings of `p`'s sentences by `embedder`, when there is one.
+/// What a script is checked against: the topic, the requirements, the language asked for (ISO
+/// 639-1), the content type and the platform.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asked<'a> {
+    /// The requested topic.
+    pub topic: Option<&'a str>,
+    /// The requirements.
+    pub requirements: &'a [String],
+    /// The language asked for.
+    pub language: Option<&'a str>,
+    /// The content type asked for.
+    pub content_type: Option<ContentType>,
+    /// The platform the script is for.
+    pub platform: Option<Platform>,
+}
+
+/// Checks `p` against the brief `asked`. `sentence_vectors` are the embeddings of `p`'s sentences
+/// by `embedder`, when there is one.
 pub fn brief(
     p: &Prepared<'_>,
     lang: &str,
-    (topic, requirements, requested): (Option<&str>, &[String], Option<&str>),
+    asked: Asked<'_>,
     embedder: Option<&dyn Embedder>,
     sentence_vectors: Option<&[Vec<f32>]>,
 ) -> BriefCheck {
+    let Asked {
+        topic,
+        requirements,
+        language: requested,
+        ..
+    } = asked;
     let sentences: &[&str] = &p.sentences;
     let queries: Vec<&str> = topic
         .into_iter()
@@ -297,6 +327,22 @@ pub fn brief(
                     || stop_share(&detected.code) > stop_share(code) + STOP_WORD_MARGIN))
                 .then(|| format!("detected {}, asked for {code}", detected.name))
         });
+    let content_type = asked.content_type.map(|kind| {
+        let check = super::purpose::content_type(p, kind);
+        if check.met == Some(false) {
+            score -= super::purpose::CONTENT_TYPE_MISS;
+        }
+        reasons.push(check.reason.clone());
+        check
+    });
+    let platform = asked.platform.map_or_else(Vec::new, |platform| {
+        let misses = super::purpose::platform_misses(p, platform);
+        for m in &misses {
+            score -= super::purpose::PLATFORM_MISS;
+            reasons.push(super::purpose::platform_reason(m, platform));
+        }
+        misses
+    });
     if let Some(w) = &wrong_language {
         score = 0.0;
         reasons.insert(0, format!("wrong language: {w}"));
@@ -318,6 +364,8 @@ pub fn brief(
         requirements: requirement_checks,
         wrong_language,
         by_meaning: by_meaning.is_some(),
+        content_type,
+        platform,
         dimension: Dimension::new("brief", score.max(0.0), reasons),
     }
 }

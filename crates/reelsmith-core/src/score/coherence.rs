@@ -413,7 +413,8 @@ pub fn coherence(
                 format!(
                     "the sentences before and after “{}” share {:.0} % of their content words: a change of topic?",
                     crate::text::truncate_chars(p.sentences[at], 40),
-                    (weakest * 100.0).max(0.0)
+                    // `abs` turns a rounded −0 into 0 ("share -0 %").
+                    (weakest * 100.0).max(0.0).abs()
                 ),
             ));
         }

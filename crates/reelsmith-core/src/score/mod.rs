@@ -10,6 +10,7 @@ pub mod hook_fit;
 pub mod hook_model;
 pub mod likelihood;
 pub mod perturb;
+pub mod purpose;
 pub(crate) mod quality;
 mod viral;
 mod voice;
@@ -193,8 +194,11 @@ pub struct ScoreRequest<'a> {
     /// default: [`VIRAL_WEIGHTS`].
     pub viral_weights: Option<&'a [f64]>,
     /// The platform the text is for: an X thread or a LinkedIn post gets the format dimension in
-    /// place of spoken timing; `None` (or a video platform) is scored as a video script.
+    /// place of spoken timing; `None` (or a video platform) is scored as a video script. The brief
+    /// also checks the script names only this platform's features ([`purpose`]).
     pub platform: Option<crate::platform::Platform>,
+    /// The content type asked for, checked in the brief ([`purpose`]).
+    pub content_type: Option<crate::platform::ContentType>,
     /// A language model for the coherence check's order evidence
     /// ([`likelihood`]); without one, order is judged by sentence embeddings and shared words.
     pub likelihood: Option<LikelihoodRef<'a>>,
@@ -302,7 +306,13 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
     let brief = brief::brief(
         &p,
         &language.code,
-        (req.topic, req.requirements, req.requested_language),
+        brief::Asked {
+            topic: req.topic,
+            requirements: req.requirements,
+            language: req.requested_language,
+            content_type: req.content_type,
+            platform: req.platform,
+        },
         req.embedder.map(|e| e.0),
         sentence_vectors.as_deref(),
     );

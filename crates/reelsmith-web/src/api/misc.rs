@@ -31,8 +31,12 @@ pub struct ScoreInput {
     #[serde(default)]
     pub requirements: Vec<String>,
     /// The platform it is for: reels, tiktok, shorts, facebook (a spoken script), x or linkedin (a
-    /// text post, scored on its format instead of spoken timing).
+    /// text post, scored on its format instead of spoken timing). The brief checks the draft names
+    /// only this platform's features.
     pub platform: Option<String>,
+    /// The content type it is for: educational, inspirational, entertaining, promotional or
+    /// storytelling (the first, fourth and fifth are checked in the brief).
+    pub content_type: Option<String>,
 }
 
 /// Score any text: timing, quality, nine viral dimensions and voice match, each with reasons.
@@ -59,6 +63,12 @@ pub async fn score_text(
                 .as_deref()
                 .filter(|p| !p.trim().is_empty())
                 .map(reelsmith_core::platform::Platform::parse_loose)
+                .transpose()?,
+            content_type: input
+                .content_type
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .map(<reelsmith_core::platform::ContentType as reelsmith_core::platform::Named>::parse)
                 .transpose()?,
         },
     )

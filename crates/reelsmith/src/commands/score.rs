@@ -41,6 +41,11 @@ pub struct ScoreArgs {
     /// text post, scored on its format instead of spoken timing).
     #[arg(long)]
     pub platform: Option<String>,
+    /// The content type it is for: educational, promotional or storytelling are checked (does it
+    /// teach something concrete, name its offer, tell something that happened); inspirational and
+    /// entertaining are noted as not checked.
+    #[arg(long = "type", value_name = "CONTENT_TYPE")]
+    pub content_type: Option<String>,
     /// Also read the draft with the local language model for the coherence check's order evidence
     /// (about 2 s of CPU on two cores). Off by default, as in generation, where the local model
     /// would be judging its own writing.
@@ -101,6 +106,12 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
                 .map(reelsmith_core::platform::Platform::parse_loose)
                 .transpose()
                 .map_err(|e| UserError(format!("--platform {}", e.reason)))?,
+            content_type: args
+                .content_type
+                .as_deref()
+                .map(<reelsmith_core::platform::ContentType as reelsmith_core::platform::Named>::parse)
+                .transpose()
+                .map_err(|e| UserError(format!("--type {}", e.reason)))?,
         },
     )
     .await?;

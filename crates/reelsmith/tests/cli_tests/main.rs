@@ -12,4 +12,5 @@ mod hostile;
 mod import;
 mod insights;
 mod llm;
+mod purpose;
 mod scoring;
