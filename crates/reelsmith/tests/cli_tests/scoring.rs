@@ -271,6 +271,13 @@ fn texts_into(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// `eval voice --data DATA` followed by `extra`.
+fn voice<'a>(data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["eval", "voice", "--data", data];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[test]
 fn eval_voice_attributes_snippets_next_to_the_baseline() {
     let u = User::new();
@@ -281,15 +288,8 @@ fn eval_voice_attributes_snippets_next_to_the_baseline() {
         &std::path::PathBuf::from(cli_fixture("theo")),
         &data.join("theo"),
     );
-    let v = u.json(&[
-        "eval",
-        "voice",
-        "--data",
-        &data.to_string_lossy(),
-        "--words",
-        "60",
-        "--json",
-    ]);
+    let data_arg = data.to_string_lossy().into_owned();
+    let v = u.json(&voice(&data_arg, &["--words", "60", "--json"]));
     assert_eq!(v["texts"], 20);
     let conditions = v["conditions"].as_array().unwrap_or_else(|| unreachable!());
     assert_eq!(conditions.len(), 2, "snippets and whole texts");
@@ -303,31 +303,19 @@ fn eval_voice_attributes_snippets_next_to_the_baseline() {
                 .is_some_and(|b| (0.0..=1.0).contains(&b))
         );
     }
-    let text = u.ok(&[
-        "eval",
-        "voice",
-        "--data",
-        &data.to_string_lossy(),
-        "--authors",
-        "maya,theo",
-        "--snippets-only",
-    ]);
+    let text = u.ok(&voice(
+        &data_arg,
+        &["--authors", "maya,theo", "--snippets-only"],
+    ));
     assert!(text.contains("TF-IDF char 3–5 centroid"), "{text}");
     assert!(text.contains("2 authors, 14 texts"), "{text}");
 
     // The learning curve: the fewest texts an author has is 6, so only 3 examples a voice fits
     // under the 5 other texts; its profiles hold 3 × 60 words, fewer than the standard measure's.
-    let v = u.json(&[
-        "eval",
-        "voice",
-        "--data",
-        &data.to_string_lossy(),
-        "--words",
-        "60",
-        "--curve",
-        "--snippets-only",
-        "--json",
-    ]);
+    let v = u.json(&voice(
+        &data_arg,
+        &["--words", "60", "--curve", "--snippets-only", "--json"],
+    ));
     let curve = v["conditions"].as_array().unwrap_or_else(|| unreachable!());
     assert_eq!(
         curve.len(),
@@ -341,14 +329,7 @@ fn eval_voice_attributes_snippets_next_to_the_baseline() {
             .as_str()
             .is_some_and(|p| p.contains("3 example scripts"))
     );
-    let text = u.ok(&[
-        "eval",
-        "voice",
-        "--data",
-        &data.to_string_lossy(),
-        "--curve",
-        "--snippets-only",
-    ]);
+    let text = u.ok(&voice(&data_arg, &["--curve", "--snippets-only"]));
     assert!(
         text.contains("learning curve: top-1 by words of examples a voice"),
         "{text}"
