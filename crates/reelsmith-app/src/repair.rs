@@ -1,33 +1,41 @@
 //! Repair: a winning draft the card calls not fit to post (off-topic, missing a requirement, in the
-//! wrong language, cut off, ending in a fragment, repeating itself, its CTA before the end) gets one
-//! more round before its length is fitted — instruct models rewrite it with the failures named, base
+//! wrong language, cut off, ending in a fragment, repeating itself, out of order, switching
+//! language, saying nothing concrete) gets one more round before its length is fitted — instruct models rewrite it with the failures named, base
 //! models draw as many new samples as the attempt budget. The better of the old and the new drafts
 //! goes on (fewest failures, then the higher overall score); a draft still unfit says so on its card.
 
 use reelsmith_core::llm::{CallContext, ModelRouter, PromptStyle};
 use reelsmith_core::prompts::{draft_request, target_words, tone_guidance};
-use reelsmith_core::score::ScoreCard;
+use reelsmith_core::score::coherence::Problem;
+use reelsmith_core::score::{SAYS_NOTHING, ScoreCard};
 use reelsmith_core::script::Draft;
 
 use crate::generate::{Job, card_for};
 
-/// What to tell the model for each failure the card names.
-fn guidance(job: &Job<'_>, failure: &str) -> String {
+/// What to tell the model for each failure the card names ([`ScoreCard::unfit`]: the brief's
+/// failures, the coherence problems' labels and [`SAYS_NOTHING`]); a failure this does not know is
+/// named as it is.
+fn guidance(topic: &str, language: &str, failure: &str) -> String {
+    let is = |p: Problem| failure == p.label();
     if failure.starts_with("off-topic") {
-        format!("make every beat about “{}”", job.brief.topic)
+        format!("make every beat about “{topic}”")
     } else if let Some(r) = failure
         .strip_prefix("misses a requirement (“")
         .and_then(|r| r.strip_suffix("”)"))
     {
         format!("do this: {r}")
-    } else if failure.starts_with("wrong language") {
-        format!("write it in {}", job.brief.language)
-    } else if failure.starts_with("cut off") || failure.starts_with("ends in a fragment") {
+    } else if failure.starts_with("wrong language") || is(Problem::LanguageSwitch) {
+        format!("write all of it in {language}")
+    } else if is(Problem::CutOff) || is(Problem::Fragment) {
         "end every sentence and finish on the call to action".into()
-    } else if failure.starts_with("repeats") {
+    } else if is(Problem::Repetition) {
         "say each thing once".into()
+    } else if is(Problem::Disorder) {
+        "order the beats so each follows from the one before it".into()
+    } else if failure == SAYS_NOTHING {
+        "give the viewer something concrete: a number, a name, an example or a step to take".into()
     } else {
-        "put the call to action last".into()
+        format!("fix this: {failure}")
     }
 }
 
@@ -49,7 +57,11 @@ pub(crate) async fn repair(
     if card.unfit.is_empty() {
         return (draft, card);
     }
-    let fixes: Vec<String> = card.unfit.iter().map(|f| guidance(job, f)).collect();
+    let fixes: Vec<String> = card
+        .unfit
+        .iter()
+        .map(|f| guidance(job.brief.topic, job.brief.language, f))
+        .collect();
     let req = crate::fit::follow_up(
         draft_request(style, job.persona, job.examples, &job.brief, job.attempts),
         &draft,
@@ -72,4 +84,42 @@ pub(crate) async fn repair(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every failure the card can name gets its own instruction, not another failure's (a
+    /// catch-all once told a script that said nothing concrete to "put the call to action last").
+    #[test]
+    fn each_failure_gets_its_own_fix() {
+        let fix = |f: &str| guidance("caffeine on nights", "es", f);
+        let failures = [
+            "off-topic".to_string(),
+            "misses a requirement (“mention the guide”)".into(),
+            "wrong language (detected English, asked for es)".into(),
+            Problem::CutOff.label().into(),
+            Problem::Fragment.label().into(),
+            Problem::Repetition.label().into(),
+            Problem::Disorder.label().into(),
+            Problem::LanguageSwitch.label().into(),
+            SAYS_NOTHING.into(),
+        ];
+        for f in &failures {
+            assert!(!fix(f).starts_with("fix this"), "{f}: {}", fix(f));
+        }
+        assert_eq!(
+            fix("off-topic"),
+            "make every beat about “caffeine on nights”"
+        );
+        assert_eq!(fix(&failures[1]), "do this: mention the guide");
+        assert_eq!(
+            fix(Problem::LanguageSwitch.label()),
+            "write all of it in es"
+        );
+        assert!(fix(SAYS_NOTHING).contains("something concrete"));
+        assert!(fix(Problem::Disorder.label()).contains("order the beats"));
+        assert_eq!(fix("a new failure"), "fix this: a new failure");
+    }
 }
