@@ -177,6 +177,18 @@ impl Platform {
         }
     }
 
+    /// The platform's name as users say it ("Instagram Reels", "YouTube Shorts").
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Reels => "Instagram Reels",
+            Self::Tiktok => "TikTok",
+            Self::Shorts => "YouTube Shorts",
+            Self::Facebook => "Facebook",
+            Self::X => "X",
+            Self::Linkedin => "LinkedIn",
+        }
+    }
+
     /// The form scripts take on this platform.
     pub fn format(self) -> Format {
         self.rules().format

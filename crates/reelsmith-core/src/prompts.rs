@@ -66,6 +66,23 @@ impl<'a> Brief<'a> {
     }
 }
 
+/// The platform's words for a call to follow and for a link, from the rules the card checks
+/// ([`crate::cta::Mechanic::instead_on`]), so a script reused from another platform's examples is
+/// asked not to keep their "subscribe" or "link below".
+pub fn platform_hint(platform: crate::platform::Platform) -> String {
+    use crate::cta::Mechanic;
+    let follow = Mechanic::Subscribe
+        .instead_on(platform)
+        .unwrap_or("“subscribe”");
+    let link = Mechanic::SwipeUp
+        .instead_on(platform)
+        .unwrap_or("“link in bio”");
+    format!(
+        "It is for {}: a call to follow says {follow}, and a link is {link}.",
+        platform.display_name()
+    )
+}
+
 /// Tone guidance for the four styles (tone, pacing, vocabulary).
 pub fn tone_guidance(tone: Style) -> &'static str {
     match tone {
@@ -244,12 +261,13 @@ pub fn draft_request(
             let what = match brief.platform.format() {
                 crate::platform::Format::Video => format!(
                     "Write a {} script in {} about: {}\nLength: about {words} spoken words ({:.0} \
-                     seconds at {:.0} words per minute).",
+                     seconds at {:.0} words per minute).\n{}",
                     brief.content_type.as_str(),
                     brief.language,
                     brief.topic,
                     brief.duration_s,
-                    persona.style.pace.wpm
+                    persona.style.pace.wpm,
+                    platform_hint(brief.platform)
                 ),
                 crate::platform::Format::Thread => format!(
                     "Write a {} X (Twitter) thread in {} about: {}\nLength: about {words} words. \
@@ -350,6 +368,29 @@ mod tests {
         assert_eq!(d.hook.split(' ').count(), 12);
         assert_eq!(d.cta.split(' ').count(), 12);
         assert!(d.cta.ends_with("w59"));
+    }
+
+    #[test]
+    fn each_video_platform_is_told_its_own_words_for_follow_and_link() {
+        use crate::platform::Platform;
+        assert_eq!(
+            platform_hint(Platform::Shorts),
+            "It is for YouTube Shorts: a call to follow says “subscribe”, and a link is “the link on my channel”."
+        );
+        assert_eq!(
+            platform_hint(Platform::Tiktok),
+            "It is for TikTok: a call to follow says “follow”, and a link is “link in bio”."
+        );
+        // The hint is what the card accepts: neither word it gives is flagged on its platform.
+        for p in Platform::ALL {
+            let hint = platform_hint(p);
+            let says_subscribe = hint.contains("“subscribe”");
+            assert_eq!(
+                crate::cta::Mechanic::Subscribe.instead_on(p).is_none(),
+                says_subscribe,
+                "{hint}"
+            );
+        }
     }
 
     #[test]

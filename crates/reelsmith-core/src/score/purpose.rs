@@ -180,21 +180,10 @@ pub fn platform_reason(m: &PlatformMiss, platform: Platform) -> String {
     format!(
         "“{}” is not a {} feature ({}): say {} instead",
         m.phrase,
-        platform_name(platform),
+        platform.display_name(),
         m.mechanic.label(),
         m.instead
     )
-}
-
-fn platform_name(platform: Platform) -> &'static str {
-    match platform {
-        Platform::Reels => "Instagram Reels",
-        Platform::Tiktok => "TikTok",
-        Platform::Shorts => "YouTube Shorts",
-        Platform::Facebook => "Facebook",
-        Platform::X => "X",
-        Platform::Linkedin => "LinkedIn",
-    }
 }
 
 #[cfg(test)]
