@@ -193,6 +193,20 @@ pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
                     },
                 )?,
                 measure(
+                    "score card, same script, with its content type and platform checked (as generate)",
+                    1,
+                    &args,
+                    || {
+                        let req = ScoreRequest {
+                            content_type: Some(reelsmith_core::platform::ContentType::Educational),
+                            platform: Some(reelsmith_core::platform::Platform::Reels),
+                            ..plain
+                        };
+                        std::hint::black_box(score(std::hint::black_box(&req)));
+                        Ok(())
+                    },
+                )?,
+                measure(
                     "score card against a persona alone (voice model fitted once)",
                     1,
                     &args,
