@@ -54,14 +54,11 @@ pub struct PlatformMiss {
     pub instead: String,
 }
 
-/// The first sentence of `p` that a lexicon phrase of `phrases` matches, with the phrase.
-fn first_with<'a>(p: &Prepared<'a>, phrases: &[&'static str]) -> Option<(usize, &'static str)> {
-    p.padded_sentences.iter().enumerate().find_map(|(i, s)| {
-        phrases
-            .iter()
-            .find(|ph| has_phrase(s, ph))
-            .map(|ph| (i, *ph))
-    })
+/// The first sentence of `p` that a lexicon phrase of `phrases` matches.
+fn first_with(p: &Prepared<'_>, phrases: &[&str]) -> Option<usize> {
+    p.padded_sentences
+        .iter()
+        .position(|s| phrases.iter().any(|ph| has_phrase(s, ph)))
 }
 
 /// Checks `p` against the content type `kind`.
@@ -83,13 +80,10 @@ pub fn content_type(p: &Prepared<'_>, kind: ContentType) -> ContentTypeCheck {
                 .sentences
                 .iter()
                 .position(|s| s.chars().any(|c| c.is_ascii_digit()));
-            let step = p.sentence_lists.iter().position(|ws| {
-                ws.first().is_some_and(|w| {
-                    let w = crate::text::fold(w);
-                    lex.imperatives
-                        .contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
-                })
-            });
+            let step = p
+                .padded_sentences
+                .iter()
+                .position(|s| super::viral::tells_what_to_do(lex, s));
             let concrete = super::viral::says_nothing(p) == Some(false);
             (
                 concrete,
@@ -98,7 +92,7 @@ pub fn content_type(p: &Prepared<'_>, kind: ContentType) -> ContentTypeCheck {
             )
         }
         ContentType::Promotional => {
-            let phrase = first_with(p, lex.offers).map(|(i, _)| i);
+            let phrase = first_with(p, lex.offers);
             let price = p.sentences.iter().position(|s| s.contains(['$', '€', '£']));
             let cta = p.analysis.cta.types.iter().any(|t| {
                 matches!(

@@ -229,6 +229,16 @@ fn mentions(p: &Prepared<'_>, phrase: &str) -> bool {
     hits * 2 >= content.len()
 }
 
+/// Whether a sentence (folded and padded, [`Prepared::padded_sentences`]) tells the viewer what
+/// to do: it opens with an imperative ("try", "stop") or says "you can" / "you need to".
+pub(crate) fn tells_what_to_do(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
+    // Imperatives are single words: compare the sentence's first word.
+    let first = padded.split_whitespace().next().unwrap_or("");
+    lex.imperatives.contains(&first)
+        || Pattern::Has("you can").matches(padded)
+        || Pattern::Has("you need to").matches(padded)
+}
+
 /// Sentences that tell the viewer what to do, and numbered steps; `None` without the imperative
 /// lexicon.
 fn actions(p: &Prepared<'_>) -> Option<(usize, usize)> {
@@ -236,13 +246,7 @@ fn actions(p: &Prepared<'_>) -> Option<(usize, usize)> {
     let actionable = p
         .padded_sentences
         .iter()
-        .filter(|s| {
-            // Imperatives are single words: compare the sentence's first word.
-            let first = s.split_whitespace().next().unwrap_or("");
-            lex.imperatives.contains(&first)
-                || Pattern::Has("you can").matches(s)
-                || Pattern::Has("you need to").matches(s)
-        })
+        .filter(|s| tells_what_to_do(lex, s))
         .count();
     let steps = p
         .padded_sentences
