@@ -459,7 +459,20 @@ pub(super) static LEXICON: Lexicon = Lexicon {
         "it was",
     ],
     mechanics: &[
-        (Mechanic::Subscribe, &["subscribe", "hit subscribe"]),
+        (
+            Mechanic::Subscribe,
+            // The channel button, not a newsletter: "subscribe to my newsletter" is no YouTube CTA.
+            &[
+                "subscribe for",
+                "hit subscribe",
+                "like and subscribe",
+                "subscribe to my channel",
+                "subscribe to the channel",
+                "forget to subscribe",
+                "sure to subscribe",
+                "please subscribe",
+            ],
+        ),
         (
             Mechanic::Follow,
             &[

@@ -430,7 +430,16 @@ pub(super) static LEXICON: Lexicon = Lexicon {
     mechanics: &[
         (
             Mechanic::Subscribe,
-            &["suscribete", "suscribanse", "suscribirte"],
+            // The channel button, not a newsletter ("suscríbete a mi newsletter").
+            &[
+                "suscribete para",
+                "suscribete al canal",
+                "suscribete a mi canal",
+                "suscribanse para",
+                "suscribanse al canal",
+                "dale a suscribirte",
+                "dale a suscribir",
+            ],
         ),
         (
             Mechanic::Follow,

@@ -9,7 +9,8 @@
 //!   not checked, and the card says so.
 //! - **platform**: a call to action that names another platform's feature — "subscribe" off
 //!   YouTube, "duet this" off TikTok, "link below" where captions do not link, "swipe up" anywhere
-//!   ([`Mechanic::instead_on`] holds the rules and their sources).
+//!   ([`Mechanic::instead_on`] holds the rules and their sources). A sentence that names a
+//!   platform ("follow me on Instagram") is cross-promotion and is left alone.
 //!
 //! These are lexicon rules, not fitted models: a miss costs the brief's score points and names the
 //! fix, but does not make a script unfit to post.
@@ -26,6 +27,19 @@ use crate::platform::{ContentType, Named, Platform};
 pub const CONTENT_TYPE_MISS: f64 = 30.0;
 /// Brief points a script loses for each feature of another platform it names.
 pub const PLATFORM_MISS: f64 = 15.0;
+/// Platform names (folded) that make a sentence about that platform ("follow me on Instagram").
+const PLATFORM_NAMES: [&str; 9] = [
+    "instagram",
+    "insta",
+    "tiktok",
+    "youtube",
+    "facebook",
+    "linkedin",
+    "twitter",
+    "threads",
+    "snapchat",
+];
+
 /// Sentences with a told event that make a script a story without a story-opener hook.
 pub const STORY_SENTENCES: usize = 2;
 
@@ -159,7 +173,13 @@ pub fn platform_misses(p: &Prepared<'_>, platform: Platform) -> Vec<PlatformMiss
         .iter()
         .filter_map(|(m, phrases)| {
             let instead = m.instead_on(platform)?;
-            let phrase = phrases.iter().find(|ph| has_phrase(&p.padded, ph))?;
+            // "Follow me on Instagram" in a Shorts script is cross-promotion, a choice: a sentence
+            // that names a platform is about that platform's features.
+            let phrase = phrases.iter().find(|ph| {
+                p.padded_sentences
+                    .iter()
+                    .any(|s| has_phrase(s, ph) && !PLATFORM_NAMES.iter().any(|n| has_phrase(s, n)))
+            })?;
             Some(PlatformMiss {
                 mechanic: *m,
                 phrase: (*phrase).to_string(),
@@ -290,6 +310,22 @@ mod tests {
         };
         let youtube = "Caffeine lingers for six hours. Subscribe for more night-shift tips.";
         assert_eq!(misses(youtube, Platform::Tiktok), [Mechanic::Subscribe]);
+        // Cross-promotion names its platform: a choice, not a slip.
+        assert!(
+            misses(
+                "Caffeine lingers for six hours. Follow me on Instagram for the full plan.",
+                Platform::Shorts
+            )
+            .is_empty()
+        );
+        // A newsletter is no channel button.
+        assert!(
+            misses(
+                "Subscribe to my newsletter for the plan. Link in bio.",
+                Platform::Tiktok
+            )
+            .is_empty()
+        );
         assert!(misses(youtube, Platform::Shorts).is_empty());
         let tiktok = "Caffeine lingers for six hours. Duet this with your worst night shift. Follow me for more.";
         assert_eq!(misses(tiktok, Platform::Reels), [Mechanic::Duet]);
