@@ -15,6 +15,15 @@ pub fn fixture(name: &str) -> String {
         .into_owned()
 }
 
+/// A fixture of the CLI's own tests (`crates/reelsmith/tests/fixtures`).
+pub fn cli_fixture(name: &str) -> String {
+    root()
+        .join("crates/reelsmith/tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Runs a prepared command and returns its output.
 pub fn output(mut c: Command) -> Output {
     c.output()

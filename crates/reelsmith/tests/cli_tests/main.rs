@@ -4,6 +4,7 @@
 mod basics;
 mod common;
 mod crash;
+mod evals;
 mod experiment;
 mod formats;
 mod fuzz_api;
