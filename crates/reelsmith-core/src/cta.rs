@@ -86,25 +86,39 @@ impl Mechanic {
     ///   30 August 2021; no feed video has it.
     pub fn instead_on(self, platform: crate::platform::Platform) -> Option<&'static str> {
         use crate::platform::Platform as P;
-        let link = match platform {
-            P::Shorts => "“the link on my channel”",
-            P::Reels | P::Tiktok => "“link in bio”",
-            P::Facebook | P::X | P::Linkedin => "“link in the post”",
-        };
         match (self, platform) {
             (Mechanic::Subscribe, P::Shorts) => None,
-            (Mechanic::Subscribe, _) => Some("“follow”"),
-            (Mechanic::Follow, P::Shorts) => Some("“subscribe”"),
+            (Mechanic::Follow, P::Shorts) | (Mechanic::Subscribe, _) => Some(follow_on(platform)),
             (Mechanic::Follow, _) => None,
             (Mechanic::Duet, P::Tiktok) => None,
             (Mechanic::Duet, P::X) => Some("“quote this”"),
             (Mechanic::Duet, P::Linkedin) => Some("“repost this with your thoughts”"),
             (Mechanic::Duet, _) => Some("“remix this”"),
             (Mechanic::LinkInBio, P::Shorts)
-            | (Mechanic::LinkInText, P::Reels | P::Tiktok | P::Shorts) => Some(link),
+            | (Mechanic::LinkInText, P::Reels | P::Tiktok | P::Shorts) => Some(link_on(platform)),
             (Mechanic::LinkInBio | Mechanic::LinkInText, _) => None,
-            (Mechanic::SwipeUp, _) => Some(link),
+            (Mechanic::SwipeUp, _) => Some(link_on(platform)),
         }
+    }
+}
+
+/// The platform's button for following an account, quoted: "subscribe" on YouTube, "follow"
+/// elsewhere (see [`Mechanic::instead_on`]).
+pub fn follow_on(platform: crate::platform::Platform) -> &'static str {
+    match platform {
+        crate::platform::Platform::Shorts => "“subscribe”",
+        _ => "“follow”",
+    }
+}
+
+/// Where a viewer finds a clickable link on the platform, quoted: the channel's links on Shorts,
+/// the bio on Reels and TikTok, the post itself elsewhere (see [`Mechanic::instead_on`]).
+pub fn link_on(platform: crate::platform::Platform) -> &'static str {
+    use crate::platform::Platform as P;
+    match platform {
+        P::Shorts => "“the link on my channel”",
+        P::Reels | P::Tiktok => "“link in bio”",
+        P::Facebook | P::X | P::Linkedin => "“link in the post”",
     }
 }
 

@@ -66,20 +66,15 @@ impl<'a> Brief<'a> {
     }
 }
 
-/// The platform's words for a call to follow and for a link, from the rules the card checks
-/// ([`crate::cta::Mechanic::instead_on`]), so a script reused from another platform's examples is
-/// asked not to keep their "subscribe" or "link below".
+/// The platform's words for a call to follow and for a link, the ones the card's platform check
+/// accepts ([`crate::cta::follow_on`], [`crate::cta::link_on`]), so a script reused from another
+/// platform's examples is asked not to keep their "subscribe" or "link below".
 pub fn platform_hint(platform: crate::platform::Platform) -> String {
-    use crate::cta::Mechanic;
-    let follow = Mechanic::Subscribe
-        .instead_on(platform)
-        .unwrap_or("“subscribe”");
-    let link = Mechanic::SwipeUp
-        .instead_on(platform)
-        .unwrap_or("“link in bio”");
     format!(
-        "It is for {}: a call to follow says {follow}, and a link is {link}.",
-        platform.display_name()
+        "It is for {}: a call to follow says {}, and a link is {}.",
+        platform.display_name(),
+        crate::cta::follow_on(platform),
+        crate::cta::link_on(platform)
     )
 }
 

@@ -164,10 +164,9 @@ pub fn run_condition(corpus: &Corpus, words: usize, profiles: Profiles) -> (Cond
 /// [`Profiles::Texts`] cap of a whole text; at most [`Profiles::Examples`] texts), the held-out
 /// text left aside: each author's first text is the one dropped.
 fn profile_words(corpus: &Corpus, words: usize, profiles: Profiles) -> usize {
-    let (cap, limit) = match profiles {
-        Profiles::Snippets => (words, usize::MAX),
-        Profiles::Texts(cap) => (cap, usize::MAX),
-        Profiles::Examples(k) => (words, k),
+    let cap = match profiles {
+        Profiles::Texts(cap) => cap,
+        Profiles::Snippets | Profiles::Examples(_) => words,
     };
     let mut per: Vec<usize> = (0..corpus.authors.len())
         .map(|a| {
@@ -176,7 +175,7 @@ fn profile_words(corpus: &Corpus, words: usize, profiles: Profiles) -> usize {
                 .iter()
                 .filter(|(author, _)| *author == a)
                 .skip(1)
-                .take(limit)
+                .take(profiles.limit())
                 .map(|(_, t)| t.split_whitespace().count().min(cap))
                 .sum()
         })

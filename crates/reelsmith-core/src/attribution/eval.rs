@@ -34,7 +34,7 @@ pub enum Profiles {
 
 impl Profiles {
     /// At most how many of an author's other texts a profile uses.
-    fn limit(self) -> usize {
+    pub fn limit(self) -> usize {
         match self {
             Profiles::Examples(k) => k,
             Profiles::Snippets | Profiles::Texts(_) => usize::MAX,
