@@ -95,7 +95,7 @@ fn combine_examples(
         return Err(FieldError::new(
             "examples",
             format!(
-                "persona '{name}' has no example scripts yet — give at least one (txt, md, pdf or docx)"
+                "persona '{name}' has no example scripts yet — give at least one (txt, md, pdf, docx, srt or vtt)"
             ),
         ));
     }

@@ -69,8 +69,10 @@ fn fit(rows: &[(Vec<f64>, bool)], alpha: f64) -> Result<Vec<f64>> {
 /// # Errors
 /// Unreadable data, a failing fit or an unwritable `--out`.
 pub fn run(args: &FitVoiceArgs) -> Result<()> {
+    // The fitting corpus is the voices corpus' plain text: nothing to isolate.
+    let reader = reelsmith_ingest::Reader::InProcess;
     let authors: Vec<String> = if args.authors.is_empty() {
-        let all = read_corpus(&args.data, &[])?;
+        let all = read_corpus(&args.data, &[], &reader)?;
         all.authors
             .into_iter()
             .filter(|a| !GO_TIME.contains(&a.as_str()))
@@ -78,7 +80,7 @@ pub fn run(args: &FitVoiceArgs) -> Result<()> {
     } else {
         args.authors.clone()
     };
-    let corpus = read_corpus(&args.data, &authors)?;
+    let corpus = read_corpus(&args.data, &authors, &reader)?;
     let mut folds: Vec<Fold> = Vec::new();
     for profiles in [Profiles::Snippets, Profiles::Texts(TEXT_CAP_WORDS)] {
         let (c, f) = run_condition(&corpus, 150, profiles);

@@ -43,7 +43,7 @@ pub enum ErrorKind {
     /// Not a valid file of its type.
     #[error("is not a readable {format} file ({detail}) — open it in its app and save it again")]
     Corrupt {
-        /// `PDF` or `DOCX`.
+        /// `PDF`, `DOCX`, `SubRip (.srt)` or `WebVTT (.vtt)`.
         format: &'static str,
         /// The parser's reason.
         detail: String,
@@ -57,10 +57,10 @@ pub enum ErrorKind {
     )]
     PasswordProtectedOrLegacy,
     /// Not a supported extension.
-    #[error("has an unsupported type '{0}' — use .txt, .md, .pdf or .docx")]
+    #[error("has an unsupported type '{0}' — use .txt, .md, .pdf, .docx, .srt or .vtt")]
     Unsupported(String),
     /// A folder without any supported file.
-    #[error("holds no scripts — put .txt, .md, .pdf or .docx files in it")]
+    #[error("holds no scripts — put .txt, .md, .pdf, .docx, .srt or .vtt files in it")]
     NoScripts,
     /// Larger than [`crate::MAX_FILE_BYTES`].
     #[error("is {size} bytes, over the {max}-byte limit — split it into several files")]

@@ -1,5 +1,6 @@
 //! Text extraction per file format: `pdf-extract` (on `lopdf`) for PDF, [`crate::docx`] (on `zip` and
-//! `quick-xml`) for DOCX, `pulldown-cmark` for Markdown. PDF and DOCX are hostile-file territory: read
+//! `quick-xml`) for DOCX, `pulldown-cmark` for Markdown, [`crate::subtitles`] (on `fasrt`) for SubRip
+//! and WebVTT captions. PDF and DOCX are hostile-file territory: read
 //! them through [`crate::Reader`], which isolates them in a bounded child process.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -17,6 +18,8 @@ pub enum Format {
     Pdf,
     /// Word 2007+ document (`.docx`).
     Docx,
+    /// Captions, SubRip (`.srt`) or WebVTT (`.vtt`): the spoken text, timed.
+    Subtitles(crate::subtitles::Kind),
 }
 
 impl Format {
@@ -27,17 +30,19 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
-            _ => None,
+            _ => crate::subtitles::Kind::of_name(&format!(".{ext}")).map(Format::Subtitles),
         }
     }
 
-    /// The format's name in messages: `text`, `Markdown`, `PDF` or `DOCX`.
+    /// The format's name in messages: `text`, `Markdown`, `PDF`, `DOCX`, `SubRip (.srt)` or
+    /// `WebVTT (.vtt)`.
     pub fn label(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Markdown => "Markdown",
             Format::Pdf => "PDF",
             Format::Docx => "DOCX",
+            Format::Subtitles(kind) => kind.label(),
         }
     }
 
@@ -53,14 +58,30 @@ impl Format {
 }
 
 /// Extracts the text of a file's bytes. DOCX comes back as Markdown-lite (heading paragraphs as `# …`),
-/// so titles survive; PDF and text come back as plain text.
+/// so titles survive; PDF and text come back as plain text; captions as their spoken text, one
+/// paragraph.
 pub fn extract(format: Format, bytes: &[u8]) -> Result<String, ErrorKind> {
-    let text = match format {
-        Format::Text | Format::Markdown => decode_utf8(bytes)?,
-        Format::Pdf => pdf_text(bytes)?,
-        Format::Docx => docx_text(bytes)?,
+    extract_timed(format, bytes).map(|(text, _)| text)
+}
+
+/// [`extract`], with the spoken span in seconds where the format times its text (captions: first
+/// cue's start to last cue's end).
+pub fn extract_timed(format: Format, bytes: &[u8]) -> Result<(String, Option<f64>), ErrorKind> {
+    let (text, span) = match format {
+        Format::Text | Format::Markdown => (decode_utf8(bytes)?, None),
+        Format::Pdf => (pdf_text(bytes)?, None),
+        Format::Docx => (docx_text(bytes)?, None),
+        Format::Subtitles(kind) => {
+            let t = crate::subtitles::read(kind, &decode_utf8(bytes)?).map_err(|detail| {
+                ErrorKind::Corrupt {
+                    format: kind.label(),
+                    detail,
+                }
+            })?;
+            (t.text, t.span_s)
+        }
     };
-    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+    Ok((text.replace("\r\n", "\n").replace('\r', "\n"), span))
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<String, ErrorKind> {

@@ -1,5 +1,6 @@
-//! Reads a creator's story and example scripts from files: plain text, Markdown, PDF and DOCX, a folder
-//! of them, or one file holding several scripts separated by `---` lines. Each script may open with
+//! Reads a creator's story and example scripts from files: plain text, Markdown, PDF, DOCX and
+//! captions (SubRip `.srt`, WebVTT `.vtt`), a folder of them, or one file holding several scripts
+//! separated by `---` lines. A caption file is one script, timed by its cues. Each script may open with
 //! TOML front matter between `+++` lines (`title`, `duration_s`); a story may open with the creator
 //! profile's fields.
 //!
@@ -13,6 +14,7 @@ pub mod pdf_guard;
 pub mod performance;
 pub mod sandbox;
 pub mod split;
+pub mod subtitles;
 
 use std::path::{Path, PathBuf};
 
@@ -162,6 +164,12 @@ fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), IngestError> {
 impl Reader {
     /// Reads a file's bytes and extracts its text, checking existence, size, type and emptiness.
     fn read_text(&self, path: &Path) -> Result<(Format, String), IngestError> {
+        self.read_timed(path)
+            .map(|(format, text, _)| (format, text))
+    }
+
+    /// [`Self::read_text`], with the spoken span in seconds where the format times its text.
+    fn read_timed(&self, path: &Path) -> Result<(Format, String, Option<f64>), IngestError> {
         let err = |kind| IngestError {
             path: path.to_path_buf(),
             kind,
@@ -196,24 +204,42 @@ impl Reader {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(err(ErrorKind::Empty));
         }
-        let text = if format.is_binary() {
-            self.extract_binary(format, path, &bytes)
+        let (text, span) = if format.is_binary() {
+            self.extract_binary(format, path, &bytes).map(|t| (t, None))
         } else {
-            formats::extract(format, &bytes)
+            formats::extract_timed(format, &bytes)
         }
         .map_err(err)?;
         if text.trim().is_empty() {
             return Err(err(match format {
                 Format::Pdf | Format::Docx => ErrorKind::NoText,
-                Format::Text | Format::Markdown => ErrorKind::Empty,
+                Format::Text | Format::Markdown | Format::Subtitles(_) => ErrorKind::Empty,
             }));
         }
-        Ok((format, text))
+        Ok((format, text, span))
+    }
+
+    /// The text of one document as persona learning reads it — every format above; front matter,
+    /// `---` separators and a Markdown title dropped; the scripts of a multi-script file joined by
+    /// line breaks — for callers that take whole documents, such as the `eval` commands' corpora.
+    ///
+    /// # Errors
+    /// As [`Reader::load_examples`] for one file.
+    pub fn read_document(&self, path: &Path) -> Result<String, IngestError> {
+        let scripts = self.read_scripts(path)?;
+        Ok(scripts
+            .into_iter()
+            .map(|s| s.text)
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// Reads every script in one file.
     fn read_scripts(&self, path: &Path) -> Result<Vec<ExampleScript>, IngestError> {
-        let (format, text) = self.read_text(path)?;
+        let (format, text, span) = self.read_timed(path)?;
+        if let Format::Subtitles(_) = format {
+            return Ok(vec![timed_script(path, text, span)]);
+        }
         let parts = split::split_scripts(&text);
         let many = parts.len() > 1;
         let mut out = Vec::with_capacity(parts.len());
@@ -257,6 +283,22 @@ impl Reader {
         }
         Ok(out)
     }
+}
+
+/// A caption file as one example script, timed by its cues' span when that is a plausible spoken
+/// length for its words (a long silent intro can stretch a span past any speaking rate; the script
+/// is then kept untimed rather than refused — the timings were not the user's to fix).
+fn timed_script(path: &Path, text: String, span_s: Option<f64>) -> ExampleScript {
+    let mut script = ExampleScript {
+        title: None,
+        text,
+        source: path.display().to_string(),
+        duration_s: span_s,
+    };
+    if script.check_duration().is_err() {
+        script.duration_s = None;
+    }
+    script
 }
 
 /// Plain text of one script body and the title of its leading heading (Markdown-like formats only).

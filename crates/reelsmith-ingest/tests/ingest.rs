@@ -325,3 +325,72 @@ fn the_fuzz_regression_inputs_end_in_errors() {
     }
     assert!(seen >= 3, "{seen} regression inputs");
 }
+
+/// A caption file, as CapCut or YouTube Studio exports one, is one script timed by its cues.
+#[test]
+fn caption_files_are_timed_scripts() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    // 26 words spoken from 0.5 s to 10.25 s: 160 words per minute.
+    write(
+        dir.path(),
+        "a-coffee.srt",
+        "1\r\n00:00:00,500 --> 00:00:03,000\r\n<i>Stop drinking coffee</i> at 3am.\r\n\r\n2\r\n00:00:03,000 --> 00:00:07,000\r\nCaffeine has a half-life of five hours, so it is still\r\nin you at 8am.\r\n\r\n3\r\n00:00:07,000 --> 00:00:10,250\r\n{\\an8}Last cup at midnight. Try it tonight.\r\n"
+            .as_bytes(),
+    );
+    // Two minutes of silence between 12 words: no speaking rate, so the script stays untimed.
+    write(
+        dir.path(),
+        "b-naps.vtt",
+        b"WEBVTT\n\n00:00.000 --> 00:02.000\n<v Maya>Nap before the shift, and set two alarms.\n\n02:02.000 --> 02:04.000\nTwenty minutes, not more.\n",
+    );
+    write(dir.path(), "c.md", b"# Third\n\nA written script.");
+    let loaded = load_examples(&[dir.path().to_path_buf()]).unwrap_or_else(|e| unreachable!("{e}"));
+    let ex = &loaded.examples;
+    assert_eq!(ex.len(), 3, "{ex:?}");
+    assert_eq!(
+        ex[0].text,
+        "Stop drinking coffee at 3am. Caffeine has a half-life of five hours, so it is still in you at 8am. Last cup at midnight. Try it tonight."
+    );
+    assert_eq!(ex[0].duration_s, Some(9.75));
+    assert_eq!(ex[0].title, None);
+    let naps = "Nap before the shift, and set two alarms. Twenty minutes, not more.";
+    assert_eq!(ex[1].text, naps);
+    assert_eq!(
+        ex[1].duration_s, None,
+        "124 s for 12 words is no speaking rate"
+    );
+    assert!(loaded.skipped.is_empty());
+    // A story or a corpus text can be a caption file too.
+    let doc = Reader::InProcess
+        .read_document(&dir.path().join("b-naps.vtt"))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(doc, naps);
+}
+
+#[test]
+fn broken_caption_files_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let srt_named_vtt = write(
+        dir.path(),
+        "clip.vtt",
+        b"1\n00:00:01,000 --> 00:00:02,000\nHello.\n",
+    );
+    let Err(e) = load_examples(&[srt_named_vtt]) else {
+        unreachable!("a SubRip file named .vtt")
+    };
+    let message = e.to_string();
+    assert!(
+        message.contains(
+            "clip.vtt: is not a readable WebVTT (.vtt) file (it does not open with “WEBVTT”)"
+        ),
+        "{message}"
+    );
+    let prose = write(dir.path(), "notes.srt", b"Just some notes, no cues.\n");
+    assert!(matches!(
+        kind(&[prose]),
+        ErrorKind::Corrupt {
+            format: "SubRip (.srt)",
+            ..
+        }
+    ));
+}

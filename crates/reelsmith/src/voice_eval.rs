@@ -1,5 +1,6 @@
 //! Evaluating voice match as authorship attribution on a folder of texts by author (the layout of
-//! `../shared/data/voices`: `DIR/<author>/<text>.txt`): reading it, and the report — shared by
+//! `../shared/data/voices`: `DIR/<author>/<text>.txt`; every format persona learning reads —
+//! .txt, .md, .pdf, .docx and .srt/.vtt captions): reading it, and the report — shared by
 //! `reelsmith eval voice` and the weight fitting in `reelsmith-dev fit-voice`. Also reading real
 //! scripts for `reelsmith eval coherence`.
 
@@ -28,16 +29,23 @@ pub const GO_TIME: [&str; 8] = [
 /// profile while keeping the leave-one-out run to minutes.
 pub const TEXT_CAP_WORDS: usize = 1500;
 
-/// Reads `DIR/<author>/*.txt` for the given authors (every sub-folder when `authors` is empty), in
-/// file-name order.
+/// Reads `DIR/<author>/*` for the given authors (every sub-folder when `authors` is empty), in
+/// file-name order: each file of a type persona learning reads (`.txt`, `.md`, `.pdf`, `.docx`,
+/// `.srt`, `.vtt`) is one text, read by `reader` as `persona learn` reads it. A file the reader
+/// rejects (empty, corrupt, not UTF-8…) is skipped with a warning on stderr naming it and why, so
+/// one bad transcript does not void a corpus; files of other types are ignored.
 ///
 /// # Errors
-/// [`UserError`] when the folder, an author's folder or a text cannot be read, or fewer than two
-/// authors have texts.
-pub fn read_corpus(dir: &Path, authors: &[String]) -> Result<Corpus> {
+/// [`UserError`] when the folder or an author's folder cannot be read, or fewer than two authors
+/// have texts.
+pub fn read_corpus(
+    dir: &Path,
+    authors: &[String],
+    reader: &reelsmith_ingest::Reader,
+) -> Result<Corpus> {
     let unreadable = |p: &Path, e: std::io::Error| {
         UserError(format!(
-            "{}: cannot be read ({e}) — give a folder holding one sub-folder of .txt files per author",
+            "{}: cannot be read ({e}) — give a folder holding one sub-folder of texts (.txt, .md, .pdf, .docx, .srt, .vtt) per author",
             p.display()
         ))
     };
@@ -61,27 +69,44 @@ pub fn read_corpus(dir: &Path, authors: &[String]) -> Result<Corpus> {
             .map_err(|e| unreadable(&folder, e))?
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .filter(|p| p.is_file() && readable_type(p))
             .collect();
         files.sort();
-        if files.is_empty() {
+        let texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| skip_unreadable(reader.read_document(f)))
+            .collect();
+        if texts.is_empty() {
             continue;
         }
         let a = corpus.authors.len();
         corpus.authors.push(name);
-        for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| unreadable(&f, e))?;
-            corpus.texts.push((a, text));
-        }
+        corpus.texts.extend(texts.into_iter().map(|t| (a, t)));
     }
     if corpus.authors.len() < 2 {
         return Err(UserError(format!(
-            "{}: fewer than two authors with .txt files — attribution needs at least two",
+            "{}: fewer than two authors with readable texts — attribution needs at least two",
             dir.display()
         ))
         .into());
     }
     Ok(corpus)
+}
+
+/// Whether `path` has a type persona learning reads, and is not a README (a corpus' description).
+fn readable_type(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .and_then(reelsmith_ingest::Format::from_extension)
+        .is_some()
+        && !path
+            .file_stem()
+            .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
+}
+
+/// The value, or `None` after a warning on stderr naming the file and what was wrong with it.
+fn skip_unreadable<T>(read: Result<T, reelsmith_ingest::IngestError>) -> Option<T> {
+    read.map_err(|e| eprintln!("warning: skipped {e}")).ok()
 }
 
 /// Example scripts per voice on `eval voice --curve`'s learning curve (the first k of each
@@ -184,11 +209,13 @@ fn profile_words(corpus: &Corpus, words: usize, profiles: Profiles) -> usize {
     per.get(per.len() / 2).copied().unwrap_or(0)
 }
 
-/// Every script under `paths` (files, or folders walked recursively in name order): .md and .txt
-/// files except READMEs, split on `---` lines, `+++` front matter removed, Markdown read as text
-/// (a leading heading is the title, not the script), each cut to its first
-/// whole sentences up to `max_words` words — within one speaker turn (one line) when `turns`
-/// ([`reelsmith_core::score::perturb::turn_excerpt`]).
+/// Every script under `paths` (files, or folders walked recursively in name order; READMEs and
+/// types persona learning does not read left out), read by `reader` as `persona learn` reads them —
+/// split on `---` lines, `+++` front matter removed, Markdown as text (a leading heading is the
+/// title, not the script), a caption file as one script — each cut to its first whole sentences
+/// up to `max_words` words, within one speaker turn (one line) when `turns`
+/// ([`reelsmith_core::score::perturb::turn_excerpt`]). A file the reader rejects is skipped with a
+/// warning on stderr.
 ///
 /// # Errors
 /// [`UserError`] when a path cannot be read or holds no script.
@@ -196,6 +223,7 @@ pub fn read_scripts(
     paths: &[std::path::PathBuf],
     max_words: usize,
     turns: bool,
+    reader: &reelsmith_ingest::Reader,
 ) -> Result<Vec<String>> {
     fn walk(p: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
         if p.is_dir() {
@@ -206,11 +234,7 @@ pub fn read_scripts(
             for e in entries {
                 walk(&e, out)?;
             }
-        } else if p.extension().is_some_and(|x| x == "md" || x == "txt")
-            && !p
-                .file_stem()
-                .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
-        {
+        } else if readable_type(p) {
             out.push(p.to_path_buf());
         }
         Ok(())
@@ -221,21 +245,15 @@ pub fn read_scripts(
         walk(path, &mut files)
             .map_err(|e| UserError(format!("{}: cannot be read ({e})", path.display())))?;
         for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| UserError(format!("{}: cannot be read ({e})", f.display())))?;
-            for part in reelsmith_ingest::split::split_scripts(&text) {
-                let body = reelsmith_ingest::split::front_matter::<toml::Table>(&part)
-                    .map_or(part.clone(), |(_, b)| b);
-                // Markdown as `score` reads it: marks removed, a leading heading is the title.
-                let body = if f.extension().is_some_and(|x| x == "md") {
-                    reelsmith_ingest::formats::markdown_to_text(&body).1
-                } else {
-                    body
-                };
+            let Some(loaded) = skip_unreadable(reader.load_examples(std::slice::from_ref(&f)))
+            else {
+                continue;
+            };
+            for script in loaded.examples {
                 let excerpt = if turns {
-                    reelsmith_core::score::perturb::turn_excerpt(&body, max_words)
+                    reelsmith_core::score::perturb::turn_excerpt(&script.text, max_words)
                 } else {
-                    reelsmith_core::score::perturb::excerpt(&body, max_words)
+                    reelsmith_core::score::perturb::excerpt(&script.text, max_words)
                 };
                 if !excerpt.trim().is_empty() {
                     scripts.push(excerpt);
@@ -244,7 +262,7 @@ pub fn read_scripts(
         }
         if scripts.is_empty() {
             return Err(UserError(format!(
-                "{}: no scripts (.md or .txt files) found — give folders of real scripts",
+                "{}: no scripts (.txt, .md, .pdf, .docx, .srt or .vtt files) found — give folders of real scripts",
                 path.display()
             ))
             .into());

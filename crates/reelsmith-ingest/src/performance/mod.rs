@@ -15,7 +15,7 @@
 //! - [`source`]: a folder, a `.zip` or one file, each file recognised by its name and content.
 //! - [`numbers`]: locale-formatted counts ("40.210", "1,234", "12.5K").
 //! - [`mojibake`]: UTF-8 text that was escaped byte by byte as `\u00XX` (Instagram's exports).
-//! - [`subtitles`]: a video's `.srt` as its post's spoken script.
+//! - [`subtitles`]: a video's `.srt` or `.vtt` as its post's spoken script.
 
 pub mod instagram;
 pub mod instaloader;

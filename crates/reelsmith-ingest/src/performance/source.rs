@@ -166,7 +166,7 @@ pub struct ReadOptions {
 
 fn read_one(name: &str, bytes: &[u8], opts: &ReadOptions, found: &mut Found) {
     if subtitles::is_subtitles(name) {
-        match subtitles::text(bytes) {
+        match subtitles::text(name, bytes) {
             Ok(t) => found.subtitles.push((name.to_string(), t)),
             Err(reason) => found.skipped.push(Skipped {
                 file: name.to_string(),

@@ -1,15 +1,16 @@
-//! A reel's subtitles (`.srt`) as its spoken script. An export folder or `.zip` may hold a
-//! `.srt` next to a video (Instagram's auto-captions saved by the creator, or a captioning tool's
-//! output); a post whose video has the same file name gets the subtitles' text as its transcript.
-//! Parsing is srtparse's; cue numbers, timings and markup (`<i>`, `{\an8}`) are dropped.
+//! A reel's subtitles (`.srt`, `.vtt`) as its spoken script. An export folder or `.zip` may hold a
+//! caption file next to a video (Instagram's auto-captions saved by the creator, or a captioning
+//! tool's output); a post whose video has the same file name gets the subtitles' text as its
+//! transcript. Reading them is [`crate::subtitles`]'s.
 
 use std::collections::HashMap;
 
 use super::ImportedPost;
+use crate::subtitles::Kind;
 
 /// Whether `name` is a subtitles file.
 pub fn is_subtitles(name: &str) -> bool {
-    name.to_lowercase().ends_with(".srt")
+    Kind::of_name(name).is_some()
 }
 
 /// The file name without folders and extension: what a video and its subtitles share.
@@ -20,35 +21,15 @@ fn stem(path: &str) -> String {
         .to_lowercase()
 }
 
-/// The spoken text of an `.srt` file, cues joined in order; `Err` with the reason when it is not
-/// SubRip text or holds no words.
-pub fn text(bytes: &[u8]) -> Result<String, String> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let items =
-        srtparse::from_str(body).map_err(|e| format!("is not a SubRip (.srt) file ({e})"))?;
-    let mut out = String::new();
-    for item in items {
-        let mut line = String::with_capacity(item.text.len());
-        let mut depth = 0usize;
-        for c in item.text.chars() {
-            match c {
-                '<' | '{' => depth += 1,
-                '>' | '}' => depth = depth.saturating_sub(1),
-                _ if depth == 0 => line.push(c),
-                _ => {}
-            }
-        }
-        for w in line.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-    }
-    if out.is_empty() {
-        return Err("holds no subtitle text".into());
-    }
-    Ok(out)
+/// The spoken text of the caption file `name`, cues joined in order; `Err` with the reason when it
+/// is not UTF-8 caption text of its kind or holds no words.
+pub fn text(name: &str, bytes: &[u8]) -> Result<String, String> {
+    let kind = Kind::of_name(name).ok_or_else(|| "is not a .srt or .vtt file".to_string())?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "is not UTF-8 text — save it as UTF-8".to_string())?;
+    crate::subtitles::read(kind, text)
+        .map(|t| t.text)
+        .map_err(|detail| format!("is not a readable {} file ({detail})", kind.label()))
 }
 
 /// Gives each post whose video shares a file name with one of `subtitles` (path, text) that text
@@ -80,17 +61,26 @@ mod tests {
     fn cues_are_joined_without_numbers_timings_or_markup() {
         let srt = "\u{feff}1\r\n00:00:00,000 --> 00:00:02,500\r\n<i>Stop</i> drinking coffee\r\n\r\n2\r\n00:00:02,500 --> 00:00:05,000\r\n{\\an8}the second your shift starts.\r\n";
         assert_eq!(
-            text(srt.as_bytes()).as_deref(),
+            text("reel.srt", srt.as_bytes()).as_deref(),
             Ok("Stop drinking coffee the second your shift starts.")
+        );
+        let vtt = "WEBVTT\n\n00:00.000 --> 00:02.500\n<v Maya>Stop drinking coffee</v>\n";
+        assert_eq!(
+            text("reel.VTT", vtt.as_bytes()).as_deref(),
+            Ok("Stop drinking coffee")
         );
     }
 
     #[test]
     fn not_subtitles_is_an_error() {
-        let err = text(b"hello").err().unwrap_or_default();
-        assert!(err.starts_with("is not a SubRip (.srt) file"), "{err}");
-        assert!(text(b"").is_err());
-        assert!(text(b"1\n00:00:01,000 --> 00:00:02,000\n").is_err());
+        let err = text("a.srt", b"hello").err().unwrap_or_default();
+        assert!(
+            err.starts_with("is not a readable SubRip (.srt) file"),
+            "{err}"
+        );
+        assert!(text("a.srt", b"").is_err());
+        assert!(text("a.srt", b"1\n00:00:01,000 --> 00:00:02,000\n").is_err());
+        assert!(text("a.vtt", b"WEBVTT\n\n00:01.000 --> 00:02.000\n\xff\n").is_err());
     }
 
     #[test]

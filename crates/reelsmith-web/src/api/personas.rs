@@ -211,7 +211,7 @@ pub(crate) async fn next_field(
 
 /// Reads a persona upload: fields `name`, `story` (a file) or `story_text`, `examples` (files) or
 /// `examples_text` (pasted scripts separated by `---` lines), `append` and `analyze`. Files are
-/// read by the same loaders as the CLI (txt, md, pdf, docx, with front matter).
+/// read by the same loaders as the CLI (txt, md, pdf, docx, srt, vtt; front matter on the text formats).
 ///
 /// # Errors
 /// 422 naming the field or file that is wrong.
@@ -312,8 +312,9 @@ pub async fn read_upload(
 }
 
 /// Learn a persona from uploaded documents: multipart fields `name`, `story` (a file: txt, md,
-/// pdf or docx, with optional TOML front matter) or `story_text`, one or more `examples` files (a
-/// file may hold several scripts separated by `---` lines) or `examples_text`, and optional
+/// pdf, docx, srt or vtt, with optional TOML front matter on the text formats) or `story_text`, one
+/// or more `examples` files (a file may hold several scripts separated by `---` lines; a caption
+/// file is one script, timed by its cues) or `examples_text`, and optional
 /// `append` and `analyze` (`true`/`false`).
 #[utoipa::path(post, path = "/personas/upload", tag = "personas",
     request_body(content_type = "multipart/form-data", content = Object),

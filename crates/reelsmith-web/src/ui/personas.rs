@@ -70,13 +70,13 @@ fn list_page(personas: &[PersonaSummary], problem: Option<&FieldErrors>) -> Mark
                 p.muted { "Letters of any alphabet, digits, '-', '_' and '.'; learning an existing name makes a new version." }
                 label for="story_text" { "Story (paste)" }
                 textarea #story_text name="story_text" placeholder="Who the creator is, in their own words." {}
-                label for="story" { "…or upload the story (txt, md, pdf, docx)" }
-                input #story type="file" name="story" accept=".txt,.md,.markdown,.pdf,.docx";
+                label for="story" { "…or upload the story (txt, md, pdf, docx, srt, vtt)" }
+                input #story type="file" name="story" accept=".txt,.md,.markdown,.pdf,.docx,.srt,.vtt";
                 (err("story"))
                 label for="examples_text" { "Example scripts (paste; separate scripts with a line of ---)" }
                 textarea #examples_text name="examples_text" rows="8" {}
                 label for="examples" { "…or upload example scripts (one or more files)" }
-                input #examples type="file" name="examples" multiple accept=".txt,.md,.markdown,.pdf,.docx";
+                input #examples type="file" name="examples" multiple accept=".txt,.md,.markdown,.pdf,.docx,.srt,.vtt";
                 (err("examples"))
                 label { input type="checkbox" name="append"; " Keep the previous version's examples and add these" }
                 label { input type="checkbox" name="analyze"; " Ask the language model to fill audience, expertise and topics" }

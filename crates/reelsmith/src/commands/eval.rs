@@ -119,7 +119,8 @@ pub struct CoherenceArgs {
 /// Arguments of `eval voice`.
 #[derive(Debug, Args)]
 pub struct VoiceArgs {
-    /// Folder with one sub-folder of .txt files per author (e.g. ../shared/data/voices).
+    /// Folder with one sub-folder of texts per author (e.g. ../shared/data/voices): .txt, .md, .pdf,
+    /// .docx, or .srt/.vtt captions, each file one text.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
     /// Authors (sub-folder names), comma-separated; `gotime` for the corpus README's eight Go Time
@@ -299,7 +300,8 @@ fn topic(args: &TopicArgs, loaded: &Loaded) -> Result<()> {
 }
 
 fn coherence(args: &CoherenceArgs, loaded: &Loaded) -> Result<()> {
-    let mut scripts = read_scripts(&args.data, usize::from(args.max_words), args.turns)?;
+    let reader = super::document_reader()?;
+    let mut scripts = read_scripts(&args.data, usize::from(args.max_words), args.turns, &reader)?;
     if let Some(n) = args
         .sample
         .map(|n| n as usize)
@@ -381,7 +383,7 @@ fn voice(args: &VoiceArgs) -> Result<()> {
     } else {
         args.authors.clone()
     };
-    let corpus = read_corpus(&args.data, &authors)?;
+    let corpus = read_corpus(&args.data, &authors, &super::document_reader()?)?;
     let words = usize::from(args.words);
     let fewest = (0..corpus.authors.len())
         .map(|a| corpus.texts.iter().filter(|(t, _)| *t == a).count())

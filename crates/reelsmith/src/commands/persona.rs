@@ -63,10 +63,10 @@ pub struct LearnArgs {
     /// The persona's short name (letters, digits, '-', '_', '.'), e.g. maya.
     #[arg(long)]
     pub name: String,
-    /// The creator's story (txt, md, pdf or docx); TOML front matter between +++ lines sets profile fields.
+    /// The creator's story (txt, md, pdf, docx, srt or vtt); TOML front matter between +++ lines sets profile fields.
     #[arg(long, value_name = "FILE")]
     pub story: Option<PathBuf>,
-    /// Example scripts: files or folders (txt, md, pdf, docx); a file may hold several scripts separated
+    /// Example scripts: files or folders (txt, md, pdf, docx; captions .srt and .vtt, each one script timed by its cues); a file may hold several scripts separated
     /// by '---' lines. Repeat the flag or list several paths.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub examples: Vec<PathBuf>,
@@ -217,7 +217,7 @@ async fn learn(args: LearnArgs, store: &Store, loaded: &Loaded) -> Result<()> {
         let read = reader.load_examples(&args.examples)?;
         for skipped in &read.skipped {
             eprintln!(
-                "warning: skipped {} (not .txt, .md, .pdf or .docx)",
+                "warning: skipped {} (not .txt, .md, .pdf, .docx, .srt or .vtt)",
                 skipped.display()
             );
         }

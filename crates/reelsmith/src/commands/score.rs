@@ -17,7 +17,7 @@ use crate::render_card;
 /// Arguments of `score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// The draft: a txt, md, pdf or docx file (each `---`-separated script is scored), or - for stdin.
+    /// The draft: a txt, md, pdf, docx, srt or vtt file (each `---`-separated script is scored), or - for stdin.
     pub file: PathBuf,
     /// Score against this persona: its speaking rate, audience and voice.
     #[arg(long)]

@@ -2,6 +2,7 @@
 //! and the TLS stack, so one link instead of four keeps CI's disk and time down).
 
 mod basics;
+mod captions;
 mod common;
 mod crash;
 mod evals;
