@@ -93,6 +93,7 @@ pub fn run(args: &FitArgs, loaded: &reelsmith::config::Loaded) -> Result<()> {
         args.folds
     );
     model.cv_accuracy = Some(cv);
+    model.forward_accuracy = Some(forward);
     let embedder =
         crate::embedder(loaded).context("fit-hooks needs the sentence-embedding model")?;
     let embeddings = embed_headlines(&rows, &embedder)?;
@@ -226,6 +227,7 @@ impl Training<'_> {
             mean,
             source: String::new(),
             cv_accuracy: None,
+            forward_accuracy: None,
             pairs: pairs.len(),
             vocabulary,
             vocabulary_mean: 0.0,

@@ -238,6 +238,11 @@ fn shipped_hook_model_is_fitted_and_valid() {
         "{:?}",
         m.cv_accuracy
     );
+    assert!(
+        m.forward_accuracy.is_some_and(|a| (0.5..0.9).contains(&a)),
+        "{:?}",
+        m.forward_accuracy
+    );
     assert!(!m.vocabulary.is_empty());
 }
 
@@ -283,10 +288,13 @@ fn hook_reasons_describe_what_the_hook_has() {
         "{:?}",
         q.reasons
     );
+    // The figure quoted is the forward one (fitted on earlier weeks, tested on later ones).
     assert!(
         s.reasons
             .last()
-            .is_some_and(|r| r.contains("held-out weeks"))
+            .is_some_and(|r| r.contains("on the later ones")),
+        "{:?}",
+        s.reasons
     );
 }
 
