@@ -59,19 +59,8 @@ fn captions(lines: &[String], wpm: f64, vtt: bool) -> String {
 
 /// Writes each of `from`'s scripts into `to` as captions at `wpm`.
 fn captions_into(from: &Path, to: &Path, wpm: f64, vtt: bool) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| unreachable!("{e}"));
-    let mut files: Vec<_> = std::fs::read_dir(from)
-        .unwrap_or_else(|e| unreachable!("{e}"))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    for f in files {
-        let name = f.with_extension(if vtt { "vtt" } else { "srt" });
-        let name = name.file_name().unwrap_or_else(|| unreachable!());
-        std::fs::write(to.join(name), captions(&body(&f), wpm, vtt))
-            .unwrap_or_else(|e| unreachable!("{e}"));
-    }
+    let ext = if vtt { "vtt" } else { "srt" };
+    convert_files(from, to, ext, |f| captions(&body(f), wpm, vtt));
 }
 
 #[test]

@@ -24,6 +24,23 @@ pub fn cli_fixture(name: &str) -> String {
         .into_owned()
 }
 
+/// Writes each file of `from` (name order) into `to` under its name with extension `ext`, its
+/// content as `convert` makes it from the file's path.
+pub fn convert_files(from: &Path, to: &Path, ext: &str, convert: impl Fn(&Path) -> String) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut files: Vec<_> = std::fs::read_dir(from)
+        .unwrap_or_else(|e| unreachable!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files {
+        let name = f.with_extension(ext);
+        let name = name.file_name().unwrap_or_else(|| unreachable!());
+        std::fs::write(to.join(name), convert(&f)).unwrap_or_else(|e| unreachable!("{e}"));
+    }
+}
+
 /// Runs a prepared command and returns its output.
 pub fn output(mut c: Command) -> Output {
     c.output()

@@ -75,20 +75,10 @@ fn eval_topic_tells_a_texts_own_title_from_anothers() {
 
 /// Copies `from`'s script files into `to` as .txt, front matter stripped.
 fn texts_into(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| unreachable!("{e}"));
-    let mut files: Vec<_> = std::fs::read_dir(from)
-        .unwrap_or_else(|e| unreachable!("{e}"))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| unreachable!("{e}"));
-        let body = text.rsplit("+++").next().unwrap_or(&text);
-        let name = f.with_extension("txt");
-        let name = name.file_name().unwrap_or_else(|| unreachable!());
-        std::fs::write(to.join(name), body).unwrap_or_else(|e| unreachable!("{e}"));
-    }
+    convert_files(from, to, "txt", |f| {
+        let text = std::fs::read_to_string(f).unwrap_or_else(|e| unreachable!("{e}"));
+        text.rsplit("+++").next().unwrap_or(&text).to_string()
+    });
 }
 
 /// `eval voice --data DATA` followed by `extra`.
