@@ -95,6 +95,7 @@ pub(crate) fn card_for(job: &Job<'_>, text: &str, target_s: f64) -> ScoreCard {
         job.against(),
         text,
         Some(target_s),
+        None,
         Some(&job.persona.style.language.code),
     )
 }
@@ -110,6 +111,7 @@ fn card_with(
         job.against(),
         text,
         Some(target_s),
+        None,
         Some(&job.persona.style.language.code),
         evidence.as_ref(),
     )

@@ -141,7 +141,7 @@ pub async fn post_insights<S: FeedbackStore>(
                 match cached.get(&post.id).filter(|c| c.key == key) {
                     Some(c) => (Some(c.overall), c.viral.as_slice().try_into().ok()),
                     None => {
-                        let c = card(against, &t, post.duration_s, None);
+                        let c = card(against, &t, post.duration_s, None, None);
                         let dims = viral_dimensions(&c);
                         if let Some(d) = dims {
                             fresh.push(CachedScore {

@@ -51,18 +51,27 @@ pub struct Against<'a> {
 }
 
 /// The score card of `text` against `against`, at `target_s` seconds (default: the persona's
-/// optimal length, else 30 s), in `language` (default: the persona's, else detected).
+/// optimal length, else 30 s), in `language` (default: the persona's, else detected); `spoken_s`
+/// is the draft's recorded length in seconds when it has one (a caption file's cues).
 pub fn card(
     against: Against<'_>,
     text: &str,
     target_s: Option<f64>,
+    spoken_s: Option<f64>,
     language: Option<&str>,
 ) -> ScoreCard {
     let evidence = against
         .persona
         .filter(|_| against.closest_examples)
         .and_then(|(p, _)| voice_evidence(p, text, against.embedder));
-    card_with_evidence(against, text, target_s, language, evidence.as_ref())
+    card_with_evidence(
+        against,
+        text,
+        target_s,
+        spoken_s,
+        language,
+        evidence.as_ref(),
+    )
 }
 
 /// [`card`] with the embedding evidence already computed (a batch of attempts embeds once).
@@ -75,6 +84,7 @@ pub fn card_with_evidence(
     against: Against<'_>,
     text: &str,
     target_s: Option<f64>,
+    spoken_s: Option<f64>,
     language: Option<&str>,
     evidence: Option<&EmbeddingEvidence>,
 ) -> ScoreCard {
@@ -83,6 +93,7 @@ pub fn card_with_evidence(
         score(&ScoreRequest {
             text,
             target_s,
+            spoken_s,
             style: persona.map(|p| &p.style),
             profile: persona.map(|p| &p.profile),
             trends: against.trends,
@@ -137,8 +148,8 @@ pub async fn viral_weights<S: PerformanceStore + ?Sized>(
 /// What to score.
 #[derive(Debug, Clone, Default)]
 pub struct ScoreInput {
-    /// The drafts, each with where it came from (a file name, `stdin`, `request`).
-    pub drafts: Vec<(String, String)>,
+    /// The drafts to score.
+    pub drafts: Vec<Draft>,
     /// Score against this persona, at this version (default: the latest).
     pub persona: Option<(String, Option<u32>)>,
     /// Target length, seconds.
@@ -153,6 +164,29 @@ pub struct ScoreInput {
     pub platform: Option<reelsmith_core::platform::Platform>,
     /// The content type the drafts are for.
     pub content_type: Option<reelsmith_core::platform::ContentType>,
+}
+
+/// One draft to score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// Where it came from: a file name, `stdin`, `request`.
+    pub source: String,
+    /// The script.
+    pub text: String,
+    /// Its recorded spoken length, seconds, when it has one (a caption file's cue times, a script's
+    /// `duration_s`).
+    pub spoken_s: Option<f64>,
+}
+
+impl Draft {
+    /// A draft without a recorded length.
+    pub fn new(source: impl Into<String>, text: impl Into<String>) -> Draft {
+        Draft {
+            source: source.into(),
+            text: text.into(),
+            spoken_s: None,
+        }
+    }
 }
 
 /// The drafts' score cards, and the persona version they were scored against.
@@ -178,13 +212,13 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Siz
     input: ScoreInput,
 ) -> Result<Scored, ServiceError> {
     let mut errors = Vec::new();
-    if input.drafts.is_empty() || input.drafts.iter().any(|(_, t)| t.trim().is_empty()) {
+    if input.drafts.is_empty() || input.drafts.iter().any(|d| d.text.trim().is_empty()) {
         errors.push(FieldError::new(
             "text",
             "is empty: give the script to score",
         ));
     }
-    if input.drafts.iter().any(|(_, t)| t.len() > MAX_DRAFT_BYTES) {
+    if input.drafts.iter().any(|d| d.text.len() > MAX_DRAFT_BYTES) {
         errors.push(FieldError::new(
             "text",
             format!("is over {MAX_DRAFT_BYTES} bytes: score one script at a time"),
@@ -248,14 +282,20 @@ pub async fn score_drafts<S: PersonaStore + TrendStore + PerformanceStore + ?Siz
     let cards = input
         .drafts
         .into_iter()
-        .map(|(source, text)| {
+        .map(|d| {
             let text = if text_post {
-                reelsmith_core::formats::without_layout(&text)
+                reelsmith_core::formats::without_layout(&d.text)
             } else {
-                text
+                d.text
             };
-            let c = card(against, &text, input.target_s, language.as_deref());
-            (source, c)
+            let c = card(
+                against,
+                &text,
+                input.target_s,
+                d.spoken_s,
+                language.as_deref(),
+            );
+            (d.source, c)
         })
         .collect();
     Ok(Scored { persona, cards })

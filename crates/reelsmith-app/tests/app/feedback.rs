@@ -192,7 +192,7 @@ async fn the_best_performer_leads_the_prompt_and_kept_weights_score_the_card() {
             None,
             None,
             ScoreInput {
-                drafts: vec![("draft".into(), SCRIPTS[0].into())],
+                drafts: vec![reelsmith_app::score::Draft::new("draft", SCRIPTS[0])],
                 persona: Some(("maya".into(), None)),
                 ..ScoreInput::default()
             },

@@ -124,7 +124,7 @@ async fn a_script_is_stored_in_its_workspace_and_scored_as_score_would() {
                 embedder,
                 None,
                 ScoreInput {
-                    drafts: vec![("stored".into(), text.clone())],
+                    drafts: vec![reelsmith_app::score::Draft::new("stored", text.clone())],
                     persona: Some(("maya".into(), None)),
                     target_s: Some(g.request.duration_s),
                     language: g.request.language.clone(),
@@ -294,6 +294,7 @@ async fn attempts_scored_with_an_embedder_match_score_with_it() {
             job.against(),
             &text,
             Some(20.0),
+            None,
             Some(&persona.style.language.code),
         );
         // Voice match is authorship attribution in both; the whole-draft embedding (closest

@@ -47,8 +47,13 @@ impl Dimension {
 /// Spoken length against the target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
-    /// Estimated spoken length, seconds (words ÷ WPM × 60).
+    /// Spoken length, seconds: as recorded when [`Timing::recorded`], else estimated (words ÷ WPM
+    /// × 60).
     pub estimated_s: f64,
+    /// Whether the length is the draft's recorded one ([`ScoreRequest::spoken_s`]), not an
+    /// estimate; `wpm` is then the recorded rate.
+    #[serde(default)]
+    pub recorded: bool,
     /// Target length, seconds.
     pub target_s: f64,
     /// Speaking rate used, words per minute.
@@ -170,6 +175,10 @@ pub struct ScoreRequest<'a> {
     pub text: &'a str,
     /// Target length, seconds; defaults to the persona's optimal length, else [`DEFAULT_TARGET_S`].
     pub target_s: Option<f64>,
+    /// Spoken length as recorded, seconds, when the draft comes with its timing (a caption file:
+    /// first cue's start to last cue's end; a script's `duration_s`); timing then uses it instead
+    /// of estimating it from the words and a speaking rate. Ignored unless finite and positive.
+    pub spoken_s: Option<f64>,
     /// The persona's learned style, for WPM, language and voice match.
     pub style: Option<&'a StyleProfile>,
     /// The persona's profile, for audience pain points and optimal length.
@@ -383,8 +392,13 @@ pub fn score(req: &ScoreRequest<'_>) -> ScoreCard {
 }
 
 fn timing(p: &Prepared<'_>, req: &ScoreRequest<'_>, lang: &str) -> Timing {
-    let (wpm, wpm_source) = match req.style {
-        Some(s) => (
+    let words = p.words.len() as f64;
+    let recorded = req
+        .spoken_s
+        .filter(|s| s.is_finite() && *s > 0.0 && words > 0.0);
+    let (wpm, wpm_source) = match (recorded, req.style) {
+        (Some(s), _) => (words / s * 60.0, "the draft's recorded length".to_string()),
+        (None, Some(s)) => (
             s.pace.wpm,
             match &s.pace.wpm_source {
                 crate::style::WpmSource::Learned { examples, .. } => {
@@ -393,7 +407,7 @@ fn timing(p: &Prepared<'_>, req: &ScoreRequest<'_>, lang: &str) -> Timing {
                 crate::style::WpmSource::LanguageDefault { source } => source.clone(),
             },
         ),
-        None => {
+        (None, None) => {
             let d = default_wpm(lang);
             (d.wpm, d.source)
         }
@@ -404,7 +418,6 @@ fn timing(p: &Prepared<'_>, req: &ScoreRequest<'_>, lang: &str) -> Timing {
         (None, Some(t)) => (f64::from(t), "the persona's optimal length"),
         (None, None) => (DEFAULT_TARGET_S, "default"),
     };
-    let words = p.words.len() as f64;
     let estimated_s = words / wpm * 60.0;
     let deviation = (estimated_s - target_s) / target_s;
     let within = deviation.abs() <= WINDOW + 1e-9;
@@ -415,10 +428,15 @@ fn timing(p: &Prepared<'_>, req: &ScoreRequest<'_>, lang: &str) -> Timing {
     } else {
         100.0 * (1.0 - (deviation.abs() - WINDOW) / 0.40).max(0.0)
     };
-    let mut reasons = vec![format!(
-        "{:.0} words ≈ {estimated_s:.1} s at {wpm:.0} WPM ({wpm_source}); target {target_s:.0} s ({target_from})",
-        words
-    )];
+    let mut reasons = vec![if recorded.is_some() {
+        format!(
+            "{words:.0} words spoken in {estimated_s:.1} s, {wpm:.0} WPM ({wpm_source}); target {target_s:.0} s ({target_from})"
+        )
+    } else {
+        format!(
+            "{words:.0} words ≈ {estimated_s:.1} s at {wpm:.0} WPM ({wpm_source}); target {target_s:.0} s ({target_from})"
+        )
+    }];
     reasons.push(if within {
         format!(
             "within ±{:.0} % of the target ({:+.0} %)",
@@ -439,6 +457,7 @@ fn timing(p: &Prepared<'_>, req: &ScoreRequest<'_>, lang: &str) -> Timing {
     });
     Timing {
         estimated_s: round1(estimated_s),
+        recorded: recorded.is_some(),
         target_s,
         wpm,
         wpm_source,

@@ -25,6 +25,42 @@ const GOOD: &str = "Stop drinking coffee at 3am.\nHere's why: caffeine stays in 
     So that cup is still working when you try to sleep at 9.\nTry this tonight: last cup before midnight, then water.\n\
     Save this for your next night shift.";
 
+/// A recorded length (a caption file's cue times) replaces the estimate: 60 words said in 30 s is
+/// on target at 120 WPM, although at the default rate they would read as 20 % short.
+#[test]
+fn timing_uses_the_recorded_length_when_there_is_one() {
+    let text = "word ".repeat(60);
+    let estimated = card(&text, 30.0);
+    assert!(!estimated.timing.recorded && !estimated.timing.within_window);
+    let recorded = score(&ScoreRequest {
+        text: &text,
+        target_s: Some(30.0),
+        spoken_s: Some(30.0),
+        language: Some("en"),
+        ..Default::default()
+    });
+    let t = &recorded.timing;
+    assert!(t.recorded && t.within_window, "{t:?}");
+    assert_eq!((t.estimated_s, t.wpm, t.words_off), (30.0, 120.0, 0));
+    assert!(
+        t.dimension.reasons[0]
+            .starts_with("60 words spoken in 30.0 s, 120 WPM (the draft's recorded length)"),
+        "{:?}",
+        t.dimension.reasons
+    );
+    // A length that is no length is ignored.
+    for bad in [0.0, -3.0, f64::NAN, f64::INFINITY] {
+        let c = score(&ScoreRequest {
+            text: &text,
+            target_s: Some(30.0),
+            spoken_s: Some(bad),
+            language: Some("en"),
+            ..Default::default()
+        });
+        assert!(!c.timing.recorded, "{bad}");
+    }
+}
+
 #[test]
 fn timing_flags_a_300_word_script_for_30_seconds() {
     let long = "word ".repeat(300);

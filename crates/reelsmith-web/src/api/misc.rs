@@ -52,7 +52,7 @@ pub async fn score_text(
         state.embedder.as_deref(),
         None,
         reelsmith_app::score::ScoreInput {
-            drafts: vec![("request".into(), input.text)],
+            drafts: vec![reelsmith_app::score::Draft::new("request", input.text)],
             persona: input.persona.map(|p| (p, None)),
             target_s: input.duration_s,
             language: input.language,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use reelsmith_app::score::{ScoreInput, score_drafts};
+use reelsmith_app::score::{Draft, ScoreInput, score_drafts};
 use reelsmith_core::embed::Embedder;
 use reelsmith_store::Store;
 use serde::Serialize;
@@ -64,7 +64,7 @@ struct Scored {
 
 /// Runs `score`.
 pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> {
-    let drafts: Vec<(String, String)> = if args.file.as_os_str() == "-" {
+    let drafts: Vec<Draft> = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
@@ -74,13 +74,17 @@ pub async fn run(args: ScoreArgs, store: &Store, loaded: &Loaded) -> Result<()> 
                 UserError("stdin is empty — pipe a draft in, or pass a file".into()).into(),
             );
         }
-        vec![("stdin".into(), text)]
+        vec![Draft::new("stdin", text)]
     } else {
         super::document_reader()?
             .load_examples(std::slice::from_ref(&args.file))?
             .examples
             .into_iter()
-            .map(|e| (e.source, e.text))
+            .map(|e| Draft {
+                source: e.source,
+                text: e.text,
+                spoken_s: e.duration_s,
+            })
             .collect()
     };
     // The embedding model, when installed: the topic, the requirements and the coherence checks

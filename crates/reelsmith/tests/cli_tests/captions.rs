@@ -105,6 +105,21 @@ fn a_persona_learns_its_speaking_rate_from_captions() {
         "{first}"
     );
 
+    // Scoring a recorded video's captions measures its length instead of estimating it.
+    let card = u.json(&[
+        "score",
+        &dir.join("01-coffee-timing.srt").to_string_lossy(),
+        "--persona",
+        "maya",
+        "--duration",
+        "30",
+        "--json",
+    ]);
+    let timing = &card["card"]["timing"];
+    assert_eq!(timing["recorded"], true, "{timing}");
+    let recorded_wpm = timing["wpm"].as_f64().unwrap_or(0.0);
+    assert!((145.0..=155.0).contains(&recorded_wpm), "{timing}");
+
     // YouTube's rolling WebVTT: every line once, in order.
     let vtt = u.home.path().join("vtt");
     captions_into(&root().join("examples/maya/scripts"), &vtt, 170.0, true);
