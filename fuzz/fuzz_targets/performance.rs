@@ -28,7 +28,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             }
         }
         3 => {
-            let _ = subtitles::text(rest);
+            for name in ["reel.srt", "reel.vtt"] {
+                let _ = subtitles::text(name, rest);
+            }
         }
         _ => {
             if let Ok(text) = std::str::from_utf8(rest) {
