@@ -30,7 +30,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
-            _ => crate::subtitles::Kind::of_name(&format!(".{ext}")).map(Format::Subtitles),
+            other => crate::subtitles::Kind::of_extension(other).map(Format::Subtitles),
         }
     }
 

@@ -23,14 +23,18 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kind for a file name's extension (case-insensitive), or `None`.
-    pub fn of_name(name: &str) -> Option<Kind> {
-        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-        match ext.as_str() {
+    /// The kind for a file extension without its dot (case-insensitive), or `None`.
+    pub fn of_extension(ext: &str) -> Option<Kind> {
+        match ext.to_ascii_lowercase().as_str() {
             "srt" => Some(Kind::SubRip),
             "vtt" => Some(Kind::WebVtt),
             _ => None,
         }
+    }
+
+    /// The kind for a file name's extension (case-insensitive), or `None`.
+    pub fn of_name(name: &str) -> Option<Kind> {
+        Kind::of_extension(name.rsplit_once('.')?.1)
     }
 
     /// Its name in messages.

@@ -22,14 +22,12 @@ fn stem(path: &str) -> String {
 }
 
 /// The spoken text of the caption file `name`, cues joined in order; `Err` with the reason when it
-/// is not UTF-8 caption text of its kind or holds no words.
+/// is not UTF-8 caption text of its kind or holds no words (read as persona learning reads it,
+/// [`crate::formats::extract`]).
 pub fn text(name: &str, bytes: &[u8]) -> Result<String, String> {
     let kind = Kind::of_name(name).ok_or_else(|| "is not a .srt or .vtt file".to_string())?;
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| "is not UTF-8 text — save it as UTF-8".to_string())?;
-    crate::subtitles::read(kind, text)
-        .map(|t| t.text)
-        .map_err(|detail| format!("is not a readable {} file ({detail})", kind.label()))
+    crate::formats::extract(crate::formats::Format::Subtitles(kind), bytes)
+        .map_err(|e| e.to_string())
 }
 
 /// Gives each post whose video shares a file name with one of `subtitles` (path, text) that text
