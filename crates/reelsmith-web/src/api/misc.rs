@@ -23,6 +23,11 @@ pub struct ScoreInput {
     pub persona: Option<String>,
     /// Target length, seconds (15–90).
     pub duration_s: Option<f64>,
+    /// The draft's recorded spoken length, seconds (more than 0, at most [`MAX_SPOKEN_S`]), when it
+    /// was already filmed: timing then reads the real rate (words ÷ this length) instead of
+    /// estimating it from the persona's WPM, and the card's `timing.recorded` is true. What the
+    /// CLI's `score reel.srt` takes from the captions' cue times.
+    pub spoken_s: Option<f64>,
     /// Language (ISO 639-1) when not detected; the draft must be in it.
     pub language: Option<String>,
     /// The topic the draft must cover (up to 300 characters).
@@ -39,6 +44,10 @@ pub struct ScoreInput {
     pub content_type: Option<String>,
 }
 
+/// Longest recorded length `/score` takes, seconds: an hour, far beyond any short-form video, so a
+/// typo (milliseconds sent as seconds) is refused rather than read as a 2 WPM draft.
+pub const MAX_SPOKEN_S: f64 = 3600.0;
+
 /// Score any text: timing, quality, nine viral dimensions and voice match, each with reasons.
 #[utoipa::path(post, path = "/score", tag = "scoring", request_body = ScoreInput,
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -52,7 +61,10 @@ pub async fn score_text(
         state.embedder.as_deref(),
         None,
         reelsmith_app::score::ScoreInput {
-            drafts: vec![reelsmith_app::score::Draft::new("request", input.text)],
+            drafts: vec![reelsmith_app::score::Draft {
+                spoken_s: recorded_length(input.spoken_s)?,
+                ..reelsmith_app::score::Draft::new("request", input.text)
+            }],
             persona: input.persona.map(|p| (p, None)),
             target_s: input.duration_s,
             language: input.language,
@@ -76,6 +88,20 @@ pub async fn score_text(
     let card = scored.cards.into_iter().next().map(|(_, c)| c);
     card.map(Json)
         .ok_or_else(|| ApiError::invalid("text", "is empty: send the script to score"))
+}
+
+/// `spoken_s` checked: `None` stays `None`; a length that is not a number of seconds in
+/// (0, [`MAX_SPOKEN_S`]] is a 422 that says so.
+fn recorded_length(spoken_s: Option<f64>) -> ApiResult<Option<f64>> {
+    match spoken_s {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= MAX_SPOKEN_S) => Err(ApiError::invalid(
+            "spoken_s",
+            format!(
+                "is {s}: send the recording's spoken length in seconds, more than 0 and at most {MAX_SPOKEN_S} (or leave it out to estimate it from the persona's WPM)"
+            ),
+        )),
+        other => Ok(other),
+    }
 }
 
 /// Days of usage.

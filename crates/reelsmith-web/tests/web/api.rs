@@ -322,6 +322,39 @@ async fn score_usage_health_and_limits() {
         card["voice"].is_object(),
         "voice match against the persona: {card}"
     );
+    assert_eq!(card["timing"]["recorded"], false, "{card}");
+    // Already filmed: 19 words spoken in 9.5 s is 120 WPM, read from the recording.
+    let (status, filmed) = s
+        .post(
+            "/api/v1/score",
+            json!({"text": text, "persona": "nurse", "duration_s": 15, "spoken_s": 9.5}),
+        )
+        .await;
+    assert_eq!(status, 200, "{filmed}");
+    assert_eq!(
+        (
+            filmed["timing"]["recorded"].as_bool(),
+            filmed["timing"]["estimated_s"].as_f64()
+        ),
+        (Some(true), Some(9.5)),
+        "{filmed}"
+    );
+    assert!(
+        filmed["timing"]["wpm"]
+            .as_f64()
+            .is_some_and(|w| (w - 120.0).abs() < 0.5),
+        "{filmed}"
+    );
+    for bad in [json!(0), json!(-3), json!(86_400), json!("ten")] {
+        let (status, body) = s
+            .post("/api/v1/score", json!({"text": text, "spoken_s": bad}))
+            .await;
+        assert_eq!(status, 422, "spoken_s {bad}: {body}");
+        if bad.is_number() {
+            assert_eq!(body["field"].as_str(), Some("spoken_s"), "{body}");
+            assert!(body.to_string().contains("seconds"), "{body}");
+        }
+    }
     let (status, body) = s.post("/api/v1/score", json!({"text": "  "})).await;
     assert_eq!((status, body["field"].as_str()), (422, Some("text")));
     let (status, body) = s
