@@ -539,6 +539,24 @@ fn a_text_post_is_scored_on_its_format_not_its_timing() {
 }
 
 #[test]
+fn you_can_counts_as_an_instruction_outside_a_relative_clause() {
+    let Some(en) = crate::lexicon::lexicon("en") else {
+        unreachable!("the English lexicon is bundled")
+    };
+    let tells = |s: &str| viral::tells_what_to_do(en, &crate::text::padded_words(s));
+    assert!(tells("Try a blackout blind tonight."));
+    assert!(tells("You can nap for 20 minutes before the shift."));
+    assert!(tells("If you work nights, you need to guard your sleep."));
+    assert!(tells("So you can sleep at 9, stop coffee at 3."));
+    // Describes a place or a way; nothing to do (the demo's generated line).
+    assert!(!tells(
+        "If you don't have any sleep, this is the place where you can get your day off-kilter."
+    ));
+    assert!(!tells("That's how you can tell it's working."));
+    assert!(!tells("Your body clock keeps its own time."));
+}
+
+#[test]
 fn a_script_that_says_nothing_concrete_is_not_fit_to_post() {
     // The local model's kind of draft: fluent, on no subject, nothing to do, nothing to repeat.
     let empty = "Hey, this is for you. This isn't a new idea. You don't need to be lazy. Your job \

@@ -230,14 +230,28 @@ fn mentions(p: &Prepared<'_>, phrase: &str) -> bool {
 }
 
 /// Whether a sentence (folded and padded, [`Prepared::padded_sentences`]) tells the viewer what
-/// to do: it opens with an imperative ("try", "stop") or says "you can" / "you need to".
+/// to do: it opens with an imperative ("try", "stop"), or says "you can" / "you need to" other than
+/// in a relative clause (after one of [`RELATIVES`]).
+///
+/// In a relative clause "you can" describes rather than instructs ("this is the place where you
+/// can get your day off-kilter", from a generated script that the old rule, "you can" anywhere,
+/// credited with a step to take); "If you work nights, you need to…" and "So you can…" still count.
 pub(crate) fn tells_what_to_do(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
+    let words: Vec<&str> = padded.split_whitespace().collect();
     // Imperatives are single words: compare the sentence's first word.
-    let first = padded.split_whitespace().next().unwrap_or("");
+    let first = words.first().copied().unwrap_or("");
     lex.imperatives.contains(&first)
-        || Pattern::Has("you can").matches(padded)
-        || Pattern::Has("you need to").matches(padded)
+        || (0..words.len()).any(|i| {
+            matches!(words[i..], ["you", "can", ..] | ["you", "need", "to", ..])
+                && (i == 0 || !RELATIVES.contains(&words[i - 1]))
+        })
 }
+
+/// Words that open a relative clause: "you can" after them describes a place, a thing or a way
+/// rather than telling the viewer what to do.
+const RELATIVES: [&str; 8] = [
+    "where", "that", "which", "who", "whom", "whose", "wherever", "how",
+];
 
 /// Sentences that tell the viewer what to do, and numbered steps; `None` without the imperative
 /// lexicon.
