@@ -105,13 +105,20 @@ pub struct Coherence {
 }
 
 /// Words that cannot end a sentence: articles, possessive determiners, coordinating conjunctions
-/// and the prepositions that always take an object. Lower-cased, accents kept (Spanish "si" is
-/// "if", "sí" is "yes").
+/// and, in Spanish, the prepositions that always take an object. Lower-cased, accents kept
+/// (Spanish "si" is "if", "sí" is "yes").
+///
+/// English prepositions are not in the list: English strands them at a sentence's end in
+/// questions, relative clauses and passives ("Where are you joining us from?", "Comment what
+/// you're struggling with.", "It's paid for."; Huddleston & Pullum, *The Cambridge Grammar of the
+/// English Language*, 2002, ch. 7 §4.1), so a final "from" or "with" is no sign of a cut. A Go
+/// Time host's "Sebastian, where are you joining us from?" was called a fragment. Spanish does not
+/// strand them.
 pub(crate) fn never_final(lang: &str) -> &'static [&'static str] {
     match lang {
         "en" => &[
-            "a", "an", "the", "and", "or", "but", "nor", "of", "with", "from", "into", "onto",
-            "your", "my", "our", "their", "its", "because", "if", "than", "very", "whose",
+            "a", "an", "the", "and", "or", "but", "nor", "your", "my", "our", "their", "its",
+            "because", "if", "than", "very", "whose",
         ],
         "es" => &[
             "el", "la", "los", "las", "un", "una", "unos", "unas", "y", "e", "o", "u", "pero",

@@ -352,6 +352,17 @@ fn coherence_catches_cut_offs_fragments_repeats_and_a_cta_out_of_place() {
     assert!(problems(cut).contains(&Problem::CutOff));
     let fragment = "Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. Before you sleep, put your bag on a.";
     assert!(problems(fragment).contains(&Problem::Fragment));
+    // English strands prepositions: these end whole sentences, not fragments.
+    for stranded in [
+        "Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. Comment what you're struggling with.",
+        "We have two guests today. Both build tools in Go. Sebastian, where are you joining us from?",
+    ] {
+        assert!(
+            problems(stranded).is_empty(),
+            "{stranded}: {:?}",
+            problems(stranded)
+        );
+    }
     let repeated = format!(
         "{good} Caffeine stays in your blood for six hours. Caffeine stays in your blood for six hours."
     );
