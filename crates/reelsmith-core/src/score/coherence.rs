@@ -179,6 +179,37 @@ fn is_cta(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
         .any(|(_, patterns)| patterns.iter().any(|pat| pat.matches(padded)))
 }
 
+/// Words that may come before a call to action at a clause's start ("So follow for more", "Y
+/// comenta…"), folded.
+const CTA_OPENERS: [&str; 11] = [
+    "so", "now", "then", "just", "please", "also", "y", "ahora", "entonces", "tambien", "solo",
+];
+
+/// Whether `sentence` asks the viewer to act: one of its clauses (split at , ; : and dashes)
+/// opens with a call to action's words, after at most one of [`CTA_OPENERS`] ("If this helped,
+/// follow for more"). Stricter than the CTA lexicon's "anywhere in the sentence", which the order
+/// check cannot use mid-script: "If you follow me on Twitter you know my love for Vim" and "his
+/// bio says…" name no action for the viewer, and on Go Time transcripts such lines made real
+/// excerpts "not fit to post".
+fn asks_for_action(lex: &crate::lexicon::Lexicon, sentence: &str) -> bool {
+    sentence
+        .split([',', ';', ':', '—', '–'])
+        .flat_map(|c| c.split(" - "))
+        .any(|clause| {
+            let padded = crate::text::padded_words(clause);
+            let words: Vec<&str> = padded.split_whitespace().collect();
+            let start = usize::from(words.first().is_some_and(|w| CTA_OPENERS.contains(w)));
+            let rest = crate::text::pad(&words[start.min(words.len())..]);
+            lex.ctas.iter().any(|(_, patterns)| {
+                patterns.iter().any(|pat| {
+                    let (crate::lexicon::Pattern::Has(phrase)
+                    | crate::lexicon::Pattern::Starts(phrase)) = pat;
+                    crate::lexicon::Pattern::Starts(phrase).matches(&rest)
+                })
+            })
+        })
+}
+
 type Bag = FxHashMap<u64, f64>;
 
 fn cosine(a: &Bag, b: &Bag) -> f64 {
@@ -515,9 +546,9 @@ pub fn coherence(
             ));
         }
         if let Some(lex) = p.lex {
-            let cta_before_end = p.padded_sentences[..n - 1]
+            let cta_before_end = p.sentences[..n - 1]
                 .iter()
-                .position(|s| is_cta(lex, s));
+                .position(|s| asks_for_action(lex, s));
             let cta_at_end = is_cta(lex, &p.padded_sentences[n - 1]);
             if let (Some(i), false) = (cta_before_end, cta_at_end) {
                 penalty += 20.0;

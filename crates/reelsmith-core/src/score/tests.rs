@@ -391,6 +391,16 @@ fn coherence_catches_cut_offs_fragments_repeats_and_a_cta_out_of_place() {
     assert!(!problems(good).contains(&Problem::LanguageSwitch));
     let cta_first = "Follow for more night-shift fixes. Stop drinking coffee at 3am. Caffeine stays in your blood for six hours. Try a last cup before midnight.";
     assert!(problems(cta_first).contains(&Problem::Disorder));
+    let cta_mid = "Stop drinking coffee at 3am. If this helped, follow me for more. Caffeine stays in your blood for six hours. Try a last cup before midnight.";
+    assert!(problems(cta_mid).contains(&Problem::Disorder));
+    // A CTA's words that ask the viewer nothing, mid-script.
+    for mention in [
+        "If you follow me, you know I love coffee. But not at 3am. Caffeine stays in your blood for six hours. Follow for more.",
+        "If you follow me on Twitter you know my love for Vim. There are great editors now. Try one this week.",
+        "My bio says nurse, and I was one for nine years. Caffeine stays in your blood for six hours. Try a last cup before midnight.",
+    ] {
+        assert!(!problems(mention).contains(&Problem::Disorder), "{mention}");
+    }
     // Unfit drafts are capped and say why.
     let card = score(&ScoreRequest {
         text: fragment,
