@@ -546,9 +546,10 @@ pub fn coherence(
             ));
         }
         if let Some(lex) = p.lex {
-            let cta_before_end = p.sentences[..n - 1]
-                .iter()
-                .position(|s| asks_for_action(lex, s));
+            // The lexicon's cheap match first: only a sentence with a CTA's words is split.
+            let cta_before_end = (0..n - 1).find(|&i| {
+                is_cta(lex, &p.padded_sentences[i]) && asks_for_action(lex, p.sentences[i])
+            });
             let cta_at_end = is_cta(lex, &p.padded_sentences[n - 1]);
             if let (Some(i), false) = (cta_before_end, cta_at_end) {
                 penalty += 20.0;

@@ -237,13 +237,15 @@ fn mentions(p: &Prepared<'_>, phrase: &str) -> bool {
 /// can get your day off-kilter", from a generated script that the old rule, "you can" anywhere,
 /// credited with a step to take); "If you work nights, you need to…" and "So you can…" still count.
 pub(crate) fn tells_what_to_do(lex: &crate::lexicon::Lexicon, padded: &str) -> bool {
-    let words: Vec<&str> = padded.split_whitespace().collect();
     // Imperatives are single words: compare the sentence's first word.
-    let first = words.first().copied().unwrap_or("");
+    let first = padded.split_whitespace().next().unwrap_or("");
     lex.imperatives.contains(&first)
-        || (0..words.len()).any(|i| {
-            matches!(words[i..], ["you", "can", ..] | ["you", "need", "to", ..])
-                && (i == 0 || !RELATIVES.contains(&words[i - 1]))
+        || [" you can ", " you need to "].iter().any(|phrase| {
+            padded.match_indices(phrase).any(|(at, _)| {
+                // The word before the phrase ("" at the sentence's start).
+                let before = padded[..at].rsplit(' ').next().unwrap_or("");
+                !RELATIVES.contains(&before)
+            })
         })
 }
 
