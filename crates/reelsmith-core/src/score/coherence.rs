@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::likelihood::Likelihoods;
 use super::{Dimension, Prepared};
+use crate::lexicon::Pattern;
 
 /// Confidence (whatlang's, 0–1) each half of a script needs before the two halves' different
 /// languages count as a switch: short halves of closely related languages are often unsure.
@@ -197,16 +198,18 @@ fn asks_for_action(lex: &crate::lexicon::Lexicon, sentence: &str) -> bool {
         .flat_map(|c| c.split(" - "))
         .any(|clause| {
             let padded = crate::text::padded_words(clause);
-            let words: Vec<&str> = padded.split_whitespace().collect();
-            let start = usize::from(words.first().is_some_and(|w| CTA_OPENERS.contains(w)));
-            let rest = crate::text::pad(&words[start.min(words.len())..]);
-            lex.ctas.iter().any(|(_, patterns)| {
-                patterns.iter().any(|pat| {
-                    let (crate::lexicon::Pattern::Has(phrase)
-                    | crate::lexicon::Pattern::Starts(phrase)) = pat;
-                    crate::lexicon::Pattern::Starts(phrase).matches(&rest)
+            // " so follow for more " → " follow for more ": the opener and its leading space off.
+            let rest = match padded.split_whitespace().next() {
+                Some(w) if CTA_OPENERS.contains(&w) => &padded[1 + w.len()..],
+                _ => padded.as_str(),
+            };
+            lex.ctas
+                .iter()
+                .flat_map(|(_, patterns)| *patterns)
+                .any(|pat| {
+                    let (Pattern::Has(phrase) | Pattern::Starts(phrase)) = *pat;
+                    Pattern::Starts(phrase).matches(rest)
                 })
-            })
         })
 }
 
