@@ -279,6 +279,45 @@ fn instaloader_json_and_xz() {
     assert!(e.contains("no \"node\""), "{e}");
 }
 
+/// Hostile `.json.xz` files get an error, never a panic or an unbounded allocation: the fuzzer's
+/// input with an index size of 2^32 - 1 (lzma-rs 0.3 panicked on it), the good fixture cut short,
+/// and a bomb that unpacks past `MAX_JSON_BYTES`.
+#[test]
+fn instaloader_hostile_xz() {
+    use std::io::Write;
+
+    use reelsmith_ingest::performance::instaloader::{self, MAX_JSON_BYTES};
+    let error = |name: &str, bytes: &[u8]| {
+        instaloader::text(name, bytes)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let (n, b) = file("instaloader", "hostile-index.json.xz");
+    assert!(
+        error(&n, &b).contains("not a readable .xz file"),
+        "{}",
+        error(&n, &b)
+    );
+    let (n, b) = file("instaloader", "2024-11-26_07-45-00_UTC.json.xz");
+    let cut = &b[..b.len() - 9];
+    assert!(
+        error(&n, cut).contains("not a readable .xz file"),
+        "{}",
+        error(&n, cut)
+    );
+    let mut bomb = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..=MAX_JSON_BYTES >> 20 {
+        bomb.write_all(&spaces)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+    }
+    let bomb = bomb.finish().unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
+    let e = error("bomb.json.xz", &bomb);
+    assert!(e.contains("unpacks past"), "{e}");
+}
+
 #[test]
 fn csv_by_column_names_and_by_map() {
     use reelsmith_ingest::performance::table::{Field, parse_map, read};

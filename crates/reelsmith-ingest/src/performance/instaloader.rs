@@ -5,7 +5,7 @@
 //! `edge_media_to_parent_comment.count`), views `video_view_count` (or `video_play_count`), length
 //! `video_duration`, time `taken_at_timestamp`, link from `shortcode`.
 
-use std::io::Write;
+use std::io::Read;
 
 use chrono::DateTime;
 use serde_json::Value;
@@ -15,38 +15,43 @@ use super::{ImportError, ImportedPost, Metrics};
 /// Largest decompressed `.json.xz`, bytes: a post's metadata is a few kilobytes to a few hundred.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 
-/// A writer that refuses to grow past [`MAX_JSON_BYTES`] (an xz bomb stops there).
-struct Bounded(Vec<u8>);
+/// Most memory the xz decoder may take, bytes. xz's own table (xz(1), "Memory usage") gives
+/// 65 MiB to decompress its largest preset, `-9`; instaloader writes Python's default, `-6`
+/// (9 MiB). A file that asks for more is refused rather than allocated.
+pub const MAX_XZ_MEMORY: u64 = 70 * 1024 * 1024;
 
-impl Write for Bounded {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.0.len() + buf.len() > MAX_JSON_BYTES {
-            return Err(std::io::Error::other("too large"));
-        }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The JSON text of an instaloader file: `bytes` as they are, or xz-decompressed when `file` ends
-/// in `.xz`.
+/// The JSON text of an instaloader file: `bytes` as they are, or xz-decompressed (one stream,
+/// by the reference liblzma) when `file` ends in `.xz`.
 ///
 /// # Errors
-/// [`ImportError`] when the xz stream is broken, decompresses past [`MAX_JSON_BYTES`], or the
-/// text is not UTF-8.
+/// [`ImportError`] when the xz stream is broken or truncated, needs more than [`MAX_XZ_MEMORY`]
+/// to decode, decompresses past [`MAX_JSON_BYTES`], or the text is not UTF-8.
 pub fn text(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
     let raw = if file.ends_with(".xz") {
-        let mut out = Bounded(Vec::new());
-        lzma_rs::xz_decompress(&mut std::io::BufReader::new(bytes), &mut out).map_err(|e| {
+        let unreadable = |e: &dyn std::fmt::Display| {
             ImportError::new(
                 file,
-                format!("is not a readable .xz file ({e}), or unpacks past {MAX_JSON_BYTES} bytes"),
+                format!(
+                    "is not a readable .xz file ({e}); give the file instaloader wrote, unchanged"
+                ),
             )
-        })?;
-        out.0
+        };
+        let stream = liblzma::stream::Stream::new_stream_decoder(MAX_XZ_MEMORY, 0)
+            .map_err(|e| unreadable(&e))?;
+        let mut out = Vec::new();
+        liblzma::read::XzDecoder::new_stream(bytes, stream)
+            .take(MAX_JSON_BYTES as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| unreadable(&e))?;
+        if out.len() > MAX_JSON_BYTES {
+            return Err(ImportError::new(
+                file,
+                format!(
+                    "unpacks past {MAX_JSON_BYTES} bytes, far more than a post's metadata; give instaloader's per-post .json.xz files"
+                ),
+            ));
+        }
+        out
     } else {
         bytes.to_vec()
     };
