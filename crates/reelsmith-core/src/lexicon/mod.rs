@@ -90,6 +90,14 @@ pub struct Lexicon {
     /// Phrases that tell something that happened — a past-tense first- or third-person event or a
     /// time marker ("i was", "she told", "last night"), folded: a story has them.
     pub narrative: &'static [&'static str],
+    /// Topic patterns that ask why ("why…", "what causes…", "por qué…"): such a topic asks the
+    /// script for a reason.
+    pub asks_why: &'static [Pattern],
+    /// Topic patterns that ask how ("how to…", "ways to…", "cómo…"): such a topic asks the script
+    /// for a step to take.
+    pub asks_how: &'static [Pattern],
+    /// Phrases that give a reason or a cause ("because", "that's why", "due to", "porque"), folded.
+    pub reasons: &'static [&'static str],
     /// Phrases that name a platform feature ("subscribe", "duet this", "swipe up"), folded.
     pub mechanics: &'static [(Mechanic, &'static [&'static str])],
 }
@@ -151,6 +159,7 @@ mod tests {
                 lex.number_words,
                 lex.offers,
                 lex.narrative,
+                lex.reasons,
             ] {
                 pats.extend(list.iter().copied());
             }
@@ -159,6 +168,9 @@ mod tests {
                 "imperatives are matched as a sentence's first word: keep them single words"
             );
             pats.extend(lex.mechanics.iter().flat_map(|(_, p)| p.iter().copied()));
+            pats.extend(lex.asks_why.iter().chain(lex.asks_how).map(|p| match p {
+                Pattern::Starts(s) | Pattern::Has(s) => *s,
+            }));
             for p in pats {
                 assert_eq!(
                     padded_words(p).trim(),

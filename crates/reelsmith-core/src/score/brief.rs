@@ -87,6 +87,10 @@ pub struct BriefCheck {
     /// The content type's check, when one was asked for; `None` on cards stored before it existed.
     #[serde(default)]
     pub content_type: Option<super::purpose::ContentTypeCheck>,
+    /// Whether the script answers the question its topic asks ("why…", "how to…"), when it asks
+    /// one; `None` on cards stored before it existed.
+    #[serde(default)]
+    pub answer: Option<super::purpose::AnswerCheck>,
     /// Features of other platforms the script names, when a platform was given.
     #[serde(default)]
     pub platform: Vec<super::purpose::PlatformMiss>,
@@ -327,6 +331,13 @@ pub fn brief(
                     || stop_share(&detected.code) > stop_share(code) + STOP_WORD_MARGIN))
                 .then(|| format!("detected {}, asked for {code}", detected.name))
         });
+    let answer = topic.and_then(|t| super::purpose::answer(p, t));
+    if let Some(a) = &answer {
+        if !a.met {
+            score -= super::purpose::ANSWER_MISS;
+        }
+        reasons.push(a.reason.clone());
+    }
     let content_type = asked.content_type.map(|kind| {
         let check = super::purpose::content_type(p, kind);
         if check.met == Some(false) {
@@ -364,6 +375,7 @@ pub fn brief(
         requirements: requirement_checks,
         wrong_language,
         by_meaning: by_meaning.is_some(),
+        answer,
         content_type,
         platform,
         dimension: Dimension::new("brief", score.max(0.0), reasons),

@@ -12,6 +12,13 @@
 //!   ([`Mechanic::instead_on`] holds the rules and their sources). A sentence that names a
 //!   platform ("follow me on Instagram") is cross-promotion and is left alone.
 //!
+//! - **the topic's question**: a topic that asks why ("why your morning routine fails") asks the
+//!   script for a reason — a sentence with a causal connective or verb ("because", "that's why",
+//!   "due to", "triggers"; "porque", "por eso", "se debe a"); one that asks how ("how to fall
+//!   asleep after nights") asks for a step to take (a sentence that tells the viewer what to do).
+//!   A reader who clicked on "why" and never hears a reason has been baited; the bundled persona's
+//!   "Why days off feel worse" answers "Because your body doesn't know it's your day off."
+//!
 //! These are lexicon rules, not fitted models: a miss costs the brief's score points and names the
 //! fix, but does not make a script unfit to post.
 
@@ -40,6 +47,9 @@ const PLATFORM_NAMES: [&str; 9] = [
     "snapchat",
 ];
 
+/// Brief points a script loses when it does not answer the question its topic asks.
+pub const ANSWER_MISS: f64 = 20.0;
+
 /// Sentences with a told event that make a script a story without a story-opener hook.
 pub const STORY_SENTENCES: usize = 2;
 
@@ -52,6 +62,29 @@ pub struct ContentTypeCheck {
     /// entertaining, or a language without a lexicon).
     pub met: Option<bool>,
     /// The sentence that shows it (empty when none does or it was not checked).
+    pub evidence: String,
+    /// The verdict in words.
+    pub reason: String,
+}
+
+/// The question a topic asks of its script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Asks {
+    /// "Why…": the script owes a reason.
+    Why,
+    /// "How to…": the script owes a step to take.
+    How,
+}
+
+/// Whether the script answers the question its topic asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerCheck {
+    /// What the topic asks.
+    pub asks: Asks,
+    /// Whether a sentence answers it.
+    pub met: bool,
+    /// The first sentence that answers it (empty when none does).
     pub evidence: String,
     /// The verdict in words.
     pub reason: String,
@@ -163,6 +196,43 @@ pub fn content_type(p: &Prepared<'_>, kind: ContentType) -> ContentTypeCheck {
     }
 }
 
+/// Checks whether `p` answers the question `topic` asks; `None` when the topic asks neither why
+/// nor how, or the language has no lexicon. A topic asking both ("why and how…") is held to why.
+pub fn answer(p: &Prepared<'_>, topic: &str) -> Option<AnswerCheck> {
+    let lex = p.lex?;
+    let asked = crate::text::padded_words(topic);
+    let asks = if lex.asks_why.iter().any(|pat| pat.matches(&asked)) {
+        Asks::Why
+    } else if lex.asks_how.iter().any(|pat| pat.matches(&asked)) {
+        Asks::How
+    } else {
+        return None;
+    };
+    let at = match asks {
+        Asks::Why => first_with(p, lex.reasons),
+        Asks::How => p
+            .padded_sentences
+            .iter()
+            .position(|s| super::viral::tells_what_to_do(lex, s)),
+    };
+    let evidence = at
+        .and_then(|i| p.sentences.get(i))
+        .map_or_else(String::new, |s| (*s).to_string());
+    let quoted = crate::text::truncate_chars(&evidence, 60);
+    let reason = match (asks, at.is_some()) {
+        (Asks::Why, true) => format!("answers why: “{quoted}”"),
+        (Asks::How, true) => format!("answers how: “{quoted}”"),
+        (Asks::Why, false) => "the topic asks why, but no sentence gives a reason (say it: “because…”, “that's why…”, “it's caused by…”)".to_string(),
+        (Asks::How, false) => "the topic asks how, but no sentence tells the viewer what to do (give a step: “Set…”, “Try…”, “You can…”)".to_string(),
+    };
+    Some(AnswerCheck {
+        asks,
+        met: at.is_some(),
+        evidence,
+        reason,
+    })
+}
+
 /// The features of other platforms that `p` names, for `platform`, in the lexicon's order; empty
 /// for a language without a lexicon.
 pub fn platform_misses(p: &Prepared<'_>, platform: Platform) -> Vec<PlatformMiss> {
@@ -225,6 +295,68 @@ mod tests {
     const TIP: &str = "Stop drinking coffee at 3am. Caffeine lingers for six hours. Have your last cup before the halfway point. Save this for your next run of nights.";
     const STORY: &str = "Last winter I was three weeks into nights. One morning I fell asleep at a red light on the drive home. A trucker honked and I woke up shaking. That was the day I stopped driving after a double. Save this if you drive home tired.";
     const PROMO: &str = "Night shifts wreck your sleep. I made a 7-day reset plan for nurses. It costs $19 this week only. Grab it at the link in my bio.";
+
+    /// The answer check of a script scored against `topic` in `lang`.
+    fn answered(text: &str, lang: &str, topic: &str) -> Option<AnswerCheck> {
+        score(&ScoreRequest {
+            text,
+            language: Some(lang),
+            topic: Some(topic),
+            ..Default::default()
+        })
+        .brief
+        .and_then(|b| b.answer)
+    }
+
+    #[test]
+    fn a_question_topic_is_answered_or_the_brief_says_it_is_not() {
+        // The demo's generated script never says why; Maya's own "why" script does.
+        let demo = "Hey, sleep. Here's how to make it work for you. Your morning routine is a set of rules your body and mind will enforce with regularity. These are not just ways to keep your day going smoothly. You need them. If you don't have any sleep, this is the place where you can get your day off-kilter. Put this in your desk. Let me know if I can help you with it.";
+        let why = "why your morning routine fails after a night shift";
+        let a = answered(demo, "en", why).unwrap_or_else(|| unreachable!("asks why"));
+        assert_eq!((a.asks, a.met), (Asks::Why, false), "{a:?}");
+        assert!(a.reason.contains("no sentence gives a reason"), "{a:?}");
+        let card = score(&ScoreRequest {
+            text: demo,
+            language: Some("en"),
+            topic: Some(why),
+            ..Default::default()
+        });
+        let b = card.brief.unwrap_or_else(|| unreachable!("computed"));
+        assert!(b.dimension.score <= 100.0 - ANSWER_MISS, "{b:?}");
+        let day_off = "Why are you more tired on your day off than on a work day? Because your body doesn't know it's your day off. You flip straight back to days. Tell me your rotation.";
+        let a = answered(day_off, "en", "Why days off feel worse")
+            .unwrap_or_else(|| unreachable!("asks why"));
+        assert!(a.met, "{a:?}");
+        assert_eq!(
+            a.evidence,
+            "Because your body doesn't know it's your day off."
+        );
+        // "How to" asks for a step; a vague script gives none.
+        let a = answered(TIP, "en", "How to quit 3am coffee")
+            .unwrap_or_else(|| unreachable!("asks how"));
+        assert_eq!((a.asks, a.met), (Asks::How, true), "{a:?}");
+        assert_eq!(a.evidence, "Stop drinking coffee at 3am.");
+        let vague =
+            "Hey, this is for you. You deserve better nights. It is all about balance and energy.";
+        let a = answered(vague, "en", "how to sleep after nights")
+            .unwrap_or_else(|| unreachable!("asks how"));
+        assert!(!a.met && a.reason.contains("asks how"), "{a:?}");
+        // A topic that asks nothing is not checked.
+        assert_eq!(answered(TIP, "en", "3am coffee on night shifts"), None);
+        // Spanish: "¿Por qué…?" owes a "porque".
+        let topic = "¿Por qué nunca llegas a fin de mes?";
+        let yes = "No llegas a fin de mes. Y no es tu culpa del todo. Pasa porque el banco te cobra comisiones que no ves. Revisa tu extracto hoy.";
+        let a = answered(yes, "es", topic).unwrap_or_else(|| unreachable!("asks why"));
+        assert!(a.met && a.asks == Asks::Why, "{a:?}");
+        let no =
+            "No llegas a fin de mes. Abre tu app del banco. Mira tus gastos. Sígueme para más.";
+        let a = answered(no, "es", topic).unwrap_or_else(|| unreachable!("asks why"));
+        assert!(!a.met, "{a:?}");
+        let a = answered(no, "es", "Cómo ahorrar cien euros")
+            .unwrap_or_else(|| unreachable!("asks how"));
+        assert_eq!((a.asks, a.met), (Asks::How, true), "{a:?}");
+    }
 
     #[test]
     fn each_content_type_looks_for_its_own_sign() {

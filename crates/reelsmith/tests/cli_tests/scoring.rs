@@ -300,6 +300,7 @@ fn the_brief_is_checked_and_a_failing_draft_is_not_fit_to_post() {
         unfit.contains("off-topic") && unfit.contains("misses a requirement"),
         "{off}"
     );
+    assert_eq!(off["brief"]["answer"]["asks"], "how", "{off}");
     assert!(off["overall"].as_f64() < on["overall"].as_f64());
     assert!(off["overall"].as_f64() <= Some(40.0), "{off}");
 
