@@ -283,6 +283,15 @@ pub fn draft_request(
             };
             let mut asks =
                 format!("{what}\nAnswer with exactly three labelled lines: HOOK:, BODY:, CTA:.");
+            asks.push_str(match crate::score::purpose::topic_asks(brief.topic) {
+                Some(crate::score::purpose::Asks::Why) => {
+                    "\nThe topic asks why: say the reason in so many words (\"because…\")."
+                }
+                Some(crate::score::purpose::Asks::How) => {
+                    "\nThe topic asks how: give at least one step the viewer can take."
+                }
+                None => "",
+            });
             for r in brief.requirements {
                 asks.push_str(&format!("\nThe script must: {r}"));
             }
@@ -386,6 +395,41 @@ mod tests {
                 "{hint}"
             );
         }
+    }
+
+    #[test]
+    fn an_instruct_model_is_told_what_a_question_topic_owes() {
+        use crate::llm::{Prompt, PromptStyle};
+        use crate::persona::{ExampleScript, PersonaVersion};
+        let persona = PersonaVersion::unsaved(
+            "maya",
+            vec![ExampleScript {
+                title: None,
+                text: "Stop drinking coffee at 3am. Caffeine lingers for six hours.".into(),
+                source: "a.md".into(),
+                duration_s: None,
+            }],
+            Some("en"),
+        );
+        let asked = |topic: &str| match draft_request(
+            PromptStyle::Instruct,
+            &persona,
+            &[0],
+            &Brief::plain(topic, 30.0, "English"),
+            1,
+        )
+        .prompt
+        {
+            Prompt::Chat(m) => m.iter().map(|m| m.content.clone()).collect::<String>(),
+            Prompt::Completion(t) => t,
+        };
+        assert!(asked("why you crash at 4am").contains("The topic asks why: say the reason"));
+        assert!(
+            asked("how to nap before nights")
+                .contains("The topic asks how: give at least one step")
+        );
+        let plain = asked("coffee on nights");
+        assert!(!plain.contains("The topic asks"), "{plain}");
     }
 
     #[test]

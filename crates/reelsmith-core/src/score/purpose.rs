@@ -196,18 +196,29 @@ pub fn content_type(p: &Prepared<'_>, kind: ContentType) -> ContentTypeCheck {
     }
 }
 
-/// Checks whether `p` answers the question `topic` asks; `None` when the topic asks neither why
-/// nor how, or the language has no lexicon. A topic asking both ("why and how…") is held to why.
+/// The question `topic` asks, read with every lexicon (a topic may be in another language than
+/// its script): why before how ("why and how…" is held to why); `None` when it asks neither.
+pub fn topic_asks(topic: &str) -> Option<Asks> {
+    let asked = crate::text::padded_words(topic);
+    let lexicons = || {
+        crate::lexicon::SUPPORTED
+            .iter()
+            .filter_map(|c| crate::lexicon::lexicon(c))
+    };
+    if lexicons().any(|l| l.asks_why.iter().any(|pat| pat.matches(&asked))) {
+        Some(Asks::Why)
+    } else if lexicons().any(|l| l.asks_how.iter().any(|pat| pat.matches(&asked))) {
+        Some(Asks::How)
+    } else {
+        None
+    }
+}
+
+/// Checks whether `p` answers the question `topic` asks ([`topic_asks`]); `None` when it asks
+/// none, or the script's language has no lexicon to find the answer with.
 pub fn answer(p: &Prepared<'_>, topic: &str) -> Option<AnswerCheck> {
     let lex = p.lex?;
-    let asked = crate::text::padded_words(topic);
-    let asks = if lex.asks_why.iter().any(|pat| pat.matches(&asked)) {
-        Asks::Why
-    } else if lex.asks_how.iter().any(|pat| pat.matches(&asked)) {
-        Asks::How
-    } else {
-        return None;
-    };
+    let asks = topic_asks(topic)?;
     let at = match asks {
         Asks::Why => first_with(p, lex.reasons),
         Asks::How => p
