@@ -178,6 +178,14 @@ fn one_page(mut doc: Document, content: Vec<u8>, xobjects: lopdf::Dictionary) ->
     }
 }
 
+/// A 1 KB PDF whose cross-reference stream declares a field 3.5 × 10^17 bytes wide (`/W [1 4
+/// 000…3507803709763019]`): lopdf 0.42, which pdf-extract 0.12 pins, sizes a buffer by it and the
+/// process aborts on the failed allocation (lopdf 0.45 bounds the width at 8). The fuzzer found it
+/// (December 2026); only the bounded child process may parse it.
+pub fn xref_width_pdf() -> Vec<u8> {
+    include_bytes!("files/xref-width.pdf").to_vec()
+}
+
 /// One hostile file: its name, its bytes, and a phrase the error shown to the user must contain.
 pub struct HostileCase {
     /// File name, with the extension that picks the parser.
@@ -188,7 +196,8 @@ pub struct HostileCase {
     pub expect: &'static [&'static str],
 }
 
-/// Every attack of issue 12 on the document readers, with the message each must end in.
+/// Every attack of issue 12 on the document readers, and the fuzzer's finds since, with the message
+/// each must end in.
 pub fn hostile_cases() -> Vec<HostileCase> {
     vec![
         HostileCase {
@@ -209,6 +218,11 @@ pub fn hostile_cases() -> Vec<HostileCase> {
                 "took longer than 10 s",
                 "needs more than 1024 MiB of memory",
             ],
+        },
+        HostileCase {
+            name: "xref-width.pdf",
+            bytes: xref_width_pdf(),
+            expect: &["needs more than 1024 MiB of memory"],
         },
         HostileCase {
             name: "truncated.docx",
