@@ -182,6 +182,20 @@ pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
                     Ok(())
                 }
             };
+            // The card `generate` computes for each attempt: content type and platform, and the
+            // topic when one is given.
+            let briefed = |topic: Option<&'static str>| {
+                move || {
+                    let req = ScoreRequest {
+                        content_type: Some(reelsmith_core::platform::ContentType::Educational),
+                        platform: Some(reelsmith_core::platform::Platform::Reels),
+                        topic,
+                        ..plain
+                    };
+                    std::hint::black_box(score(std::hint::black_box(&req)));
+                    Ok(())
+                }
+            };
             let rows = vec![
                 measure(
                     &format!("score card, {n}-word 30 s script, no persona, 1 core"),
@@ -196,15 +210,19 @@ pub async fn run(cmd: BenchCmd, loaded: &Loaded) -> Result<()> {
                     "score card, same script, with its content type and platform checked (as generate)",
                     1,
                     &args,
-                    || {
-                        let req = ScoreRequest {
-                            content_type: Some(reelsmith_core::platform::ContentType::Educational),
-                            platform: Some(reelsmith_core::platform::Platform::Reels),
-                            ..plain
-                        };
-                        std::hint::black_box(score(std::hint::black_box(&req)));
-                        Ok(())
-                    },
+                    briefed(None),
+                )?,
+                measure(
+                    "score card, same, with a topic (by shared words: no embedding model here)",
+                    1,
+                    &args,
+                    briefed(Some("coffee timing on night shifts")),
+                )?,
+                measure(
+                    "score card, same, with a topic that asks why (the answer check runs)",
+                    1,
+                    &args,
+                    briefed(Some("why coffee timing fails you on night shifts")),
                 )?,
                 measure(
                     "score card against a persona alone (voice model fitted once)",
