@@ -205,6 +205,13 @@ pub fn export(g: &Generation, format: ExportFormat) -> Result<String, FieldError
                         .map(|v| format!(" · voice match {:.0}", v.score))
                         .unwrap_or_default()
                 ));
+                let fixes = card.to_improve();
+                if !fixes.is_empty() {
+                    md.push_str("\nTo improve:\n");
+                    for f in fixes {
+                        md.push_str(&format!("- {f}\n"));
+                    }
+                }
                 if let Some(note) = g.score_note() {
                     md.push_str(&format!("\n_{note}_\n"));
                 }

@@ -8,6 +8,7 @@ mod features;
 mod format;
 pub mod hook_fit;
 pub mod hook_model;
+pub mod improve;
 pub mod likelihood;
 pub mod perturb;
 pub mod purpose;

@@ -266,6 +266,8 @@ fn card(c: &ScoreCard) -> Markup {
         div.card #score {
             h2 { "Score " (format!("{:.0}", c.overall)) "/100" }
             @if !c.unfit.is_empty() { p.unfit { strong { "Not fit to post: " } (c.unfit.join(", ")) } }
+            @let fixes = c.to_improve();
+            @if !fixes.is_empty() { p { strong { "To improve" } } ul #to-improve { @for f in &fixes { li { (f) } } } }
             @if c.format.is_none() {
                 p.muted { "Timing: " (format!("{:.1} s spoken for a {:.0} s target at {:.0} WPM", c.timing.estimated_s, c.timing.target_s, c.timing.wpm))
                     @if c.timing.within_window { " — within ±10 %" } @else { " — outside ±10 %" } }
