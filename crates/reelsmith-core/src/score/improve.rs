@@ -89,17 +89,22 @@ impl ScoreCard {
 mod tests {
     use crate::score::{ScoreRequest, score};
 
+    /// `to_improve` of `text` scored in English against `topic`.
+    fn fixes(text: &str, topic: &str) -> Vec<String> {
+        score(&ScoreRequest {
+            text,
+            language: Some("en"),
+            target_s: Some(30.0),
+            topic: Some(topic),
+            ..Default::default()
+        })
+        .to_improve()
+    }
+
     #[test]
     fn the_demo_script_is_told_first_that_it_never_says_why() {
         let demo = "Hey, sleep. Here's how to make it work for you. Your morning routine is a set of rules your body and mind will enforce with regularity. These are not just ways to keep your day going smoothly. You need them. If you don't have any sleep, this is the place where you can get your day off-kilter. Put this in your desk. Let me know if I can help you with it.";
-        let card = score(&ScoreRequest {
-            text: demo,
-            language: Some("en"),
-            target_s: Some(30.0),
-            topic: Some("why your morning routine fails after a night shift"),
-            ..Default::default()
-        });
-        let fixes = card.to_improve();
+        let fixes = fixes(demo, "why your morning routine fails after a night shift");
         assert_eq!(fixes.len(), super::TO_IMPROVE_LINES, "{fixes:?}");
         assert!(fixes[0].starts_with("the topic asks why"), "{fixes:?}");
         assert!(fixes[1].starts_with("coherence"), "{fixes:?}");
@@ -107,15 +112,12 @@ mod tests {
             fixes.iter().any(|f| f.starts_with("specificity 20")),
             "{fixes:?}"
         );
+    }
+
+    #[test]
+    fn a_script_that_gives_its_reason_is_not_told_to() {
         let sound = "Why do you crash at 4am on nights? Because your cortisol hits its lowest point between 3 and 5am. Eat 20 grams of protein at 2am, not sugar. Walk for 5 minutes under the brightest light on your unit. Save this for your next run of nights.";
-        let card = score(&ScoreRequest {
-            text: sound,
-            language: Some("en"),
-            target_s: Some(20.0),
-            topic: Some("why you crash at 4am on night shifts"),
-            ..Default::default()
-        });
-        let fixes = card.to_improve();
+        let fixes = fixes(sound, "why you crash at 4am on night shifts");
         assert!(fixes.iter().all(|f| !f.contains("asks why")), "{fixes:?}");
     }
 }
