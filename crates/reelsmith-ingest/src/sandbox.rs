@@ -206,8 +206,16 @@ fn failure(status: std::process::ExitStatus, stderr: &str, limits: Limits) -> Er
             seconds: limits.cpu_s,
         },
         _ if stderr.contains("overflowed its stack") => ErrorKind::TooDeep,
-        _ if stderr.contains("memory allocation") => ErrorKind::NeedsTooMuchMemory {
-            limit_mib: limits.memory_bytes / (1024 * 1024),
+        // One allocation over twice the whole limit is a size the file declares, not a document
+        // that grew too big: a buffer that doubles as it grows asks for at most twice what fit
+        // (lopdf 0.42 sizes a buffer by an xref stream's field width).
+        _ if stderr.contains("memory allocation") => match allocation_bytes(stderr) {
+            Some(bytes) if bytes / 2 > limits.memory_bytes => ErrorKind::ReaderFailed(format!(
+                "it declares a part of {bytes} bytes, more than any document holds: the file is damaged"
+            )),
+            _ => ErrorKind::NeedsTooMuchMemory {
+                limit_mib: limits.memory_bytes / (1024 * 1024),
+            },
         },
         Some(signal) => ErrorKind::ReaderFailed(format!("the reader stopped on signal {signal}")),
         None => ErrorKind::ReaderFailed(format!(
@@ -215,6 +223,13 @@ fn failure(status: std::process::ExitStatus, stderr: &str, limits: Limits) -> Er
             status.code().unwrap_or(-1)
         )),
     }
+}
+
+/// The size in bytes of the allocation that failed, from the Rust runtime's "memory allocation of
+/// N bytes failed" on stderr.
+fn allocation_bytes(stderr: &str) -> Option<u64> {
+    let (_, rest) = stderr.split_once("memory allocation of ")?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 /// The worker: `ARGS` are what follows [`WORKER_ARG`] (`FORMAT PATH CPU_S MEMORY_BYTES`). Limits
@@ -249,5 +264,35 @@ pub fn worker_main(args: &[OsString]) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(4),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+
+    use super::*;
+
+    /// An allocation no growing buffer could ask for is a damaged file; one within reach of the
+    /// limit is a document too big to read.
+    #[test]
+    fn a_declared_size_is_told_apart_from_a_document_too_big() {
+        let aborted = std::process::ExitStatus::from_raw(libc::SIGABRT);
+        let limits = Limits::default();
+        let said = |stderr: &str| failure(aborted, stderr, limits).to_string();
+        let damaged = said("memory allocation of 350780370976301965 bytes failed\n");
+        assert!(
+            damaged.contains("declares a part of 350780370976301965 bytes")
+                && damaged.contains("damaged"),
+            "{damaged}"
+        );
+        for grown in [
+            "memory allocation of 1073741824 bytes failed\n",
+            "memory allocation of 2147483648 bytes failed\n",
+            "memory allocation failed\n",
+        ] {
+            assert!(said(grown).contains("needs more than 1024 MiB"), "{grown}");
+        }
+        assert!(said("").contains("signal 6"));
     }
 }
