@@ -458,12 +458,7 @@ pub(super) static LEXICON: Lexicon = Lexicon {
         "back when",
         "it was",
     ],
-    asks_why: &[
-        Has("why"),
-        Has("what causes"),
-        Has("the reason"),
-        Has("reasons"),
-    ],
+    asks_why: &[Has("why"), Has("what causes"), Has("the reason")],
     asks_how: &[
         Starts("how to"),
         Has("how to"),

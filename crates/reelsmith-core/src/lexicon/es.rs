@@ -432,7 +432,6 @@ pub(super) static LEXICON: Lexicon = Lexicon {
         Has("el porque"),
         Has("que causa"),
         Has("la razon"),
-        Has("razones"),
     ],
     asks_how: &[
         Starts("como"),

@@ -355,6 +355,8 @@ mod tests {
         assert!(!a.met && a.reason.contains("asks how"), "{a:?}");
         // A topic that asks nothing is not checked.
         assert_eq!(answered(TIP, "en", "3am coffee on night shifts"), None);
+        // A listicle of reasons gives them as items, seldom with "because": not held to why.
+        assert_eq!(answered(TIP, "en", "5 reasons to quit 3am coffee"), None);
         // Spanish: "¿Por qué…?" owes a "porque".
         let topic = "¿Por qué nunca llegas a fin de mes?";
         let yes = "No llegas a fin de mes. Y no es tu culpa del todo. Pasa porque el banco te cobra comisiones que no ves. Revisa tu extracto hoy.";
