@@ -59,7 +59,7 @@ impl ScoreCard {
             self.quality
                 .reasons
                 .iter()
-                .filter(|r| !r.starts_with("not fit to post"))
+                // "not fit to post: …" has no "−N: " prefix, so it is not read as a penalty.
                 .filter_map(penalty)
                 .map(|what| format!("quality: {what}")),
         );
